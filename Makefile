@@ -1,0 +1,53 @@
+# Orgdeck's two commands, `make run` and `make test`, and the set-up they share.
+# Every set-up step checks first and is skipped when already done.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+CARGO_LEPTOS_VERSION := 0.3.9
+# The wasm-bindgen CLI must equal the crate in Cargo.lock (schema check at build time).
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+WASM_BINDGEN_PIN := $(shell sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
+APT_PACKAGES := chromium
+
+.PHONY: run test setup build build-release bench \
+        setup-wasm-target setup-cargo-leptos setup-wasm-bindgen setup-debian
+
+## make run: set up what is missing, build, serve on http://127.0.0.1:3000
+run: setup
+	cargo leptos serve
+
+## make test: set up what is missing, then every test
+test: setup
+	cargo test --workspace --features orgdeck/ssr
+	cargo leptos build
+
+build: setup
+	cargo leptos build
+
+setup: setup-wasm-target setup-cargo-leptos setup-wasm-bindgen setup-debian
+
+setup-wasm-target:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
+	  || rustup target add wasm32-unknown-unknown
+
+# `no_downloads`: this cargo-leptos never fetches tools from outside the registries.
+setup-cargo-leptos:
+	@cargo leptos --version 2>/dev/null | grep -q " $(CARGO_LEPTOS_VERSION)$$" \
+	  || cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --features no_downloads
+
+# Not --locked: the CLI's own lockfile names a crate version the registry lacks.
+setup-wasm-bindgen:
+	@if [ -z "$(WASM_BINDGEN_VERSION)" ] || [ "$(WASM_BINDGEN_PIN)" != "$(WASM_BINDGEN_VERSION)" ]; then \
+	  echo "Cargo.toml pins wasm-bindgen =$(WASM_BINDGEN_PIN) but Cargo.lock has $(WASM_BINDGEN_VERSION):"; \
+	  echo "make them equal (cargo update -p wasm-bindgen --precise <version>)."; exit 1; fi
+	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)$$" \
+	  || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force
+
+setup-debian:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q $$missing; \
+	fi

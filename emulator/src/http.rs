@@ -1,0 +1,250 @@
+//! What every route shares: WorkOS's error bodies, `X-Request-ID`, API-key auth,
+//! lenient bodies (JSON or form), and cursor pagination.
+
+use axum::extract::{FromRequest, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::ids::request_id;
+use crate::state::Emulator;
+
+/// An error answered with WorkOS's status and JSON body.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, body: Value) -> Self {
+        ApiError { status, body }
+    }
+
+    pub fn unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            json!({"message": "Could not authorize the request. Maybe your API key is invalid?"}),
+        )
+    }
+
+    pub fn not_found(entity: &str, id: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            json!({"message": format!("{entity} not found '{id}'"), "code": "entity_not_found", "entity_id": id}),
+        )
+    }
+
+    /// 422 naming the field at fault, as WorkOS validation errors do.
+    pub fn invalid(field: &str, code: &str, message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({
+                "message": message.into(),
+                "code": "unprocessable_entity",
+                "errors": [{"field": field, "code": code}],
+            }),
+        )
+    }
+
+    pub fn required(field: &str) -> Self {
+        Self::invalid(field, "required", format!("Validation failed: {field} is required"))
+    }
+
+    pub fn bad_request(code: &str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, json!({"message": message.into(), "code": code}))
+    }
+
+    /// OAuth-style errors of `/user_management/authenticate`.
+    pub fn oauth(status: StatusCode, error: &str, description: impl Into<String>) -> Self {
+        Self::new(status, json!({"error": error, "error_description": description.into()}))
+    }
+
+    /// The private Widgets API answers `{message}` only.
+    pub fn widget(status: StatusCode, message: impl Into<String>) -> Self {
+        Self::new(status, json!({"message": message.into()}))
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}
+
+pub type ApiResult<T = Response> = Result<T, ApiError>;
+
+/// Every response carries an `X-Request-ID`, as WorkOS's do.
+pub async fn add_request_id(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    if let Ok(v) = HeaderValue::from_str(&request_id()) {
+        response.headers_mut().insert("x-request-id", v);
+    }
+    response
+}
+
+/// Server-to-server routes require `Authorization: Bearer <api key>`.
+pub async fn require_api_key(State(emu): State<Emulator>, request: Request, next: Next) -> Response {
+    if bearer(request.headers()) == Some(emu.api_key()) {
+        next.run(request).await
+    } else {
+        ApiError::unauthorized().into_response()
+    }
+}
+
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// A request body read as JSON, or as a form when the request says so; an empty
+/// body reads as `{}`. Malformed input is a WorkOS-style 400/422, never a plain-text rejection.
+pub struct Body<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_form = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::bad_request("invalid_request", e.body_text()))?;
+        let parsed = if is_form {
+            serde_urlencoded::from_bytes::<T>(&bytes).map_err(|e| e.to_string())
+        } else if bytes.iter().all(u8::is_ascii_whitespace) {
+            serde_json::from_str::<T>("{}").map_err(|e| e.to_string())
+        } else {
+            serde_json::from_slice::<T>(&bytes).map_err(|e| e.to_string())
+        };
+        parsed
+            .map(Body)
+            .map_err(|e| ApiError::bad_request("invalid_request_body", format!("The request body could not be read: {e}")))
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PageParams {
+    pub limit: Option<String>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub order: Option<String>,
+}
+
+pub struct Page<T> {
+    pub data: Vec<T>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl<T: serde::Serialize> Page<T> {
+    pub fn to_list(&self) -> Value {
+        json!({
+            "object": "list",
+            "data": self.data,
+            "list_metadata": {"before": self.before, "after": self.after},
+        })
+    }
+}
+
+/// Cursor pagination over `items`, given oldest first. `order` is `desc` by default
+/// (newest first); `asc` and `normal` keep creation order. `after`/`before` are IDs.
+pub fn paginate<T>(
+    items: Vec<T>,
+    id: impl Fn(&T) -> &str,
+    params: &PageParams,
+    default_order: &str,
+) -> ApiResult<Page<T>> {
+    let limit = match params.limit.as_deref() {
+        None | Some("") => 10,
+        Some(s) => match s.parse::<usize>() {
+            Ok(n) if (1..=100).contains(&n) => n,
+            _ => return Err(ApiError::invalid("limit", "invalid", "limit must be a number between 1 and 100")),
+        },
+    };
+    let order = params.order.as_deref().unwrap_or(default_order);
+    let mut items = items;
+    match order {
+        "desc" => items.reverse(),
+        "asc" | "normal" => {}
+        _ => return Err(ApiError::invalid("order", "invalid", "order must be one of asc, desc, normal")),
+    }
+    let position = |cursor: &str| items.iter().position(|t| id(t) == cursor);
+    let (start, end) = if let Some(after) = params.after.as_deref().filter(|s| !s.is_empty()) {
+        match position(after) {
+            Some(p) => (p + 1, (p + 1 + limit).min(items.len())),
+            None => (items.len(), items.len()),
+        }
+    } else if let Some(before) = params.before.as_deref().filter(|s| !s.is_empty()) {
+        match position(before) {
+            Some(p) => (p.saturating_sub(limit), p),
+            None => (0, 0),
+        }
+    } else {
+        (0, limit.min(items.len()))
+    };
+    let total = items.len();
+    let before = (start > 0 && start < end).then(|| id(&items[start]).to_string());
+    let after = (end < total && start < end).then(|| id(&items[end - 1]).to_string());
+    let data: Vec<T> = items.into_iter().skip(start).take(end - start).collect();
+    Ok(Page { data, before, after })
+}
+
+/// WorkOS takes array query parameters comma-separated (`statuses=active,pending`).
+pub fn csv(value: Option<&str>) -> Vec<String> {
+    value
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(n: usize) -> Vec<String> {
+        (1..=n).map(|i| format!("id{i}")).collect()
+    }
+
+    fn page(params: PageParams) -> Page<String> {
+        paginate(ids(5), |s| s.as_str(), &params, "desc").unwrap()
+    }
+
+    #[test]
+    fn pages_walk_forward_and_back() {
+        let first = page(PageParams { limit: Some("2".into()), ..Default::default() });
+        assert_eq!(first.data, ["id5", "id4"]);
+        assert_eq!((first.before.as_deref(), first.after.as_deref()), (None, Some("id4")));
+        let second = page(PageParams { limit: Some("2".into()), after: first.after.clone(), ..Default::default() });
+        assert_eq!(second.data, ["id3", "id2"]);
+        assert_eq!(second.before.as_deref(), Some("id3"));
+        let last = page(PageParams { limit: Some("2".into()), after: second.after.clone(), ..Default::default() });
+        assert_eq!(last.data, ["id1"]);
+        assert_eq!(last.after, None);
+        let back = page(PageParams { limit: Some("2".into()), before: last.before.clone(), ..Default::default() });
+        assert_eq!(back.data, ["id3", "id2"]);
+    }
+
+    #[test]
+    fn limit_out_of_range_is_422() {
+        let err = paginate(ids(1), |s| s.as_str(), &PageParams { limit: Some("101".into()), ..Default::default() }, "desc");
+        assert_eq!(err.err().unwrap().status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+
+    #[test]
+    fn csv_splits_and_trims() {
+        assert_eq!(csv(Some("active, pending,,")), ["active", "pending"]);
+        assert!(csv(None).is_empty());
+    }
+}

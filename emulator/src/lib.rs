@@ -1,0 +1,98 @@
+//! An offline emulator of the parts of WorkOS that Orgdeck uses: the public API,
+//! AuthKit, widget tokens and the private Widgets API, answering as WorkOS does.
+//!
+//! Run it alone (`workos-emulator --addr 127.0.0.1:4100`) or embed it with [`spawn`].
+
+pub mod api;
+pub mod authkit;
+pub mod clock;
+pub mod control;
+pub mod http;
+pub mod ids;
+pub mod keys;
+pub mod model;
+pub mod pages;
+pub mod seed;
+pub mod state;
+pub mod widgets;
+
+use std::net::SocketAddr;
+
+use axum::routing::{get, post};
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+pub use seed::Seed;
+pub use state::Emulator;
+
+/// Every route of the emulator.
+pub fn router(emu: Emulator) -> Router {
+    Router::new()
+        .merge(api::router(&emu))
+        .merge(widgets::router(&emu))
+        .route("/user_management/authorize", get(authkit::authorize))
+        .route("/user_management/authorize/sign-in", post(authkit::sign_in))
+        .route("/user_management/authenticate", post(authkit::authenticate))
+        .route("/user_management/sessions/logout", get(authkit::logout))
+        .route("/sso/jwks/{client_id}", get(authkit::jwks))
+        .route("/health", get(control::health))
+        .route("/_emulator/reset", post(control::reset))
+        .route("/_emulator/clock", get(control::get_clock).post(control::set_clock))
+        .fallback(|| async {
+            http::ApiError::new(axum::http::StatusCode::NOT_FOUND, serde_json::json!({"message": "Not Found"}))
+        })
+        .layer(axum::middleware::from_fn(http::add_request_id))
+        .with_state(emu)
+}
+
+/// A running emulator; dropping it (or calling [`RunningEmulator::stop`]) stops the server.
+pub struct RunningEmulator {
+    pub emulator: Emulator,
+    pub addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl RunningEmulator {
+    /// `http://127.0.0.1:PORT`: the `base_url` for the official SDK.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for RunningEmulator {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Binds `addr` (port 0 picks a free one) and serves the emulator on a background task.
+pub async fn spawn(seed: Seed, addr: SocketAddr) -> std::io::Result<RunningEmulator> {
+    let listener = TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let emulator = Emulator::new(seed);
+    emulator.set_base_url(format!("http://{addr}"));
+    let app = router(emulator.clone());
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let shutdown = async {
+            let _ = stopped.await;
+        };
+        if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+            tracing::error!("workos emulator stopped: {e}");
+        }
+    });
+    Ok(RunningEmulator { emulator, addr, stop: Some(stop), task: Some(task) })
+}

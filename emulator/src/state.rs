@@ -1,0 +1,245 @@
+//! The emulator's in-memory WorkOS environment and the shared state of its server.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::{DateTime, Utc};
+
+use crate::clock::{iso, Clock};
+use crate::ids::stable_id;
+use crate::keys::SigningKeys;
+use crate::model::*;
+use crate::seed::Seed;
+
+/// Everything a WorkOS environment holds, as of now.
+#[derive(Debug, Default)]
+pub struct Db {
+    /// In creation order; list endpoints sort from this.
+    pub organizations: Vec<Organization>,
+    pub users: Vec<User>,
+    pub memberships: Vec<Membership>,
+    pub roles: Vec<Role>,
+    pub invitations: Vec<Invitation>,
+    pub sessions: HashMap<String, Session>,
+    pub auth_requests: HashMap<String, AuthRequest>,
+    pub auth_codes: HashMap<String, AuthCode>,
+    pub refresh_tokens: HashMap<String, RefreshGrant>,
+}
+
+impl Db {
+    pub fn from_seed(seed: &Seed) -> Db {
+        let base: DateTime<Utc> = seed
+            .environment
+            .created_at
+            .parse()
+            .expect("validated by Seed::parse");
+        // Seeded entities are one second apart, in seed order, so that sorting
+        // by creation time is deterministic.
+        let mut tick = 0i64;
+        let mut next = || {
+            tick += 1;
+            base + chrono::Duration::seconds(tick)
+        };
+        let mut db = Db::default();
+        for r in &seed.roles {
+            let t = next();
+            db.roles.push(Role {
+                id: stable_id("role", &r.slug, t.timestamp_millis()),
+                slug: r.slug.clone(),
+                name: r.name.clone(),
+                description: r.description.clone(),
+                permissions: r.permissions.clone(),
+                default: r.default,
+                created_at: iso(t),
+            });
+        }
+        let mut org_ids = HashMap::new();
+        for o in &seed.organizations {
+            let t = next();
+            let id = o.id.clone().unwrap_or_else(|| stable_id("org", &o.key, t.timestamp_millis()));
+            org_ids.insert(o.key.clone(), id.clone());
+            let domains = o
+                .domains
+                .iter()
+                .map(|d| OrganizationDomain {
+                    object: "organization_domain",
+                    id: stable_id("org_domain", &d.domain, t.timestamp_millis()),
+                    organization_id: id.clone(),
+                    domain: d.domain.clone(),
+                    state: d.state.clone(),
+                    verification_strategy: "dns".into(),
+                    verification_token: (d.state != "verified").then(|| {
+                        stable_id("tok", &d.domain, 0)[4..].to_lowercase()
+                    }),
+                    verification_prefix: (d.state != "verified").then(|| "workos-verification".to_string()),
+                    created_at: iso(t),
+                    updated_at: iso(t),
+                })
+                .collect();
+            db.organizations.push(Organization {
+                object: "organization",
+                id,
+                name: o.name.clone(),
+                allow_profiles_outside_organization: false,
+                domains,
+                metadata: o.metadata.clone(),
+                external_id: o.external_id.clone(),
+                stripe_customer_id: None,
+                created_at: iso(t),
+                updated_at: iso(t),
+            });
+        }
+        let mut user_ids = HashMap::new();
+        for u in &seed.users {
+            let t = next();
+            let id = u.id.clone().unwrap_or_else(|| stable_id("user", &u.key, t.timestamp_millis()));
+            user_ids.insert(u.key.clone(), id.clone());
+            db.users.push(User {
+                object: "user",
+                id,
+                email: u.email.to_lowercase(),
+                email_verified: u.email_verified,
+                first_name: u.first_name.clone(),
+                last_name: u.last_name.clone(),
+                profile_picture_url: None,
+                last_sign_in_at: None,
+                external_id: None,
+                metadata: HashMap::new(),
+                locale: None,
+                created_at: iso(t),
+                updated_at: iso(t),
+                password: Some(u.password.clone()),
+            });
+        }
+        for m in &seed.memberships {
+            let t = next();
+            db.memberships.push(Membership {
+                id: stable_id("om", &format!("{}@{}", m.user, m.organization), t.timestamp_millis()),
+                user_id: user_ids[&m.user].clone(),
+                organization_id: org_ids[&m.organization].clone(),
+                status: m.status.clone(),
+                role_slugs: vec![m.role.clone()],
+                created_at: iso(t),
+                updated_at: iso(t),
+            });
+        }
+        db
+    }
+
+    pub fn organization(&self, id: &str) -> Option<&Organization> {
+        self.organizations.iter().find(|o| o.id == id)
+    }
+
+    pub fn user(&self, id: &str) -> Option<&User> {
+        self.users.iter().find(|u| u.id == id)
+    }
+
+    pub fn user_by_email(&self, email: &str) -> Option<&User> {
+        let email = email.to_lowercase();
+        self.users.iter().find(|u| u.email == email)
+    }
+
+    pub fn role(&self, slug: &str) -> Option<&Role> {
+        self.roles.iter().find(|r| r.slug == slug)
+    }
+
+    pub fn default_role(&self) -> Option<&Role> {
+        self.roles.iter().find(|r| r.default).or_else(|| self.roles.last())
+    }
+
+    pub fn membership(&self, user_id: &str, organization_id: &str) -> Option<&Membership> {
+        self.memberships
+            .iter()
+            .find(|m| m.user_id == user_id && m.organization_id == organization_id)
+    }
+
+    pub fn active_membership(&self, user_id: &str, organization_id: &str) -> Option<&Membership> {
+        self.membership(user_id, organization_id).filter(|m| m.status == "active")
+    }
+
+    /// The union of the permissions of the membership's roles.
+    pub fn permissions_of(&self, membership: &Membership) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for slug in &membership.role_slugs {
+            for p in self.role(slug).map(|r| r.permissions.as_slice()).unwrap_or_default() {
+                if !out.contains(p) {
+                    out.push(p.clone());
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The server's shared state: the environment, the seed it resets to, the key, the clock.
+#[derive(Clone)]
+pub struct Emulator {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    seed: Seed,
+    db: Mutex<Db>,
+    keys: Arc<SigningKeys>,
+    clock: Clock,
+    base_url: Mutex<String>,
+}
+
+impl Emulator {
+    pub fn new(seed: Seed) -> Emulator {
+        let keys = SigningKeys::for_seed(&seed.environment.signing_key_seed);
+        let db = Db::from_seed(&seed);
+        Emulator {
+            inner: Arc::new(Inner {
+                seed,
+                db: Mutex::new(db),
+                keys,
+                clock: Clock::default(),
+                base_url: Mutex::new("http://127.0.0.1:4100".into()),
+            }),
+        }
+    }
+
+    /// The environment, locked. Never hold it across an `.await`.
+    pub fn db(&self) -> MutexGuard<'_, Db> {
+        self.inner.db.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn reset(&self) {
+        *self.db() = Db::from_seed(&self.inner.seed);
+        self.inner.clock.set_offset(0);
+    }
+
+    pub fn seed(&self) -> &Seed {
+        &self.inner.seed
+    }
+
+    pub fn keys(&self) -> &SigningKeys {
+        &self.inner.keys
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.inner.clock
+    }
+
+    pub fn api_key(&self) -> &str {
+        &self.inner.seed.environment.api_key
+    }
+
+    pub fn client_id(&self) -> &str {
+        &self.inner.seed.environment.client_id
+    }
+
+    /// Where the emulator is reachable; the `iss` of its tokens and the base of its links.
+    pub fn base_url(&self) -> String {
+        self.inner.base_url.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub fn set_base_url(&self, url: String) {
+        *self.inner.base_url.lock().unwrap_or_else(|e| e.into_inner()) = url;
+    }
+
+    pub fn now_iso(&self) -> String {
+        iso(self.clock().now())
+    }
+}

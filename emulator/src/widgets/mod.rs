@@ -1,0 +1,111 @@
+//! The private Widgets API (`/_widgets/*`) the official React widgets call from
+//! the browser: CORS, and a widget or access token as Bearer.
+
+pub mod user_management;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::routing::{delete, get, post};
+use axum::Router;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use crate::http::{bearer, ApiError};
+use crate::state::Emulator;
+
+pub fn router(emu: &Emulator) -> Router<Emulator> {
+    use user_management as um;
+    Router::new()
+        .route("/_widgets/UserManagement/members", get(um::members))
+        .route("/_widgets/UserManagement/members/{user_id}", post(um::change_roles).delete(um::remove_member))
+        .route("/_widgets/UserManagement/invite-user", post(um::invite))
+        .route("/_widgets/UserManagement/invites/{user_id}/resend", post(um::resend_invite))
+        .route("/_widgets/UserManagement/invites/{user_id}", delete(um::revoke_invite))
+        .route("/_widgets/UserManagement/roles", get(um::roles))
+        .route("/_widgets/UserManagement/roles-and-config", get(um::roles_and_config))
+        .route("/_widgets/UserManagement/organizations", get(um::organizations))
+        .layer(cors(emu))
+}
+
+/// The browser calls these from the app's origin: any loopback origin, plus the
+/// seed's `cors_origins` (WorkOS's "allowed web origins").
+fn cors(emu: &Emulator) -> CorsLayer {
+    let extra = emu.seed().environment.cors_origins.clone();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::predicate(move |origin: &HeaderValue, _| {
+            let Ok(origin) = origin.to_str() else { return false };
+            extra.iter().any(|o| o == origin) || is_loopback_origin(origin)
+        }))
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE, Method::OPTIONS])
+        .allow_headers([
+            "authorization".parse().expect("header name"),
+            "content-type".parse().expect("header name"),
+            "workos-widgets-type".parse().expect("header name"),
+            "workos-widgets-version".parse().expect("header name"),
+            "x-elevated-access-token".parse().expect("header name"),
+        ])
+        .expose_headers(["x-request-id".parse().expect("header name")])
+        .max_age(std::time::Duration::from_secs(600))
+}
+
+pub fn is_loopback_origin(origin: &str) -> bool {
+    let Ok(url) = url::Url::parse(origin) else { return false };
+    matches!(url.scheme(), "http" | "https")
+        && matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"))
+        && url.path() == "/"
+        && !origin.ends_with('/')
+}
+
+/// The caller of a `/_widgets/*` route, from its Bearer token. A missing, forged
+/// or expired token is a 403: the only status on which the widgets fetch a new token.
+#[derive(Debug, Clone)]
+pub struct WidgetCaller {
+    pub user_id: String,
+    pub organization_id: Option<String>,
+    pub permissions: Vec<String>,
+}
+
+impl WidgetCaller {
+    pub fn require(&self, permission: &str) -> Result<(), ApiError> {
+        if self.permissions.iter().any(|p| p == permission) {
+            Ok(())
+        } else {
+            Err(ApiError::widget(
+                StatusCode::FORBIDDEN,
+                format!("This token does not grant the '{permission}' permission."),
+            ))
+        }
+    }
+
+    pub fn organization(&self) -> Result<&str, ApiError> {
+        self.organization_id
+            .as_deref()
+            .ok_or_else(|| ApiError::widget(StatusCode::FORBIDDEN, "This token is not for an organization."))
+    }
+}
+
+impl FromRequestParts<Emulator> for WidgetCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, emu: &Emulator) -> Result<Self, Self::Rejection> {
+        let forbidden = |m: &str| ApiError::widget(StatusCode::FORBIDDEN, m);
+        let token = bearer(&parts.headers).ok_or_else(|| forbidden("Missing authorization token."))?;
+        let claims = emu.keys().verify(token).ok_or_else(|| forbidden("Invalid authorization token."))?;
+        let exp = claims["exp"].as_i64().unwrap_or(0);
+        if exp <= emu.clock().unix() {
+            return Err(forbidden("The authorization token has expired."));
+        }
+        let user_id = claims["sub"].as_str().unwrap_or_default().to_string();
+        if emu.db().user(&user_id).is_none() {
+            return Err(forbidden("The token's user no longer exists."));
+        }
+        Ok(WidgetCaller {
+            user_id,
+            organization_id: claims["org_id"].as_str().map(str::to_string),
+            permissions: claims["permissions"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|p| p.as_str().map(str::to_string)).collect())
+                .unwrap_or_default(),
+        })
+    }
+}

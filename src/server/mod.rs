@@ -1,0 +1,1 @@
+//! Server-only code (the `ssr` feature).
