@@ -3,7 +3,9 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::StaticSegment;
+use leptos_router::{ParamSegment, StaticSegment};
+
+use crate::pages::{DashboardPage, ReturnPage, WidgetPage};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -38,19 +40,14 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/orgdeck.css"/>
         <Title text="Orgdeck"/>
         <Router>
+            <nav class="topbar"><a href="/" class="brand">"Orgdeck"</a></nav>
             <main>
-                <Routes fallback=|| view! { <p>"Page not found."</p> }>
-                    <Route path=StaticSegment("") view=HomePage/>
+                <Routes fallback=|| view! { <p class="notice">"Page not found." <a href="/">"Go to the dashboard"</a></p> }>
+                    <Route path=StaticSegment("") view=DashboardPage/>
+                    <Route path=(StaticSegment("widgets"), ParamSegment("slug")) view=WidgetPage/>
+                    <Route path=(StaticSegment("return"), ParamSegment("slug")) view=ReturnPage/>
                 </Routes>
             </main>
         </Router>
-    }
-}
-
-#[component]
-fn HomePage() -> impl IntoView {
-    view! {
-        <h1>"Orgdeck"</h1>
-        <p>"Manage your organization with WorkOS Widgets and the Admin Portal."</p>
     }
 }

@@ -1,6 +1,11 @@
 //! Orgdeck: manage your organization through WorkOS Widgets and the Admin Portal.
 
+pub mod api;
 pub mod app;
+pub mod catalog;
+pub mod components;
+pub mod error;
+pub mod pages;
 
 #[cfg(feature = "ssr")]
 pub mod server;

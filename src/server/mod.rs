@@ -1,1 +1,9 @@
-//! Server-only code (the `ssr` feature).
+//! Server-only code (the `ssr` feature): settings, shared state, sign-in and
+//! sessions, the WorkOS client, the embedded emulator, request guards.
+
+pub mod auth;
+pub mod embedded;
+pub mod guard;
+pub mod settings;
+pub mod state;
+pub mod workos;

@@ -1,0 +1,57 @@
+import { test, expect, signIn, hydrated, USERS } from "./fixtures";
+
+const PERMISSION = "widgets:users-table:manage";
+
+test("the Members widget lists the members, invites someone, and the return page shows the invitation", async ({ page }) => {
+  await signIn(page, USERS.admin.email);
+  await page.locator('[data-card="users"]').getByRole("link", { name: "Open" }).click();
+  await expect(page).toHaveURL(/\/widgets\/users$/);
+  await hydrated(page);
+
+  // The official UsersManagement widget, rendering what the emulator holds.
+  const widget = page.locator('[data-component="UsersManagement"]');
+  for (const email of ["ada@acme.test", "max@acme.test", "bea@globex.test"]) {
+    await expect(widget.getByText(email, { exact: true })).toBeVisible();
+  }
+  await expect(page.getByTestId("token-clock")).toHaveText(/Token expires in (59|60):\d\d/);
+  await page.screenshot({ path: "screenshots/members.png", fullPage: true });
+
+  await widget.getByRole("button", { name: "Invite user" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Email address").fill("newbie@acme.test");
+  await dialog.getByRole("button", { name: "Invite", exact: true }).click();
+  await expect(dialog).toBeHidden();
+  const row = widget.getByRole("row").filter({ hasText: "newbie@acme.test" });
+  await expect(row).toBeVisible();
+  await expect(row).toContainText(/invited/i);
+
+  await page.getByTestId("done").click();
+  await expect(page).toHaveURL(/\/return\/users\?outcome=done$/);
+  await expect(page.getByTestId("outcome")).toHaveText("You finished with Members.");
+  await expect(page.getByTestId("invitations")).toContainText("newbie@acme.test");
+  await expect(page.getByTestId("members")).toContainText("ada@acme.test");
+  await expect(page.getByTestId("members")).not.toContainText("newbie@acme.test");
+
+  // Back on the dashboard, the card counts the invitation too.
+  await page.goto("/");
+  await expect(page.locator('[data-card="users"]').getByTestId("card-state")).toHaveText("3 members · 1 pending invitation");
+});
+
+test("a member's Members card is disabled and the widget page refuses, naming the permission", async ({ page }) => {
+  await signIn(page, USERS.member.email);
+  const card = page.locator('[data-card="users"]');
+  await expect(card.getByRole("button", { name: "Open" })).toBeDisabled();
+  await expect(card.locator(".forbidden")).toContainText(PERMISSION);
+
+  await page.goto("/widgets/users");
+  await hydrated(page);
+  const notice = page.locator('[data-error="missing-permission"]');
+  await expect(notice).toContainText(PERMISSION);
+  await expect(notice).toContainText("member");
+  await expect(page.locator('[data-component="UsersManagement"]')).toHaveCount(0);
+});
+
+test("an unknown widget type is explained", async ({ page }) => {
+  await signIn(page, USERS.admin.email, "/widgets/nope");
+  await expect(page.locator('[data-error="unknown-widget"]')).toContainText("There is no widget called “nope”");
+});

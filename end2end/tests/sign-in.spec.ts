@@ -1,0 +1,68 @@
+import { test, expect, signIn, hydrated, USERS } from "./fixtures";
+import { EMULATOR_URL } from "../playwright.config";
+
+test("the admin signs in through AuthKit and sees the organization and the Members card", async ({ page }) => {
+  await signIn(page, USERS.admin.email);
+  await expect(page.getByTestId("org-name")).toHaveText("Acme Corp");
+  await expect(page.locator(".domains")).toContainText("acme.test");
+  await expect(page.getByTestId("member-count")).toHaveText("3 members");
+  await expect(page.getByTestId("viewer-name")).toHaveText(USERS.admin.name);
+  await expect(page.getByTestId("viewer-role")).toHaveText("admin");
+  const members = page.locator('[data-card="users"]');
+  await expect(members.getByRole("heading")).toHaveText("Members");
+  await expect(members.getByTestId("card-state")).toHaveText("3 members · 0 pending invitations");
+  await expect(members.getByRole("link", { name: "Open" })).toHaveAttribute("href", "/widgets/users");
+  await expect(page.locator('[data-card="sso"]')).toContainText("Not built yet");
+});
+
+test("the session cookie is sealed, HttpOnly and SameSite=Lax, and no secret reaches the browser", async ({ page, context, request }) => {
+  await signIn(page, USERS.admin.email);
+  const cookies = await context.cookies();
+  const session = cookies.find((c) => c.name === "wos-session");
+  expect(session).toBeDefined();
+  expect(session!.httpOnly).toBe(true);
+  expect(session!.sameSite).toBe("Lax");
+  expect(await page.evaluate(() => document.cookie)).not.toContain("wos-session");
+
+  // Everything the server sends to a signed-in browser: pages, JS, WASM, the widgets bundle.
+  const headers = { cookie: `wos-session=${session!.value}` };
+  const urls = ["/", "/widgets/users", "/return/users?outcome=done", "/pkg/orgdeck.js", "/pkg/orgdeck.wasm", "/widget-host/host.js"];
+  for (const url of urls) {
+    const res = await request.get(url, { headers });
+    expect(res.status(), url).toBe(200);
+    const body = (await res.body()).toString("latin1");
+    expect(body, url).not.toContain("sk_test_emulator");
+    expect(body, url).not.toMatch(/sk_(test|live)_[A-Za-z0-9]/);
+    expect(body, url).not.toContain(session!.value);
+  }
+});
+
+test("a user with no organization is told so and can sign out", async ({ page }) => {
+  await signIn(page, USERS.nobody.email);
+  const notice = page.locator('[data-error="no-organization"]');
+  await expect(notice.getByRole("heading")).toHaveText("You're not a member of an organization");
+  await expect(notice).toContainText(USERS.nobody.email);
+  await notice.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(new RegExp(`^${EMULATOR_URL}/user_management/authorize`));
+});
+
+test("signing out ends the session: the dashboard asks to sign in again", async ({ page }) => {
+  await signIn(page, USERS.admin.email);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(new RegExp(`^${EMULATOR_URL}/user_management/authorize`));
+  await page.goto("/");
+  await expect(page).toHaveURL(new RegExp(`^${EMULATOR_URL}/user_management/authorize`));
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+});
+
+test("a page asked for while signed out comes back after sign-in", async ({ page }) => {
+  await signIn(page, USERS.admin.email, "/return/users?outcome=done");
+  await expect(page.getByTestId("outcome")).toHaveText("You finished with Members.");
+  await hydrated(page);
+});
+
+test("a user in two organizations picks one on the hosted page", async ({ page }) => {
+  await signIn(page, USERS.both.email, "/", "Globex Inc");
+  await expect(page.getByTestId("org-name")).toHaveText("Globex Inc");
+  await expect(page.getByTestId("viewer-role")).toHaveText("admin");
+});

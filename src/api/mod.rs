@@ -1,0 +1,5 @@
+//! Server functions, one file per domain. Their bodies run on the server only;
+//! the types they return are shared with the browser.
+
+pub mod orgs;
+pub mod tokens;

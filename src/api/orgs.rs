@@ -1,0 +1,196 @@
+//! The signed-in user's organization: the dashboard and the members as WorkOS reports them.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub name: String,
+    pub email: String,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DomainView {
+    pub domain: String,
+    pub state: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CardStatus {
+    /// The user may open it.
+    Open,
+    /// The user's role lacks this permission.
+    Forbidden { permission: String },
+    /// Orgdeck does not open this widget type yet.
+    NotBuilt,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Card {
+    pub slug: String,
+    pub title: String,
+    pub purpose: String,
+    pub status: CardStatus,
+    /// The capability's live state, e.g. "3 members · 1 pending invitation".
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgDashboard {
+    pub org_id: String,
+    pub org_name: String,
+    pub domains: Vec<DomainView>,
+    pub active_members: usize,
+    pub pending_invitations: usize,
+    pub viewer: Viewer,
+    pub cards: Vec<Card>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRow {
+    pub name: String,
+    pub email: String,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberState {
+    pub org_name: String,
+    pub members: Vec<MemberRow>,
+    pub invitations: Vec<MemberRow>,
+}
+
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The dashboard of the session's organization: two WorkOS calls, made together.
+#[server]
+pub async fn dashboard() -> Result<OrgDashboard, AppError> {
+    use crate::catalog::CATALOG;
+    use crate::server::auth::CurrentSession;
+    use crate::server::state::AppState;
+
+    let (session, org_id) = CurrentSession::with_organization()?;
+    let state = AppState::current()?;
+    let organizations = state.workos.organizations();
+    let (org, memberships) = tokio::join!(
+        organizations.get_organization(&org_id),
+        calls::memberships(&state.workos, &org_id)
+    );
+    let org = match org {
+        Ok(o) => o,
+        Err(e) => return Err(crate::server::workos::explain(&state.workos, e).await),
+    };
+    let (members, invitations) = memberships?;
+    let cards = CATALOG
+        .iter()
+        .filter(|w| w.card)
+        .map(|w| {
+            let status = match (w.built, w.missing_permission(&session.permissions)) {
+                (_, Some(p)) => CardStatus::Forbidden { permission: p.to_string() },
+                (false, None) => CardStatus::NotBuilt,
+                (true, None) => CardStatus::Open,
+            };
+            let detail = match w.slug {
+                "users" => Some(format!(
+                    "{} · {}",
+                    plural(members.len(), "member", "members"),
+                    plural(invitations.len(), "pending invitation", "pending invitations")
+                )),
+                _ => None,
+            };
+            Card { slug: w.slug.into(), title: w.title.into(), purpose: w.purpose.into(), status, detail }
+        })
+        .collect();
+    Ok(OrgDashboard {
+        org_id,
+        org_name: org.name,
+        domains: org
+            .domains
+            .iter()
+            .map(|d| DomainView {
+                domain: d.domain.clone(),
+                state: d.state.as_ref().map(|s| s.as_str().to_string()).unwrap_or_else(|| "unknown".into()),
+            })
+            .collect(),
+        active_members: members.len(),
+        pending_invitations: invitations.len(),
+        viewer: Viewer { name: session.name, email: session.email, role: session.role },
+        cards,
+    })
+}
+
+/// Members and pending invitations of the session's organization, fresh from WorkOS.
+#[server]
+pub async fn members_now() -> Result<MemberState, AppError> {
+    use crate::server::auth::CurrentSession;
+    use crate::server::state::AppState;
+
+    let (_, org_id) = CurrentSession::with_organization()?;
+    let state = AppState::current()?;
+    let organizations = state.workos.organizations();
+    let (org, memberships) = tokio::join!(
+        organizations.get_organization(&org_id),
+        calls::memberships(&state.workos, &org_id)
+    );
+    let org = match org {
+        Ok(o) => o,
+        Err(e) => return Err(crate::server::workos::explain(&state.workos, e).await),
+    };
+    let (members, invitations) = memberships?;
+    Ok(MemberState { org_name: org.name, members, invitations })
+}
+
+#[cfg(feature = "ssr")]
+mod calls {
+    use workos::resources::organization_membership::ListOrganizationMembershipsParams;
+    use workos::{UserManagementOrganizationMembershipStatuses as Status, UserOrganizationMembershipStatus};
+
+    use super::MemberRow;
+    use crate::error::AppError;
+
+    /// Active members and pending invitations, oldest first, in as few calls as paging allows.
+    pub async fn memberships(client: &workos::Client, org_id: &str) -> Result<(Vec<MemberRow>, Vec<MemberRow>), AppError> {
+        let mut members = Vec::new();
+        let mut invitations = Vec::new();
+        let mut after = None;
+        loop {
+            let page = client
+                .organization_membership()
+                .list_organization_memberships(ListOrganizationMembershipsParams {
+                    organization_id: Some(org_id.to_string()),
+                    statuses: Some(vec![Status::Active, Status::Pending]),
+                    limit: Some(100),
+                    order: Some(workos::PaginationOrder::Asc),
+                    after: after.take(),
+                    ..Default::default()
+                })
+                .await;
+            let page = match page {
+                Ok(p) => p,
+                Err(e) => return Err(crate::server::workos::explain(client, e).await),
+            };
+            for m in &page.data {
+                let name = match (&m.user.first_name, &m.user.last_name) {
+                    (Some(f), Some(l)) => format!("{f} {l}"),
+                    (Some(n), None) | (None, Some(n)) => n.clone(),
+                    (None, None) => m.user.email.clone(),
+                };
+                let row = MemberRow { name, email: m.user.email.clone(), role: m.role.slug.clone() };
+                match m.status {
+                    UserOrganizationMembershipStatus::Pending => invitations.push(row),
+                    _ => members.push(row),
+                }
+            }
+            match page.list_metadata.after {
+                Some(a) if !page.data.is_empty() => after = Some(a),
+                _ => break,
+            }
+        }
+        Ok((members, invitations))
+    }
+}

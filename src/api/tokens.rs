@@ -1,0 +1,81 @@
+//! Widget tokens: minted on demand for the session's organization and user, with
+//! the catalog's scopes. The organization never comes from the request.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// What a widget page needs to mount its widget (no secrets).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetSetup {
+    pub slug: String,
+    pub title: String,
+    pub purpose: String,
+    pub component: String,
+    pub api_hostname: String,
+    pub api_port: Option<u16>,
+    pub api_https: bool,
+}
+
+#[cfg(feature = "ssr")]
+fn allowed(slug: &str) -> Result<(&'static crate::catalog::WidgetInfo, crate::server::auth::CurrentSession), AppError> {
+    use crate::catalog::{TokenKind, WidgetInfo};
+    use crate::server::auth::CurrentSession;
+
+    let widget = WidgetInfo::by_slug(slug).ok_or_else(|| AppError::UnknownWidget { slug: slug.to_string() })?;
+    let session = CurrentSession::current()?;
+    if widget.token != TokenKind::UserOnly && session.organization_id.is_none() {
+        return Err(AppError::NoOrganization { email: session.email });
+    }
+    if let Some(permission) = widget.missing_permission(&session.permissions) {
+        return Err(AppError::MissingPermission { permission: permission.into(), role: session.role });
+    }
+    if !widget.built {
+        return Err(AppError::NotBuilt { title: widget.title.into() });
+    }
+    Ok((widget, session))
+}
+
+/// May this user open this widget, and where does it call WorkOS?
+#[server]
+pub async fn widget_mount(slug: String) -> Result<WidgetSetup, AppError> {
+    let (widget, _) = allowed(&slug)?;
+    let state = crate::server::state::AppState::current()?;
+    let api = &state.settings.api;
+    Ok(WidgetSetup {
+        slug: widget.slug.into(),
+        title: widget.title.into(),
+        purpose: widget.purpose.into(),
+        component: widget.component.into(),
+        api_hostname: api.hostname.clone(),
+        api_port: api.port,
+        api_https: api.https,
+    })
+}
+
+/// A fresh widget token (never cached): the widget calls this on mount, before
+/// the token expires and after a 403.
+#[server]
+pub async fn widget_token(slug: String) -> Result<String, AppError> {
+    use crate::catalog::TokenKind;
+    use workos::resources::widgets::CreateTokenParams;
+    use workos::{WidgetSessionToken, WidgetSessionTokenScopes};
+
+    let (widget, session) = allowed(&slug)?;
+    let state = crate::server::state::AppState::current()?;
+    let organization_id = match widget.token {
+        TokenKind::UserOnly => None,
+        TokenKind::Organization | TokenKind::OrganizationSession => session.organization_id.clone(),
+    };
+    let scopes: Vec<WidgetSessionTokenScopes> = widget.scopes().into_iter().map(WidgetSessionTokenScopes::from).collect();
+    let request = WidgetSessionToken {
+        organization_id,
+        user_id: Some(session.user_id.clone()),
+        scopes: (!scopes.is_empty()).then_some(scopes),
+    };
+    match state.workos.widgets().create_token(CreateTokenParams::new(request)).await {
+        Ok(r) => Ok(r.token.expose().to_string()),
+        Err(e) => Err(crate::server::workos::explain(&state.workos, e).await),
+    }
+}

@@ -1,0 +1,169 @@
+//! Hosts one official WorkOS widget. The server renders an empty leaf element;
+//! after hydration the widgets bundle is loaded (on widget pages only) and mounts
+//! the React widget into it, with `authToken` as an async function calling the
+//! `widget_token` server function. The widget is unmounted with the page.
+
+use leptos::prelude::*;
+
+use crate::api::tokens::WidgetSetup;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostState {
+    Loading,
+    Mounted,
+    Failed(String),
+}
+
+#[component]
+pub fn WidgetHost(mount: WidgetSetup, #[prop(into)] on_token: Callback<i64>) -> impl IntoView {
+    let node = NodeRef::<leptos::html::Div>::new();
+    let state = RwSignal::new(HostState::Loading);
+    #[cfg(feature = "hydrate")]
+    {
+        let mount = mount.clone();
+        Effect::new(move |started: Option<bool>| {
+            if started == Some(true) {
+                return true;
+            }
+            match node.get() {
+                Some(el) => {
+                    browser::start(el, mount.clone(), on_token, state);
+                    true
+                }
+                None => false,
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = &on_token;
+    let status = move || match state.get() {
+        HostState::Loading => view! { <p class="muted" data-testid="widget-loading">"Loading the widget…"</p> }.into_any(),
+        HostState::Mounted => ().into_any(),
+        HostState::Failed(message) => view! {
+            <section class="notice error" role="alert" data-error="widget">
+                <h2>"The widget could not load"</h2>
+                <p class="detail">{message}</p>
+                <button on:click=move |_| {
+                    #[cfg(feature = "hydrate")]
+                    let _ = window().location().reload();
+                }>"Reload widget"</button>
+            </section>
+        }
+        .into_any(),
+    };
+    view! {
+        <div class="widget-frame">
+            {status}
+            <div node_ref=node class="widget-host" data-component=mount.component.clone()></div>
+        </div>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use js_sys::{Function, Object, Promise, Reflect};
+    use leptos::prelude::*;
+    use send_wrapper::SendWrapper;
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
+
+    use super::HostState;
+    use crate::api::tokens::{widget_token, WidgetSetup};
+
+    /// The bundle is fetched only here, on widget pages.
+    const BUNDLE: &str = "/widget-host/host.js";
+
+    #[wasm_bindgen(inline_js = "export function importModule(url) { return import(url); }")]
+    extern "C" {
+        #[wasm_bindgen(js_name = importModule)]
+        fn import_module(url: &str) -> Promise;
+    }
+
+    /// The token's `exp`, read the way the widgets read it (`atob` of the payload).
+    fn expiry(token: &str) -> Option<i64> {
+        let payload = token.split('.').nth(1)?;
+        let json = window().atob(payload).ok()?;
+        let claims = js_sys::JSON::parse(&json).ok()?;
+        Reflect::get(&claims, &"exp".into()).ok()?.as_f64().map(|e| e as i64)
+    }
+
+    struct Live {
+        unmount: Option<Function>,
+        disposed: bool,
+        _get_token: Closure<dyn FnMut() -> Promise>,
+    }
+
+    pub fn start(el: web_sys::HtmlDivElement, mount: WidgetSetup, on_token: Callback<i64>, state: RwSignal<HostState>) {
+        let slug = mount.slug.clone();
+        let get_token = Closure::<dyn FnMut() -> Promise>::new(move || {
+            let slug = slug.clone();
+            future_to_promise(async move {
+                match widget_token(slug).await {
+                    Ok(token) => {
+                        if let Some(exp) = expiry(&token) {
+                            on_token.run(exp);
+                        }
+                        Ok(JsValue::from_str(&token))
+                    }
+                    Err(e) => {
+                        let message = format!("{} {}", e.detail(), e.fix());
+                        state.try_set(HostState::Failed(message.clone()));
+                        Err(js_sys::Error::new(&message).into())
+                    }
+                }
+            })
+        });
+        let opts = Object::new();
+        let set = |k: &str, v: &JsValue| {
+            let _ = Reflect::set(&opts, &k.into(), v);
+        };
+        set("component", &mount.component.as_str().into());
+        set("getToken", get_token.as_ref().unchecked_ref());
+        set("apiHostname", &mount.api_hostname.as_str().into());
+        set("port", &mount.api_port.map(|p| JsValue::from(p as u32)).unwrap_or(JsValue::NULL));
+        set("https", &JsValue::from_bool(mount.api_https));
+
+        let live = Rc::new(RefCell::new(Live { unmount: None, disposed: false, _get_token: get_token }));
+        let on_done = live.clone();
+        spawn_local(async move {
+            let result: Result<Function, JsValue> = async {
+                let module = JsFuture::from(import_module(BUNDLE)).await?;
+                let mount_fn: Function = Reflect::get(&module, &"mount".into())?.dyn_into()?;
+                let mounted = mount_fn.call2(&JsValue::NULL, &el, &opts)?;
+                JsFuture::from(mounted.dyn_into::<Promise>()?).await?.dyn_into::<Function>()
+            }
+            .await;
+            let mut live = on_done.borrow_mut();
+            match result {
+                Ok(unmount) if live.disposed => {
+                    let _ = unmount.call0(&JsValue::NULL);
+                }
+                Ok(unmount) => {
+                    live.unmount = Some(unmount);
+                    state.try_set(HostState::Mounted);
+                }
+                Err(e) => {
+                    let message = e
+                        .dyn_ref::<js_sys::Error>()
+                        .map(|e| String::from(e.message()))
+                        .unwrap_or_else(|| "the widgets bundle failed to load".into());
+                    if !matches!(state.try_get_untracked(), Some(HostState::Failed(_))) {
+                        state.try_set(HostState::Failed(message));
+                    }
+                }
+            }
+        });
+        let live = SendWrapper::new(live);
+        on_cleanup(move || {
+            let mut live = live.borrow_mut();
+            live.disposed = true;
+            if let Some(unmount) = live.unmount.take() {
+                let _ = unmount.call0(&JsValue::NULL);
+            }
+        });
+    }
+}

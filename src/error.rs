@@ -1,0 +1,137 @@
+//! The errors a user can meet, each with what happened and how to fix it.
+//! Server functions return them typed, so the UI tells a wrong API key from a
+//! missing permission (see ARCHITECTURE.md, "Errors users must understand").
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("You are signed out")]
+    NotSignedIn,
+    #[error("You're not a member of an organization")]
+    NoOrganization { email: String },
+    #[error("Your role does not allow this")]
+    MissingPermission { permission: String, role: String },
+    #[error("There is no widget called “{slug}”")]
+    UnknownWidget { slug: String },
+    #[error("{title} is not available in Orgdeck yet")]
+    NotBuilt { title: String },
+    #[error("WorkOS refused Orgdeck's API key")]
+    WorkosUnauthorized,
+    #[error("Organization {id} does not exist in this WorkOS environment")]
+    OrganizationNotFound { id: String, visible: Vec<String> },
+    #[error("WorkOS rejected the request")]
+    Invalid { field: Option<String>, message: String },
+    #[error("WorkOS answered {status}")]
+    Workos { status: u16, message: String, request_id: Option<String> },
+    #[error("WorkOS cannot be reached")]
+    Unavailable { message: String },
+    #[error("Something went wrong in Orgdeck")]
+    Internal { message: String },
+}
+
+impl AppError {
+    /// What happened, in a sentence or two.
+    pub fn detail(&self) -> String {
+        match self {
+            AppError::NotSignedIn => "Your session has ended or was never started.".into(),
+            AppError::NoOrganization { email } => format!(
+                "You signed in as {email}, but WorkOS lists no organization membership for this account, \
+                 and everything in Orgdeck belongs to an organization."
+            ),
+            AppError::MissingPermission { permission, role } => {
+                format!("Your role “{role}” does not include the permission {permission}.")
+            }
+            AppError::UnknownWidget { .. } => "Orgdeck's catalog has no widget with that name.".into(),
+            AppError::NotBuilt { .. } => "This widget type is in the catalog but Orgdeck does not open it yet.".into(),
+            AppError::WorkosUnauthorized => {
+                "The API key is wrong, revoked, or not the one loaded: WorkOS answered 401 Unauthorized.".into()
+            }
+            AppError::OrganizationNotFound { visible, .. } => {
+                if visible.is_empty() {
+                    "This API key sees no organizations at all.".into()
+                } else {
+                    format!("Organizations this API key sees: {}.", visible.join(", "))
+                }
+            }
+            AppError::Invalid { field: Some(field), message } => format!("{message} (field: {field})"),
+            AppError::Invalid { field: None, message } => message.clone(),
+            AppError::Workos { message, request_id, .. } => match request_id {
+                Some(id) => format!("{message} (request ID {id})"),
+                None => message.clone(),
+            },
+            AppError::Unavailable { message } | AppError::Internal { message } => message.clone(),
+        }
+    }
+
+    /// What the user (or the operator) can do about it.
+    pub fn fix(&self) -> String {
+        match self {
+            AppError::NotSignedIn => "Sign in again.".into(),
+            AppError::NoOrganization { .. } => {
+                "Ask an admin of your organization to invite you, then sign in again — or sign out and use another account."
+                    .into()
+            }
+            AppError::MissingPermission { permission, role } => format!(
+                "Ask an admin to add {permission} to the “{role}” role (WorkOS Dashboard → Roles & Permissions), \
+                 or to give you a role that has it; then sign out and in again."
+            ),
+            AppError::UnknownWidget { .. } | AppError::NotBuilt { .. } => "Go back to the dashboard and pick another one.".into(),
+            AppError::WorkosUnauthorized => "Set WORKOS_API_KEY to a current secret key (it starts with sk_) from the \
+                 WorkOS Dashboard → API Keys of this environment, then restart Orgdeck (it reads .env only at start)."
+                .into(),
+            AppError::OrganizationNotFound { .. } => "A staging key cannot see production organizations (or the reverse): \
+                 check that WORKOS_API_KEY belongs to the environment that holds this organization."
+                .into(),
+            AppError::Invalid { .. } => "Correct the value named above and try again.".into(),
+            AppError::Workos { .. } | AppError::Unavailable { .. } => "Try again in a moment; if it persists, check WorkOS's status page.".into(),
+            AppError::Internal { .. } => "Reload the page. If it happens again, the server log says more.".into(),
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Internal { message: value.to_string() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_says_what_to_do() {
+        let all = [
+            AppError::NotSignedIn,
+            AppError::NoOrganization { email: "nora@example.test".into() },
+            AppError::MissingPermission { permission: "widgets:users-table:manage".into(), role: "member".into() },
+            AppError::WorkosUnauthorized,
+            AppError::OrganizationNotFound { id: "org_1".into(), visible: vec!["Acme (org_2)".into()] },
+            AppError::Invalid { field: Some("user_id".into()), message: "not a member".into() },
+        ];
+        for e in all {
+            assert!(!e.to_string().is_empty() && !e.detail().is_empty() && !e.fix().is_empty(), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn messages_name_the_cause() {
+        let e = AppError::MissingPermission { permission: "widgets:users-table:manage".into(), role: "member".into() };
+        assert!(e.detail().contains("widgets:users-table:manage") && e.detail().contains("member"));
+        assert!(AppError::WorkosUnauthorized.fix().contains("sk_"));
+        let e = AppError::OrganizationNotFound { id: "org_1".into(), visible: vec!["Acme (org_2)".into()] };
+        assert!(e.to_string().contains("org_1") && e.detail().contains("Acme (org_2)"));
+    }
+
+    #[test]
+    fn round_trips_through_the_server_fn_encoding() {
+        let e = AppError::NoOrganization { email: "a@b.test".into() };
+        let bytes = e.ser();
+        assert_eq!(AppError::de(bytes), e);
+    }
+}

@@ -1,0 +1,9 @@
+//! One file per route.
+
+pub mod dashboard;
+pub mod return_page;
+pub mod widget;
+
+pub use dashboard::DashboardPage;
+pub use return_page::ReturnPage;
+pub use widget::WidgetPage;

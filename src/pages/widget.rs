@@ -1,0 +1,47 @@
+//! `/widgets/:slug`: one official widget, the token's countdown, and "Done".
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::tokens::{widget_mount, WidgetSetup};
+use crate::components::{ErrorNotice, TokenClock, WidgetHost};
+
+#[component]
+pub fn WidgetPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let data = Resource::new(slug, widget_mount);
+    view! {
+        <Title text="Widget · Orgdeck"/>
+        <nav class="crumbs"><a href="/">"← Dashboard"</a></nav>
+        <Suspense fallback=|| view! { <p class="loading">"Checking your access…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(m) => view! { <WidgetView mount=m/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn WidgetView(mount: WidgetSetup) -> impl IntoView {
+    let expires_at = RwSignal::new(None::<i64>);
+    let done = format!("/return/{}?outcome=done", mount.slug);
+    view! {
+        <Title text=format!("{} · Orgdeck", mount.title)/>
+        <header class="widget-header">
+            <div>
+                <h1>{mount.title.clone()}</h1>
+                <p class="muted">{mount.purpose.clone()}</p>
+            </div>
+            <div class="widget-actions">
+                <TokenClock expires_at=expires_at/>
+                <a class="button" href=done data-testid="done">"Done"</a>
+            </div>
+        </header>
+        <WidgetHost mount=mount on_token=move |exp| { expires_at.try_set(Some(exp)); }/>
+    }
+}

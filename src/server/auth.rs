@@ -1,0 +1,374 @@
+//! Sign-in with AuthKit, and the sealed `wos-session` cookie behind every request.
+//!
+//! Cookies and redirects are set here, in axum handlers and middleware, not in
+//! streamed pages: headers set after streaming began would be lost.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::{Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use leptos::prelude::use_context;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use workos::helpers::session::{seal, seal_session, unseal, SessionData, SessionRefreshOptions, SessionState};
+use workos::resources::user_management::{AuthenticateWithCodeParams, GetAuthorizationUrlParams};
+
+use super::state::AppState;
+use crate::error::AppError;
+
+pub const SESSION_COOKIE: &str = "wos-session";
+const SIGN_IN_COOKIE: &str = "orgdeck-sign-in";
+/// authkit-nextjs's default: the refresh token, not the cookie, bounds a session.
+const SESSION_MAX_AGE: u64 = 400 * 24 * 3600;
+const SIGN_IN_MAX_AGE: u64 = 600;
+
+/// The signed-in user, as the session's access token says (verified against the JWKS).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrentSession {
+    pub session_id: String,
+    pub user_id: String,
+    pub email: String,
+    pub name: String,
+    pub organization_id: Option<String>,
+    pub role: String,
+    pub permissions: Vec<String>,
+}
+
+impl CurrentSession {
+    fn from_state(state: &SessionState) -> Option<CurrentSession> {
+        let user = state.user.as_ref()?;
+        let name = match (&user.first_name, &user.last_name) {
+            (Some(f), Some(l)) => format!("{f} {l}"),
+            (Some(n), None) | (None, Some(n)) => n.clone(),
+            (None, None) => user.email.clone(),
+        };
+        Some(CurrentSession {
+            session_id: state.session_id.clone(),
+            user_id: user.id.clone(),
+            email: user.email.clone(),
+            name,
+            organization_id: Some(state.organization_id.clone()).filter(|o| !o.is_empty()),
+            role: state.role.clone(),
+            permissions: state.permissions.clone(),
+        })
+    }
+
+    /// The session of the request being served (page or server function).
+    pub fn current() -> Result<CurrentSession, AppError> {
+        use_context::<axum::http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<CurrentSession>().cloned())
+            .ok_or(AppError::NotSignedIn)
+    }
+
+    /// The session and its organization: everything in Orgdeck belongs to one.
+    pub fn with_organization() -> Result<(CurrentSession, String), AppError> {
+        let session = Self::current()?;
+        match session.organization_id.clone() {
+            Some(org) => Ok((session, org)),
+            None => Err(AppError::NoOrganization { email: session.email }),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginQuery {
+    return_to: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct SignIn {
+    nonce: String,
+    return_to: String,
+}
+
+/// Only paths on this site: no open redirect through `return_to`.
+fn local_path(p: Option<&str>) -> String {
+    match p {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\") => p.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+/// `GET /login`: off to AuthKit, remembering where to come back to.
+pub async fn login(State(state): State<AppState>, Query(q): Query<LoginQuery>) -> Response {
+    let nonce = random_hex(16);
+    let sign_in = SignIn { nonce: nonce.clone(), return_to: local_path(q.return_to.as_deref()) };
+    let sealed = match seal(&sign_in, &state.settings.cookie_password) {
+        Ok(s) => s,
+        Err(e) => return problem_page(StatusCode::INTERNAL_SERVER_ERROR, &AppError::Internal { message: e.to_string() }),
+    };
+    let url = state.workos.user_management().get_authorization_url(GetAuthorizationUrlParams {
+        provider: Some(workos::UserManagementAuthenticationProvider::Authkit),
+        state: Some(nonce),
+        ..GetAuthorizationUrlParams::new(state.settings.redirect_uri.clone())
+    });
+    match url {
+        Ok(url) => with_cookie(Redirect::to(&url).into_response(), cookie(&state, SIGN_IN_COOKIE, &sealed, SIGN_IN_MAX_AGE)),
+        Err(e) => problem_page(StatusCode::INTERNAL_SERVER_ERROR, &AppError::Internal { message: e.to_string() }),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+/// `GET /auth/callback`: checks `state`, spends the code once, seals the session,
+/// and redirects to a clean URL (no code left in the address bar or history).
+pub async fn callback(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<CallbackQuery>) -> Response {
+    let pending: Option<SignIn> =
+        read_cookie(&headers, SIGN_IN_COOKIE).and_then(|c| unseal(&c, &state.settings.cookie_password).ok());
+    let clear_sign_in = cookie(&state, SIGN_IN_COOKIE, "", 0);
+    let Some(pending) = pending.filter(|p| q.state.as_deref() == Some(p.nonce.as_str())) else {
+        let page = html_page(
+            "This sign-in link has expired",
+            "It was already used, is more than ten minutes old, or was started in another browser.",
+            Some(("/login", "Sign in again")),
+        );
+        return with_cookie((StatusCode::BAD_REQUEST, page).into_response(), clear_sign_in);
+    };
+    if let Some(error) = q.error {
+        let detail = q.error_description.unwrap_or_else(|| error.clone());
+        let page = html_page("Sign-in did not complete", &detail, Some(("/login", "Try again")));
+        return with_cookie((StatusCode::BAD_REQUEST, page).into_response(), clear_sign_in);
+    }
+    let Some(code) = q.code else {
+        let page = html_page("Sign-in did not complete", "WorkOS sent no authorization code.", Some(("/login", "Try again")));
+        return with_cookie((StatusCode::BAD_REQUEST, page).into_response(), clear_sign_in);
+    };
+    let auth = match state.workos.user_management().authenticate_with_code(AuthenticateWithCodeParams::new(code)).await {
+        Ok(a) => a,
+        Err(e) => {
+            let e = super::workos::explain(&state.workos, e).await;
+            return with_cookie(problem_page(StatusCode::BAD_GATEWAY, &e), clear_sign_in);
+        }
+    };
+    let data = SessionData {
+        access_token: auth.access_token,
+        refresh_token: auth.refresh_token,
+        user: Some(auth.user),
+        impersonator: auth.impersonator,
+    };
+    match seal_session(&data, &state.settings.cookie_password) {
+        Ok(sealed) => {
+            let response = Redirect::to(&pending.return_to).into_response();
+            let response = with_cookie(response, clear_sign_in);
+            with_cookie(response, cookie(&state, SESSION_COOKIE, &sealed, SESSION_MAX_AGE))
+        }
+        Err(e) => problem_page(StatusCode::INTERNAL_SERVER_ERROR, &AppError::Internal { message: e.to_string() }),
+    }
+}
+
+/// `POST /logout`: ends the WorkOS session too, then lands on the home page
+/// (which asks to sign in).
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let home = format!("{}/", state.settings.site_url);
+    let target = match read_cookie(&headers, SESSION_COOKIE) {
+        Some(sealed) => state
+            .workos
+            .session(sealed, state.settings.cookie_password.clone())
+            .logout_url(Some(&home))
+            .await
+            .unwrap_or(home),
+        None => home,
+    };
+    with_cookie(Redirect::to(&target).into_response(), cookie(&state, SESSION_COOKIE, "", 0))
+}
+
+/// Coordinates refreshes: concurrent requests with the same expired session
+/// refresh it once (refresh tokens are single use) and share the result.
+#[derive(Default)]
+pub struct SessionRefresher {
+    locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    recent: Mutex<HashMap<[u8; 32], (Instant, String)>>,
+}
+
+const RECENT_TTL: Duration = Duration::from_secs(30);
+
+enum Resolved {
+    Valid(CurrentSession),
+    Refreshed(CurrentSession, String),
+    Invalid,
+}
+
+impl SessionRefresher {
+    async fn resolve(&self, state: &AppState, sealed: &str) -> Resolved {
+        let password = &state.settings.cookie_password;
+        let now = state.workos.session(sealed.to_string(), password.clone()).authenticate().await;
+        if now.authenticated {
+            return CurrentSession::from_state(&now).map_or(Resolved::Invalid, Resolved::Valid);
+        }
+        if !now.needs_refresh {
+            return Resolved::Invalid;
+        }
+        let key: [u8; 32] = Sha256::digest(sealed.as_bytes()).into();
+        let lock = {
+            let mut locks = self.locks.lock().unwrap_or_else(|e| e.into_inner());
+            locks.retain(|_, l| Arc::strong_count(l) > 1);
+            locks.entry(now.session_id.clone()).or_default().clone()
+        };
+        let _guard = lock.lock().await;
+        let shared = {
+            let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+            recent.retain(|_, (at, _)| at.elapsed() < RECENT_TTL);
+            recent.get(&key).map(|(_, s)| s.clone())
+        };
+        let new_sealed = match shared {
+            Some(s) => s,
+            None => {
+                let refreshed = state
+                    .workos
+                    .session(sealed.to_string(), password.clone())
+                    .refresh(SessionRefreshOptions::default())
+                    .await;
+                match refreshed {
+                    Ok(r) if r.authenticated => {
+                        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+                        recent.insert(key, (Instant::now(), r.sealed_session.clone()));
+                        r.sealed_session
+                    }
+                    Ok(r) => {
+                        tracing::info!(reason = %r.reason, "session could not be refreshed");
+                        return Resolved::Invalid;
+                    }
+                    Err(e) => {
+                        tracing::warn!("session refresh failed: {e}");
+                        return Resolved::Invalid;
+                    }
+                }
+            }
+        };
+        let after = state.workos.session(new_sealed.clone(), password.clone()).authenticate().await;
+        match CurrentSession::from_state(&after).filter(|_| after.authenticated) {
+            Some(s) => Resolved::Refreshed(s, new_sealed),
+            None => Resolved::Invalid,
+        }
+    }
+}
+
+/// Authenticates the `wos-session` cookie on every request, refreshing it when the
+/// access token expired (the new cookie goes out on this same response), and
+/// sends signed-out page views to `/login`.
+pub async fn session_layer(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let mut set_cookie = None;
+    let mut signed_in = false;
+    if let Some(sealed) = read_cookie(request.headers(), SESSION_COOKIE) {
+        match state.sessions.resolve(&state, &sealed).await {
+            Resolved::Valid(s) => {
+                request.extensions_mut().insert(s);
+                signed_in = true;
+            }
+            Resolved::Refreshed(s, new_sealed) => {
+                request.extensions_mut().insert(s);
+                signed_in = true;
+                set_cookie = Some(cookie(&state, SESSION_COOKIE, &new_sealed, SESSION_MAX_AGE));
+            }
+            Resolved::Invalid => set_cookie = Some(cookie(&state, SESSION_COOKIE, "", 0)),
+        }
+    }
+    let path = request.uri().path();
+    if !signed_in && request.method() == Method::GET && needs_sign_in(path) {
+        let target = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        let login = format!("/login?return_to={}", url::form_urlencoded::byte_serialize(target.as_bytes()).collect::<String>());
+        let response = Redirect::to(&login).into_response();
+        return match set_cookie {
+            Some(c) => with_cookie(response, c),
+            None => response,
+        };
+    }
+    let response = next.run(request).await;
+    match set_cookie {
+        Some(c) => with_cookie(response, c),
+        None => response,
+    }
+}
+
+/// Pages need a session; sign-in itself, static files and server functions
+/// (which answer `NotSignedIn` themselves) do not.
+fn needs_sign_in(path: &str) -> bool {
+    const OPEN: &[&str] = &["/login", "/logout", "/auth/", "/pkg/", "/widget-host/", "/api/", "/favicon.ico", "/health"];
+    !OPEN.iter().any(|p| path == p.trim_end_matches('/') || path.starts_with(p))
+}
+
+fn cookie(state: &AppState, name: &str, value: &str, max_age: u64) -> HeaderValue {
+    let secure = if state.settings.secure_cookies { "; Secure" } else { "" };
+    let text = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("orgdeck-invalid=; Max-Age=0"))
+}
+
+fn with_cookie(mut response: Response, cookie: HeaderValue) -> Response {
+    response.headers_mut().append(header::SET_COOKIE, cookie);
+    response
+}
+
+pub fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, v)| *k == name && !v.is_empty())
+        .map(|(_, v)| v.to_string())
+}
+
+fn random_hex(bytes: usize) -> String {
+    use rand::RngCore;
+    let mut buf = vec![0u8; bytes];
+    rand::thread_rng().fill_bytes(&mut buf);
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn problem_page(status: StatusCode, e: &AppError) -> Response {
+    (status, html_page(&e.to_string(), &format!("{} {}", e.detail(), e.fix()), Some(("/login", "Sign in again")))).into_response()
+}
+
+/// A bare page for the sign-in handlers, which run outside the Leptos app.
+fn html_page(title: &str, detail: &str, action: Option<(&str, &str)>) -> Html<String> {
+    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let action = action.map(|(href, label)| format!(r#"<p><a class="button" href="{href}">{}</a></p>"#, esc(label))).unwrap_or_default();
+    Html(format!(
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{t} · Orgdeck</title><link rel="icon" href="/favicon.ico"><link rel="stylesheet" href="/pkg/orgdeck.css"></head><body><main><section class="notice error" role="alert"><h1>{t}</h1><p>{d}</p>{action}</section></main></body></html>"#,
+        t = esc(title),
+        d = esc(detail),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn return_to_stays_on_this_site() {
+        assert_eq!(local_path(Some("/widgets/users?x=1")), "/widgets/users?x=1");
+        assert_eq!(local_path(Some("//evil.example/")), "/");
+        assert_eq!(local_path(Some("https://evil.example/")), "/");
+        assert_eq!(local_path(Some("/\\evil.example")), "/");
+        assert_eq!(local_path(None), "/");
+    }
+
+    #[test]
+    fn pages_need_sign_in_but_assets_and_auth_do_not() {
+        for p in ["/", "/widgets/users", "/return/users"] {
+            assert!(needs_sign_in(p), "{p}");
+        }
+        for p in ["/login", "/auth/callback", "/pkg/orgdeck.js", "/widget-host/host.js", "/favicon.ico", "/api/widget_token"] {
+            assert!(!needs_sign_in(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn reads_one_cookie_among_many() {
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, "a=1; wos-session=abc+/=; b=2".parse().unwrap());
+        assert_eq!(read_cookie(&h, SESSION_COOKIE).as_deref(), Some("abc+/="));
+        assert_eq!(read_cookie(&h, "missing"), None);
+    }
+}

@@ -1,0 +1,364 @@
+//! Start-up settings: secrets from the environment (or `.env.local`, `.env`),
+//! the rest from `Leptos.toml`. A value that is set but malformed stops start-up
+//! with a message naming it and the fix; it never silently falls back.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use url::Url;
+
+/// Where WorkOS is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// No `WORKOS_API_KEY`: Orgdeck runs its embedded emulator.
+    Emulator { addr: SocketAddr, seed: Option<PathBuf> },
+    /// Real WorkOS (or whatever `WORKOS_API_HOSTNAME` points at).
+    Workos,
+}
+
+/// Where the browser's widgets call the WorkOS API (the `WorkOsWidgets` props).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiEndpoint {
+    pub hostname: String,
+    pub port: Option<u16>,
+    pub https: bool,
+}
+
+impl ApiEndpoint {
+    pub fn base_url(&self) -> String {
+        let scheme = if self.https { "https" } else { "http" };
+        match self.port {
+            Some(p) => format!("{scheme}://{}:{p}", self.hostname),
+            None => format!("{scheme}://{}", self.hostname),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Settings {
+    pub mode: Mode,
+    pub api_key: String,
+    pub client_id: String,
+    pub cookie_password: String,
+    pub webhook_secret: Option<String>,
+    /// This site's origin, e.g. `http://127.0.0.1:3000`.
+    pub site_url: String,
+    pub redirect_uri: String,
+    pub api: ApiEndpoint,
+    pub secure_cookies: bool,
+    pub admins: Vec<String>,
+}
+
+// Secrets stay out of logs, even debug ones.
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("mode", &self.mode)
+            .field("api_key", &"[redacted]")
+            .field("client_id", &self.client_id)
+            .field("cookie_password", &"[redacted]")
+            .field("webhook_secret", &self.webhook_secret.as_ref().map(|_| "[redacted]"))
+            .field("site_url", &self.site_url)
+            .field("redirect_uri", &self.redirect_uri)
+            .field("api", &self.api)
+            .finish()
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{variable}: {problem}\n  fix: {fix}")]
+pub struct SettingsError {
+    pub variable: String,
+    pub problem: String,
+    pub fix: String,
+}
+
+fn bad(variable: &str, problem: impl Into<String>, fix: impl Into<String>) -> SettingsError {
+    SettingsError { variable: variable.into(), problem: problem.into(), fix: fix.into() }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LeptosToml {
+    #[serde(default)]
+    orgdeck: OrgdeckSection,
+    #[serde(default)]
+    emulator: EmulatorSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrgdeckSection {
+    #[serde(default)]
+    admins: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EmulatorSection {
+    addr: Option<String>,
+    seed: Option<PathBuf>,
+}
+
+pub const DEFAULT_EMULATOR_ADDR: &str = "127.0.0.1:4100";
+
+impl Settings {
+    /// Reads `.env.local` and `.env` (without overriding the environment), then
+    /// `Leptos.toml` in `dir`, then the environment.
+    pub fn load(dir: &Path, site_addr: SocketAddr) -> Result<Settings, SettingsError> {
+        for file in [".env.local", ".env"] {
+            let path = dir.join(file);
+            if path.exists() {
+                dotenvy::from_path(&path).map_err(|e| {
+                    bad(file, format!("cannot be read: {e}"), "each line must be NAME=value; fix or remove the file")
+                })?;
+            }
+        }
+        let toml_path = dir.join("Leptos.toml");
+        let toml = if toml_path.exists() {
+            Some(std::fs::read_to_string(&toml_path).map_err(|e| {
+                bad("Leptos.toml", format!("cannot be read: {e}"), "make the file readable, or remove it to use the defaults")
+            })?)
+        } else {
+            None
+        };
+        Self::from_sources(|name| std::env::var(name).ok(), toml.as_deref(), site_addr)
+    }
+
+    /// The settings from an environment lookup and `Leptos.toml`'s text.
+    pub fn from_sources(
+        env: impl Fn(&str) -> Option<String>,
+        leptos_toml: Option<&str>,
+        site_addr: SocketAddr,
+    ) -> Result<Settings, SettingsError> {
+        let var = |name: &str| env(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let file: LeptosToml = match leptos_toml {
+            Some(text) => toml::from_str(text).map_err(|e| {
+                bad("Leptos.toml", format!("is not valid: {}", e.message()), "fix the [orgdeck]/[emulator] sections (see the comments in the file)")
+            })?,
+            None => LeptosToml::default(),
+        };
+
+        let api_key = var("WORKOS_API_KEY");
+        if let Some(key) = &api_key {
+            if !key.starts_with("sk_") {
+                return Err(bad(
+                    "WORKOS_API_KEY",
+                    "does not start with sk_ (is it the client ID or a publishable key?)",
+                    "copy the secret key from WorkOS Dashboard → API Keys, or unset it to run on the embedded emulator",
+                ));
+            }
+        }
+        let client_id = var("WORKOS_CLIENT_ID");
+        if let Some(id) = &client_id {
+            if !id.starts_with("client_") {
+                return Err(bad(
+                    "WORKOS_CLIENT_ID",
+                    "does not start with client_",
+                    "copy the client ID from WorkOS Dashboard → API Keys",
+                ));
+            }
+        }
+        let cookie_password = var("WORKOS_COOKIE_PASSWORD");
+        if let Some(pw) = &cookie_password {
+            if pw.len() != 64 || !pw.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(bad(
+                    "WORKOS_COOKIE_PASSWORD",
+                    format!("must be exactly 64 hexadecimal characters (it has {})", pw.len()),
+                    "generate one with `openssl rand -hex 32`",
+                ));
+            }
+        }
+        let port = match var("WORKOS_API_PORT") {
+            None => None,
+            Some(p) => Some(p.parse::<u16>().map_err(|_| {
+                bad("WORKOS_API_PORT", format!("'{p}' is not a port number"), "set a number from 1 to 65535, or unset it")
+            })?),
+        };
+        let https = match var("WORKOS_API_HTTPS").as_deref() {
+            None => None,
+            Some("true" | "1" | "yes") => Some(true),
+            Some("false" | "0" | "no") => Some(false),
+            Some(other) => {
+                return Err(bad("WORKOS_API_HTTPS", format!("'{other}' is not true or false"), "set true or false, or unset it"));
+            }
+        };
+        let hostname = var("WORKOS_API_HOSTNAME");
+
+        let site_host = if site_addr.ip().is_unspecified() { "127.0.0.1".to_string() } else { site_addr.ip().to_string() };
+        let mut site_url = format!("http://{site_host}:{}", site_addr.port());
+        let redirect_uri = match var("WORKOS_REDIRECT_URI") {
+            None => format!("{site_url}/auth/callback"),
+            Some(uri) => {
+                let url = Url::parse(&uri).ok().filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some()).ok_or_else(|| {
+                    bad("WORKOS_REDIRECT_URI", format!("'{uri}' is not an http(s) URL"), "set it to this site's callback, e.g. http://127.0.0.1:3000/auth/callback")
+                })?;
+                if url.path() != "/auth/callback" {
+                    return Err(bad(
+                        "WORKOS_REDIRECT_URI",
+                        format!("'{uri}' does not end in /auth/callback, where Orgdeck receives the sign-in"),
+                        "use <this site's origin>/auth/callback, and list the same URI in WorkOS Dashboard → Redirects",
+                    ));
+                }
+                site_url = url.origin().ascii_serialization();
+                uri
+            }
+        };
+        let secure_cookies = site_url.starts_with("https://");
+        let webhook_secret = var("WORKOS_WEBHOOK_SECRET");
+        let admins = file.orgdeck.admins.iter().map(|a| a.to_lowercase()).collect();
+
+        match api_key {
+            Some(api_key) => {
+                let client_id = client_id.ok_or_else(|| {
+                    bad("WORKOS_CLIENT_ID", "is not set, but WORKOS_API_KEY is", "copy the client ID from WorkOS Dashboard → API Keys")
+                })?;
+                let cookie_password = cookie_password.ok_or_else(|| {
+                    bad("WORKOS_COOKIE_PASSWORD", "is not set (sessions are sealed with it)", "generate one with `openssl rand -hex 32`")
+                })?;
+                Ok(Settings {
+                    mode: Mode::Workos,
+                    api_key,
+                    client_id,
+                    cookie_password,
+                    webhook_secret,
+                    site_url,
+                    redirect_uri,
+                    api: ApiEndpoint {
+                        hostname: hostname.unwrap_or_else(|| "api.workos.com".into()),
+                        port,
+                        https: https.unwrap_or(true),
+                    },
+                    secure_cookies,
+                    admins,
+                })
+            }
+            None => {
+                if client_id.is_some() {
+                    return Err(bad(
+                        "WORKOS_CLIENT_ID",
+                        "is set, but WORKOS_API_KEY is not",
+                        "set WORKOS_API_KEY too to use WorkOS, or unset both to run on the embedded emulator",
+                    ));
+                }
+                let addr_text = file.emulator.addr.unwrap_or_else(|| DEFAULT_EMULATOR_ADDR.into());
+                let addr: SocketAddr = addr_text.parse().map_err(|_| {
+                    bad("Leptos.toml", format!("[emulator] addr '{addr_text}' is not host:port"), "write it like \"127.0.0.1:4100\"")
+                })?;
+                // The emulator's own keys and a throwaway cookie password: nothing to configure.
+                Ok(Settings {
+                    mode: Mode::Emulator { addr, seed: file.emulator.seed },
+                    api_key: String::new(),
+                    client_id: String::new(),
+                    cookie_password: cookie_password.unwrap_or_else(random_hex_64),
+                    webhook_secret,
+                    site_url,
+                    redirect_uri,
+                    api: ApiEndpoint { hostname: addr.ip().to_string(), port: Some(addr.port()), https: false },
+                    secure_cookies,
+                    admins,
+                })
+            }
+        }
+    }
+
+    /// Fills in the running emulator's keys and address.
+    pub fn use_emulator(&mut self, api_key: &str, client_id: &str, addr: SocketAddr) {
+        self.api_key = api_key.into();
+        self.client_id = client_id.into();
+        self.api = ApiEndpoint { hostname: addr.ip().to_string(), port: Some(addr.port()), https: false };
+    }
+
+    pub fn is_emulator(&self) -> bool {
+        matches!(self.mode, Mode::Emulator { .. })
+    }
+}
+
+fn random_hex_64() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    const PW: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    fn load(vars: &[(&str, &str)], toml: Option<&str>) -> Result<Settings, SettingsError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Settings::from_sources(|k| map.get(k).cloned(), toml, "127.0.0.1:3000".parse().unwrap())
+    }
+
+    #[test]
+    fn no_key_means_the_embedded_emulator_with_generated_secrets() {
+        let s = load(&[], None).unwrap();
+        assert!(s.is_emulator());
+        assert_eq!(s.cookie_password.len(), 64);
+        assert_ne!(s.cookie_password, load(&[], None).unwrap().cookie_password, "throwaway");
+        assert_eq!(s.redirect_uri, "http://127.0.0.1:3000/auth/callback");
+        assert_eq!(s.api.base_url(), "http://127.0.0.1:4100");
+    }
+
+    #[test]
+    fn real_workos_needs_key_client_and_cookie_password() {
+        let s = load(&[("WORKOS_API_KEY", "sk_test_a"), ("WORKOS_CLIENT_ID", "client_a"), ("WORKOS_COOKIE_PASSWORD", PW)], None).unwrap();
+        assert_eq!(s.mode, Mode::Workos);
+        assert_eq!(s.api.base_url(), "https://api.workos.com");
+        let e = load(&[("WORKOS_API_KEY", "sk_test_a"), ("WORKOS_CLIENT_ID", "client_a")], None).unwrap_err();
+        assert_eq!(e.variable, "WORKOS_COOKIE_PASSWORD");
+        assert!(e.fix.contains("openssl rand -hex 32"));
+        let e = load(&[("WORKOS_API_KEY", "sk_test_a")], None).unwrap_err();
+        assert_eq!(e.variable, "WORKOS_CLIENT_ID");
+    }
+
+    #[test]
+    fn malformed_values_name_the_variable() {
+        let cases: &[(&[(&str, &str)], &str)] = &[
+            (&[("WORKOS_API_KEY", "pk_live_x")], "WORKOS_API_KEY"),
+            (&[("WORKOS_API_KEY", "sk_x"), ("WORKOS_CLIENT_ID", "app_1")], "WORKOS_CLIENT_ID"),
+            (&[("WORKOS_COOKIE_PASSWORD", "short")], "WORKOS_COOKIE_PASSWORD"),
+            (&[("WORKOS_COOKIE_PASSWORD", &"g".repeat(64))], "WORKOS_COOKIE_PASSWORD"),
+            (&[("WORKOS_API_PORT", "http")], "WORKOS_API_PORT"),
+            (&[("WORKOS_API_HTTPS", "maybe")], "WORKOS_API_HTTPS"),
+            (&[("WORKOS_REDIRECT_URI", "not a url")], "WORKOS_REDIRECT_URI"),
+            (&[("WORKOS_REDIRECT_URI", "http://127.0.0.1:3000/callback")], "WORKOS_REDIRECT_URI"),
+            (&[("WORKOS_CLIENT_ID", "client_a")], "WORKOS_CLIENT_ID"),
+        ];
+        for (vars, variable) in cases {
+            let e = load(vars, None).unwrap_err();
+            assert_eq!(&e.variable, variable, "{vars:?}");
+            assert!(!e.fix.is_empty());
+        }
+    }
+
+    #[test]
+    fn leptos_toml_is_read_and_checked() {
+        let s = load(&[], Some("[orgdeck]\nadmins = [\"Ada@Acme.test\"]\n[emulator]\naddr = \"127.0.0.1:4999\"\n")).unwrap();
+        assert_eq!(s.admins, ["ada@acme.test"]);
+        assert_eq!(s.api.port, Some(4999));
+        assert_eq!(load(&[], Some("[orgdeck\n")).unwrap_err().variable, "Leptos.toml");
+        assert_eq!(load(&[], Some("[orgdeck]\nadmin = []\n")).unwrap_err().variable, "Leptos.toml");
+        assert_eq!(load(&[], Some("[emulator]\naddr = \"nowhere\"\n")).unwrap_err().variable, "Leptos.toml");
+    }
+
+    #[test]
+    fn https_redirect_uri_means_secure_cookies_and_sets_the_site() {
+        let s = load(&[("WORKOS_REDIRECT_URI", "https://orgdeck.example/auth/callback")], None).unwrap();
+        assert!(s.secure_cookies);
+        assert_eq!(s.site_url, "https://orgdeck.example");
+    }
+
+    #[test]
+    fn debug_output_hides_secrets() {
+        let s = load(&[("WORKOS_API_KEY", "sk_test_secret"), ("WORKOS_CLIENT_ID", "client_a"), ("WORKOS_COOKIE_PASSWORD", PW)], None).unwrap();
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("sk_test_secret") && !shown.contains(PW));
+    }
+}

@@ -1,0 +1,35 @@
+//! The state every handler and server function shares.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::prelude::*;
+
+use super::auth::SessionRefresher;
+use super::settings::Settings;
+use crate::error::AppError;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub settings: Arc<Settings>,
+    pub workos: Arc<::workos::Client>,
+    pub sessions: Arc<SessionRefresher>,
+}
+
+impl AppState {
+    pub fn new(leptos_options: LeptosOptions, settings: Settings) -> AppState {
+        let workos = super::workos::client(&settings);
+        AppState {
+            leptos_options,
+            settings: Arc::new(settings),
+            workos: Arc::new(workos),
+            sessions: Arc::new(SessionRefresher::default()),
+        }
+    }
+
+    /// The state, inside a server function or a server-rendered page.
+    pub fn current() -> Result<AppState, AppError> {
+        use_context::<AppState>().ok_or_else(|| AppError::Internal { message: "the server state is missing".into() })
+    }
+}

@@ -1,0 +1,103 @@
+// The widget host: mounts one official WorkOS widget into an element Leptos
+// rendered empty, and unmounts it when the Leptos page goes away.
+import { createRoot } from "react-dom/client";
+import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import {
+  AdminPortalAuditLogStreaming,
+  AdminPortalDomainVerification,
+  AdminPortalSsoConnection,
+  ApiKeys,
+  DirectorySync,
+  OrganizationSwitcher,
+  UserProfile,
+  UserSecurity,
+  UserSessions,
+  UsersManagement,
+  WorkOsWidgets,
+} from "@workos-inc/widgets";
+import "@radix-ui/themes/styles.css";
+import "@workos-inc/widgets/styles.css";
+
+// Component name (from Orgdeck's catalog) -> component and the widgetType it
+// keys its token query with (see the widgets' api/api-provider.js).
+const COMPONENTS = {
+  UsersManagement: [UsersManagement, "user-management"],
+  AdminPortalSsoConnection: [AdminPortalSsoConnection, "admin-portal-sso-connection"],
+  AdminPortalDomainVerification: [AdminPortalDomainVerification, "admin-portal-domain-verification"],
+  AdminPortalAuditLogStreaming: [AdminPortalAuditLogStreaming, "admin-portal-audit-log-streaming"],
+  DirectorySync: [DirectorySync, "directory-sync"],
+  ApiKeys: [ApiKeys, "api-keys"],
+  UserProfile: [UserProfile, "user-profile"],
+  UserSecurity: [UserSecurity, "user-security"],
+  UserSessions: [UserSessions, "user-sessions"],
+  OrganizationSwitcher: [OrganizationSwitcher, "organization-switcher"],
+};
+
+const AUTH_ERRORS = new Set(["IncorrectPermissionsError", "ExpiredTokenError"]);
+
+function claimsOf(token) {
+  return JSON.parse(atob(token.split(".")[1]));
+}
+
+// The same policy as the provider's own client: never retry an auth error, and
+// keep the last good data when a refetch fails on one.
+function queryClient() {
+  const client = new QueryClient({
+    queryCache: new QueryCache({
+      onError: (error, query) => {
+        if (query.state.data !== undefined && AUTH_ERRORS.has(error?.name)) {
+          client.setQueryData(query.queryKey, query.state.data);
+        }
+      },
+    }),
+    defaultOptions: {
+      queries: { retry: (failures, error) => !AUTH_ERRORS.has(error?.name) && failures < 3 },
+    },
+  });
+  return client;
+}
+
+function ensureStylesheet() {
+  const href = new URL("./host.css", import.meta.url).href;
+  if (!document.querySelector(`link[data-widget-host][href="${href}"]`)) {
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = href;
+    link.dataset.widgetHost = "";
+    document.head.appendChild(link);
+  }
+}
+
+/**
+ * Mounts `component` into `element`. `getToken` resolves to a fresh widget token;
+ * the first one is placed in the token query before the widget renders, so its
+ * first requests already carry it, and the widget still calls `getToken` itself
+ * to refresh before `exp` and after a 403.
+ * Returns a function that unmounts the widget.
+ */
+export async function mount(element, { component, getToken, apiHostname, port, https, props }) {
+  const entry = COMPONENTS[component];
+  if (!entry) {
+    throw new Error(`Unknown widget component ${component}`);
+  }
+  const [Component, widgetType] = entry;
+  ensureStylesheet();
+  const token = await getToken();
+  const claims = claimsOf(token);
+  const client = queryClient();
+  const key = ["authToken", widgetType];
+  client.setQueryDefaults(key, { staleTime: Infinity });
+  client.setQueryData(key, { authToken: token, permissions: claims.permissions, exp: claims.exp });
+  const root = createRoot(element);
+  root.render(
+    <QueryClientProvider client={client}>
+      <WorkOsWidgets queryClient={client} apiHostname={apiHostname} port={port ?? null} https={https}>
+        <Component authToken={getToken} {...(props ?? {})} />
+      </WorkOsWidgets>
+    </QueryClientProvider>,
+  );
+  return () => {
+    root.unmount();
+    client.clear();
+  };
+}
