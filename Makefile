@@ -3,30 +3,49 @@
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
-export PATH := $(HOME)/.cargo/bin:$(PATH)
+CARGO_HOME ?= $(HOME)/.cargo
+export PATH := $(CARGO_HOME)/bin:$(PATH)
+# cargo-leptos compiles with this set; plain cargo (tests) must too, or the server
+# it builds asks for `orgdeck_bg.wasm` and both keep rebuilding each other's binary.
+export LEPTOS_OUTPUT_NAME := orgdeck
 
 CARGO_LEPTOS_VERSION := 0.3.9
 # The wasm-bindgen CLI must equal the crate in Cargo.lock (schema check at build time).
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 WASM_BINDGEN_PIN := $(shell sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
 APT_PACKAGES := chromium
+# The official widgets, bundled; cargo-leptos copies public/ into the site.
+WIDGETS_BUNDLE := public/widget-host/host.js
+WIDGETS_DEPS := widgets/node_modules/.package-lock.json
+END2END_DEPS := end2end/node_modules/.package-lock.json
 
-.PHONY: run test setup build build-release bench \
+.PHONY: run test setup build bench \
         setup-wasm-target setup-cargo-leptos setup-wasm-bindgen setup-debian
 
 ## make run: set up what is missing, build, serve on http://127.0.0.1:3000
 run: setup
 	cargo leptos serve
 
-## make test: set up what is missing, then every test
-test: setup
+## make test: set up what is missing, then every test (Rust, then the browser suite)
+test: build $(END2END_DEPS)
 	cargo test --workspace --features orgdeck/ssr
-	cargo leptos build
+	cd end2end && npx playwright test
 
 build: setup
 	cargo leptos build
 
-setup: setup-wasm-target setup-cargo-leptos setup-wasm-bindgen setup-debian
+setup: setup-wasm-target setup-cargo-leptos setup-wasm-bindgen setup-debian $(WIDGETS_BUNDLE)
+
+$(WIDGETS_DEPS): widgets/package.json widgets/package-lock.json
+	cd widgets && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(WIDGETS_BUNDLE): $(WIDGETS_DEPS) widgets/build.mjs $(wildcard widgets/src/*)
+	cd widgets && node build.mjs
+
+$(END2END_DEPS): end2end/package.json end2end/package-lock.json
+	cd end2end && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 setup-wasm-target:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown \

@@ -2,8 +2,11 @@ import { defineConfig } from "@playwright/test";
 
 // Debian's Chromium: Playwright cannot download its own browsers here.
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-export const BASE_URL = "http://127.0.0.1:3000";
-export const EMULATOR_URL = process.env.WORKOS_EMULATOR_URL ?? "http://127.0.0.1:4100";
+// Ports of their own, so a `make run` on 3000/4100 is never mistaken for the suite's server.
+export const SITE_ADDR = "127.0.0.1:3100";
+export const EMULATOR_ADDR = "127.0.0.1:4101";
+export const BASE_URL = `http://${SITE_ADDR}`;
+export const EMULATOR_URL = `http://${EMULATOR_ADDR}`;
 
 export default defineConfig({
   testDir: "./tests",
@@ -47,11 +50,14 @@ export default defineConfig({
       LEPTOS_OUTPUT_NAME: "orgdeck",
       LEPTOS_SITE_ROOT: "target/site",
       LEPTOS_SITE_PKG_DIR: "pkg",
-      LEPTOS_SITE_ADDR: "127.0.0.1:3000",
-      LEPTOS_RELOAD_PORT: "3001",
+      LEPTOS_SITE_ADDR: SITE_ADDR,
+      LEPTOS_RELOAD_PORT: "3101",
+      WORKOS_EMULATOR_ADDR: EMULATOR_ADDR,
       // The suite is always on the emulator, whatever the developer's .env says.
       WORKOS_API_KEY: "",
       WORKOS_CLIENT_ID: "",
+      WORKOS_COOKIE_PASSWORD: "",
+      WORKOS_REDIRECT_URI: "",
       RUST_LOG: "warn",
     },
   },

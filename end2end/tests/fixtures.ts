@@ -1,5 +1,5 @@
 import { test as base, expect, type Page } from "@playwright/test";
-import { EMULATOR_URL } from "../playwright.config";
+import { BASE_URL, EMULATOR_URL } from "../playwright.config";
 
 export const USERS = {
   admin: { email: "ada@acme.test", name: "Ada Admin" },
@@ -47,6 +47,6 @@ export async function signIn(page: Page, email: string, path = "/", organization
   if (organization) {
     await page.getByRole("button", { name: organization }).click();
   }
-  await expect(page).toHaveURL(new RegExp(`^http://127\\.0\\.0\\.1:3000${path.replace(/[?]/g, "\\?")}$`));
+  await expect(page).toHaveURL(BASE_URL + path);
   await hydrated(page);
 }

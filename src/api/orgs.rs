@@ -68,7 +68,7 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// The dashboard of the session's organization: two WorkOS calls, made together.
-#[server]
+#[server(endpoint = "dashboard")]
 pub async fn dashboard() -> Result<OrgDashboard, AppError> {
     use crate::catalog::CATALOG;
     use crate::server::auth::CurrentSession;
@@ -125,7 +125,7 @@ pub async fn dashboard() -> Result<OrgDashboard, AppError> {
 }
 
 /// Members and pending invitations of the session's organization, fresh from WorkOS.
-#[server]
+#[server(endpoint = "members_now")]
 pub async fn members_now() -> Result<MemberState, AppError> {
     use crate::server::auth::CurrentSession;
     use crate::server::state::AppState;

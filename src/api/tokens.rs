@@ -38,7 +38,7 @@ fn allowed(slug: &str) -> Result<(&'static crate::catalog::WidgetInfo, crate::se
 }
 
 /// May this user open this widget, and where does it call WorkOS?
-#[server]
+#[server(endpoint = "widget_mount")]
 pub async fn widget_mount(slug: String) -> Result<WidgetSetup, AppError> {
     let (widget, _) = allowed(&slug)?;
     let state = crate::server::state::AppState::current()?;
@@ -56,7 +56,7 @@ pub async fn widget_mount(slug: String) -> Result<WidgetSetup, AppError> {
 
 /// A fresh widget token (never cached): the widget calls this on mount, before
 /// the token expires and after a 403.
-#[server]
+#[server(endpoint = "widget_token")]
 pub async fn widget_token(slug: String) -> Result<String, AppError> {
     use crate::catalog::TokenKind;
     use workos::resources::widgets::CreateTokenParams;

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod embedded;
 pub mod guard;
+pub mod router;
 pub mod settings;
 pub mod state;
 pub mod workos;

@@ -243,9 +243,12 @@ impl Settings {
                         "set WORKOS_API_KEY too to use WorkOS, or unset both to run on the embedded emulator",
                     ));
                 }
-                let addr_text = file.emulator.addr.unwrap_or_else(|| DEFAULT_EMULATOR_ADDR.into());
+                let (source, addr_text) = match var("WORKOS_EMULATOR_ADDR") {
+                    Some(a) => ("WORKOS_EMULATOR_ADDR", a),
+                    None => ("Leptos.toml", file.emulator.addr.unwrap_or_else(|| DEFAULT_EMULATOR_ADDR.into())),
+                };
                 let addr: SocketAddr = addr_text.parse().map_err(|_| {
-                    bad("Leptos.toml", format!("[emulator] addr '{addr_text}' is not host:port"), "write it like \"127.0.0.1:4100\"")
+                    bad(source, format!("emulator address '{addr_text}' is not host:port"), "write it like 127.0.0.1:4100")
                 })?;
                 // The emulator's own keys and a throwaway cookie password: nothing to configure.
                 Ok(Settings {
@@ -346,6 +349,9 @@ mod tests {
         assert_eq!(load(&[], Some("[orgdeck\n")).unwrap_err().variable, "Leptos.toml");
         assert_eq!(load(&[], Some("[orgdeck]\nadmin = []\n")).unwrap_err().variable, "Leptos.toml");
         assert_eq!(load(&[], Some("[emulator]\naddr = \"nowhere\"\n")).unwrap_err().variable, "Leptos.toml");
+        let s = load(&[("WORKOS_EMULATOR_ADDR", "127.0.0.1:4101")], Some("[emulator]\naddr = \"127.0.0.1:4999\"\n")).unwrap();
+        assert_eq!(s.api.port, Some(4101), "the environment wins");
+        assert_eq!(load(&[("WORKOS_EMULATOR_ADDR", "4101")], None).unwrap_err().variable, "WORKOS_EMULATOR_ADDR");
     }
 
     #[test]

@@ -79,6 +79,7 @@ pub async fn create(State(emu): State<Emulator>, Body(body): Body<TokenBody>) ->
         "iss": emu.base_url(),
         "sub": user_id,
         "sid": sid,
+        "jti": crate::ids::new_id("jti", emu.clock().millis()),
         "permissions": permissions,
         "iat": iat,
         "exp": iat + WIDGET_TOKEN_SECONDS,

@@ -1,0 +1,223 @@
+//! Orgdeck's router against the WorkOS emulator, without a browser: sign-in,
+//! cookies, session refresh, the Origin guard, and tokens bound to the session.
+#![cfg(feature = "ssr")]
+
+use std::net::SocketAddr;
+
+use leptos::prelude::LeptosOptions;
+use orgdeck::server::router::router;
+use orgdeck::server::settings::Settings;
+use orgdeck::server::state::AppState;
+use reqwest::header::{HeaderMap, LOCATION, ORIGIN, SET_COOKIE};
+use reqwest::{Client, Response, StatusCode};
+use workos_emulator::{spawn, RunningEmulator, Seed};
+
+struct App {
+    emu: RunningEmulator,
+    base: String,
+}
+
+async fn start_with(adjust: impl FnOnce(&mut Settings)) -> App {
+    let emu = spawn(Seed::default_seed(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    let mut settings = Settings::from_sources(|_| None, None, addr).unwrap();
+    settings.use_emulator(emu.emulator.api_key(), emu.emulator.client_id(), emu.addr);
+    adjust(&mut settings);
+    let options = LeptosOptions::builder().output_name("orgdeck").site_root("target/site").site_addr(addr).build();
+    let app = router(AppState::new(options, settings));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    App { emu, base: format!("http://{addr}") }
+}
+
+async fn start() -> App {
+    start_with(|_| {}).await
+}
+
+fn browser() -> Client {
+    Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap()
+}
+
+fn location(res: &Response) -> String {
+    res.headers()[LOCATION].to_str().unwrap().to_string()
+}
+
+fn cookies(headers: &HeaderMap) -> Vec<String> {
+    headers.get_all(SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_string()).collect()
+}
+
+impl App {
+    fn org_id(&self, name: &str) -> String {
+        self.emu.emulator.db().organizations.iter().find(|o| o.name == name).unwrap().id.clone()
+    }
+
+    /// Walks /login → hosted page → /auth/callback like a browser; returns the callback's response.
+    async fn sign_in(&self, client: &Client, email: &str) -> Response {
+        let res = client.get(format!("{}/login?return_to=/widgets/users", self.base)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let authorize = location(&res);
+        assert!(authorize.starts_with(&self.emu.base_url()), "{authorize}");
+        let html = client.get(&authorize).send().await.unwrap().text().await.unwrap();
+        let marker = r#"name="request" value=""#;
+        let start = html.find(marker).unwrap() + marker.len();
+        let request = html[start..].split('"').next().unwrap().to_string();
+        let password = format!("orgdeck-{}", email.split('@').next().unwrap());
+        let res = client
+            .post(format!("{}/user_management/authorize/sign-in", self.emu.base_url()))
+            .form(&[("request", request.as_str()), ("email", email), ("password", password.as_str())])
+            .send()
+            .await
+            .unwrap();
+        let callback = location(&res);
+        assert!(callback.starts_with(&format!("{}/auth/callback?code=", self.base)), "{callback}");
+        client.get(callback).send().await.unwrap()
+    }
+
+    async fn server_fn(&self, client: &Client, name: &str, form: &[(&str, &str)], origin: Option<&str>) -> Response {
+        let mut req = client.post(format!("{}/api/{name}", self.base)).form(form);
+        if let Some(o) = origin {
+            req = req.header(ORIGIN, o);
+        }
+        req.send().await.unwrap()
+    }
+}
+
+fn claims(token: &str) -> serde_json::Value {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).unwrap();
+    serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn signed_out_pages_go_to_sign_in_and_come_back() {
+    let app = start().await;
+    let res = browser().get(format!("{}/widgets/users", app.base)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/login?return_to=%2Fwidgets%2Fusers");
+
+    let client = browser();
+    let res = app.sign_in(&client, "ada@acme.test").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/widgets/users", "a clean URL: no code left in it");
+    let set = cookies(res.headers());
+    let session = set.iter().find(|c| c.starts_with("wos-session=")).expect("session cookie");
+    for attr in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(session.contains(attr), "{session}");
+    }
+    assert!(!session.contains("Secure"), "plain http on loopback");
+    assert!(set.iter().any(|c| c.starts_with("orgdeck-sign-in=;")), "the sign-in cookie is cleared");
+
+    let page = client.get(format!("{}/", app.base)).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Acme Corp") && html.contains("3 members · 0 pending invitations"), "{html}");
+}
+
+#[tokio::test]
+async fn a_callback_is_good_once_and_only_with_its_state() {
+    let app = start().await;
+    let client = browser();
+    let res = client.get(format!("{}/auth/callback?code=abc&state=forged", app.base)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.text().await.unwrap().contains("This sign-in link has expired"));
+    assert!(app.sign_in(&client, "ada@acme.test").await.status().is_redirection());
+}
+
+#[tokio::test]
+async fn the_token_is_for_the_sessions_organization_whatever_the_request_says() {
+    let app = start().await;
+    let client = browser();
+    app.sign_in(&client, "ada@acme.test").await;
+    let globex = app.org_id("Globex Inc");
+    let res = app
+        .server_fn(&client, "widget_token", &[("slug", "users"), ("organization_id", globex.as_str())], Some(&app.base))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let token: String = res.json().await.unwrap();
+    let c = claims(&token);
+    assert_eq!(c["org_id"], app.org_id("Acme Corp").as_str());
+    assert_eq!(c["permissions"], serde_json::json!(["widgets:users-table:manage"]));
+    let again: String = app.server_fn(&client, "widget_token", &[("slug", "users")], Some(&app.base)).await.json().await.unwrap();
+    assert_ne!(again, token, "minted on every call, never cached");
+}
+
+#[tokio::test]
+async fn state_changing_requests_from_elsewhere_are_refused() {
+    let app = start().await;
+    let client = browser();
+    app.sign_in(&client, "ada@acme.test").await;
+    for origin in [None, Some("https://evil.example")] {
+        let res = app.server_fn(&client, "widget_token", &[("slug", "users")], origin).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{origin:?}");
+        let res = client.post(format!("{}/logout", app.base)).header(ORIGIN, origin.unwrap_or("null")).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    }
+    let res = client.post(format!("{}/logout", app.base)).header(ORIGIN, &app.base).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(location(&res).starts_with(&format!("{}/user_management/sessions/logout?session_id=session_", app.emu.base_url())));
+    assert!(cookies(res.headers()).iter().any(|c| c.starts_with("wos-session=;") && c.contains("Max-Age=0")));
+}
+
+#[tokio::test]
+async fn a_member_gets_missing_permission_not_a_token() {
+    let app = start().await;
+    let client = browser();
+    app.sign_in(&client, "max@acme.test").await;
+    let res = app.server_fn(&client, "widget_token", &[("slug", "users")], Some(&app.base)).await;
+    assert!(res.status().is_server_error() || res.status().is_client_error());
+    let body = res.text().await.unwrap();
+    assert!(body.contains("MissingPermission") && body.contains("widgets:users-table:manage"), "{body}");
+    let res = app.server_fn(&browser(), "widget_token", &[("slug", "users")], Some(&app.base)).await;
+    assert!(res.text().await.unwrap().contains("NotSignedIn"));
+}
+
+#[tokio::test]
+async fn an_expired_session_is_refreshed_once_for_concurrent_requests() {
+    let app = start().await;
+    // Sign in "ten minutes ago": the access token in the cookie has expired.
+    app.emu.emulator.clock().set_offset(-600);
+    let client = browser();
+    let res = app.sign_in(&client, "ada@acme.test").await;
+    app.emu.emulator.clock().set_offset(0);
+    let stale = cookies(res.headers())
+        .into_iter()
+        .find(|c| c.starts_with("wos-session="))
+        .map(|c| c.split(';').next().unwrap().to_string())
+        .unwrap();
+    let plain = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let requests = (0..6).map(|_| plain.get(format!("{}/", app.base)).header("cookie", &stale).send());
+    let responses = futures::future::join_all(requests).await;
+    let mut fresh = std::collections::HashSet::new();
+    for res in responses {
+        let res = res.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "every request is served (the refresh token is spent once)");
+        let cookie = cookies(res.headers()).into_iter().find(|c| c.starts_with("wos-session=")).expect("a new cookie");
+        fresh.insert(cookie.split(';').next().unwrap().to_string());
+    }
+    assert_eq!(fresh.len(), 1, "one refresh, shared");
+    let new_cookie = fresh.into_iter().next().unwrap();
+    let res = plain.get(format!("{}/", app.base)).header("cookie", &new_cookie).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(cookies(res.headers()).is_empty(), "a valid session needs no new cookie");
+}
+
+#[tokio::test]
+async fn a_wrong_api_key_is_explained_at_sign_in() {
+    let app = start_with(|s| s.api_key = "sk_test_not_the_key".into()).await;
+    let client = browser();
+    let res = app.sign_in(&client, "ada@acme.test").await;
+    assert_eq!(res.status(), StatusCode::BAD_GATEWAY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("WorkOS refused Orgdeck&#39;s API key") || html.contains("WorkOS refused Orgdeck's API key"), "{html}");
+    assert!(html.contains("WORKOS_API_KEY") && html.contains("sk_"));
+    assert!(!html.contains("sk_test_not_the_key"), "the key itself is never shown");
+}
+
+#[tokio::test]
+async fn a_tampered_cookie_signs_you_out() {
+    let app = start().await;
+    let plain = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let res = plain.get(format!("{}/", app.base)).header("cookie", "wos-session=bm90IGEgc2Vzc2lvbg==").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(cookies(res.headers()).iter().any(|c| c.starts_with("wos-session=;")));
+}
