@@ -1,4 +1,5 @@
 import { test, expect, signIn, hydrated, USERS } from "./fixtures";
+import { EMULATOR_URL } from "../playwright.config";
 
 const PERMISSION = "widgets:users-table:manage";
 
@@ -54,4 +55,25 @@ test("a member's Members card is disabled and the widget page refuses, naming th
 test("an unknown widget type is explained", async ({ page }) => {
   await signIn(page, USERS.admin.email, "/widgets/nope");
   await expect(page.locator('[data-error="unknown-widget"]')).toContainText("There is no widget called “nope”");
+});
+
+test("an expired widget token is replaced: after the API's 403 the widget asks Orgdeck for a new one", async ({ page, request, consoleErrors }) => {
+  await signIn(page, USERS.admin.email, "/widgets/users");
+  const widget = page.locator('[data-component="UsersManagement"]');
+  await expect(widget.getByText("max@acme.test", { exact: true })).toBeVisible();
+  await expect(page.getByTestId("token-clock")).toHaveText(/Token expires in (59|60):\d\d/);
+
+  // Two hours pass at WorkOS: the token the widget holds is now refused with 403.
+  const moved = await request.post(`${EMULATOR_URL}/_emulator/clock`, { data: { offset_seconds: 7200 } });
+  expect(moved.ok()).toBeTruthy();
+  await widget.getByPlaceholder("Search by name or e-mail").fill("max");
+  await expect(widget.getByText("ada@acme.test", { exact: true })).toBeHidden();
+  await expect(widget.getByText("max@acme.test", { exact: true })).toBeVisible();
+  // The new token was minted at WorkOS's "now": two hours later than the browser's.
+  await expect(page.getByTestId("token-clock")).toHaveText(/Token expires in 1[5-8]\d:\d\d/);
+
+  // The browser logs the refused request itself; nothing else may be logged.
+  const refused = consoleErrors.filter((e) => e.includes("status of 403"));
+  expect(refused.length).toBeGreaterThan(0);
+  consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !e.includes("status of 403")));
 });

@@ -1,0 +1,50 @@
+//! Start-up refuses bad configuration with a message naming the variable and the fix.
+#![cfg(feature = "ssr")]
+
+use std::process::Command;
+
+fn run_with(vars: &[(&str, &str)]) -> (Option<i32>, String) {
+    // An empty directory: no .env or Leptos.toml of the developer's is read.
+    let dir = std::env::temp_dir().join(format!("orgdeck-startup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_orgdeck"));
+    cmd.current_dir(&dir)
+        .env_clear()
+        .env("LEPTOS_OUTPUT_NAME", "orgdeck")
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .envs(vars.iter().copied());
+    let out = cmd.output().unwrap();
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn a_malformed_api_key_stops_start_up() {
+    let (code, stderr) = run_with(&[("WORKOS_API_KEY", "pk_live_oops"), ("WORKOS_CLIENT_ID", "client_x")]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("WORKOS_API_KEY") && stderr.contains("sk_"), "{stderr}");
+    assert!(!stderr.contains("pk_live_oops"), "the value itself is not echoed");
+}
+
+#[test]
+fn a_short_cookie_password_stops_start_up_with_the_fix() {
+    let (code, stderr) = run_with(&[("WORKOS_COOKIE_PASSWORD", "hunter2")]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("WORKOS_COOKIE_PASSWORD") && stderr.contains("openssl rand -hex 32"), "{stderr}");
+    assert!(!stderr.contains("hunter2"));
+}
+
+#[test]
+fn an_unreadable_leptos_toml_stops_start_up() {
+    let dir = std::env::temp_dir().join(format!("orgdeck-startup-toml-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("Leptos.toml"), "[orgdeck\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_orgdeck"))
+        .current_dir(&dir)
+        .env_clear()
+        .env("LEPTOS_OUTPUT_NAME", "orgdeck")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("Leptos.toml"), "{stderr}");
+}
