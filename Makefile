@@ -34,6 +34,19 @@ test: build $(END2END_DEPS)
 build: setup
 	cargo leptos build
 
+# wasm-opt for release builds: binaryen from npm (Debian's wasm-opt 108 corrupts the module).
+BINARYEN_VERSION := 132.0.0
+TOOLS := $(CURDIR)/.tools
+WASM_OPT := $(TOOLS)/node_modules/.bin/wasm-opt
+
+$(WASM_OPT):
+	npm install --prefix $(TOOLS) --no-audit --no-fund --loglevel=error binaryen@$(BINARYEN_VERSION)
+
+## make bench: the browser's share, measured on a release build (results in bench/SIZES.md)
+bench: setup $(WASM_OPT)
+	PATH=$(TOOLS)/node_modules/.bin:$$PATH cargo leptos build --release
+	node bench/sizes.mjs
+
 setup: setup-wasm-target setup-cargo-leptos setup-wasm-bindgen setup-debian $(WIDGETS_BUNDLE)
 
 $(WIDGETS_DEPS): widgets/package.json widgets/package-lock.json

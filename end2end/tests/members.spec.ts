@@ -77,3 +77,23 @@ test("an expired widget token is replaced: after the API's 403 the widget asks O
   expect(refused.length).toBeGreaterThan(0);
   consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !e.includes("status of 403")));
 });
+
+test("the widgets bundle loads on widget pages only, and the widget unmounts when you leave", async ({ page }) => {
+  const bundle: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().includes("/widget-host/")) bundle.push(r.url());
+  });
+  await signIn(page, USERS.admin.email);
+  await expect(page.getByTestId("org-name")).toHaveText("Acme Corp");
+  expect(bundle, "the dashboard does not load the widgets").toEqual([]);
+
+  await page.locator('[data-card="users"]').getByRole("link", { name: "Open" }).click();
+  const widget = page.locator('[data-component="UsersManagement"]');
+  await expect(widget.getByText("max@acme.test", { exact: true })).toBeVisible();
+  expect(bundle.some((u) => u.endsWith("/widget-host/host.js"))).toBe(true);
+
+  // Client-side navigation back: the React root is unmounted with the Leptos page.
+  await page.getByRole("link", { name: "← Dashboard" }).click();
+  await expect(page.getByTestId("org-name")).toHaveText("Acme Corp");
+  await expect(page.locator(".woswidgets-root")).toHaveCount(0);
+});

@@ -67,7 +67,7 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// The dashboard of the session's organization: two WorkOS calls, made together.
+/// The dashboard of the session's organization.
 #[server(endpoint = "dashboard")]
 pub async fn dashboard() -> Result<OrgDashboard, AppError> {
     use crate::catalog::CATALOG;
@@ -76,16 +76,7 @@ pub async fn dashboard() -> Result<OrgDashboard, AppError> {
 
     let (session, org_id) = CurrentSession::with_organization()?;
     let state = AppState::current()?;
-    let organizations = state.workos.organizations();
-    let (org, memberships) = tokio::join!(
-        organizations.get_organization(&org_id),
-        calls::memberships(&state.workos, &org_id)
-    );
-    let org = match org {
-        Ok(o) => o,
-        Err(e) => return Err(crate::server::workos::explain(&state.workos, e).await),
-    };
-    let (members, invitations) = memberships?;
+    let (org, members, invitations) = calls::organization_and_members(&state.workos, &org_id).await?;
     let cards = CATALOG
         .iter()
         .filter(|w| w.card)
@@ -132,16 +123,7 @@ pub async fn members_now() -> Result<MemberState, AppError> {
 
     let (_, org_id) = CurrentSession::with_organization()?;
     let state = AppState::current()?;
-    let organizations = state.workos.organizations();
-    let (org, memberships) = tokio::join!(
-        organizations.get_organization(&org_id),
-        calls::memberships(&state.workos, &org_id)
-    );
-    let org = match org {
-        Ok(o) => o,
-        Err(e) => return Err(crate::server::workos::explain(&state.workos, e).await),
-    };
-    let (members, invitations) = memberships?;
+    let (org, members, invitations) = calls::organization_and_members(&state.workos, &org_id).await?;
     Ok(MemberState { org_name: org.name, members, invitations })
 }
 
@@ -152,6 +134,23 @@ mod calls {
 
     use super::MemberRow;
     use crate::error::AppError;
+    use crate::server::workos::{display_name, explain};
+
+    /// The organization, its active members and its pending invitations: two
+    /// WorkOS calls (or more for a large organization's pages), made together.
+    pub async fn organization_and_members(
+        client: &workos::Client,
+        org_id: &str,
+    ) -> Result<(workos::Organization, Vec<MemberRow>, Vec<MemberRow>), AppError> {
+        let organizations = client.organizations();
+        let (org, memberships) = tokio::join!(organizations.get_organization(org_id), memberships(client, org_id));
+        let org = match org {
+            Ok(o) => o,
+            Err(e) => return Err(explain(client, e).await),
+        };
+        let (members, invitations) = memberships?;
+        Ok((org, members, invitations))
+    }
 
     /// Active members and pending invitations, oldest first, in as few calls as paging allows.
     pub async fn memberships(client: &workos::Client, org_id: &str) -> Result<(Vec<MemberRow>, Vec<MemberRow>), AppError> {
@@ -172,15 +171,10 @@ mod calls {
                 .await;
             let page = match page {
                 Ok(p) => p,
-                Err(e) => return Err(crate::server::workos::explain(client, e).await),
+                Err(e) => return Err(explain(client, e).await),
             };
             for m in &page.data {
-                let name = match (&m.user.first_name, &m.user.last_name) {
-                    (Some(f), Some(l)) => format!("{f} {l}"),
-                    (Some(n), None) | (None, Some(n)) => n.clone(),
-                    (None, None) => m.user.email.clone(),
-                };
-                let row = MemberRow { name, email: m.user.email.clone(), role: m.role.slug.clone() };
+                let row = MemberRow { name: display_name(&m.user), email: m.user.email.clone(), role: m.role.slug.clone() };
                 match m.status {
                     UserOrganizationMembershipStatus::Pending => invitations.push(row),
                     _ => members.push(row),

@@ -41,11 +41,7 @@ pub struct CurrentSession {
 impl CurrentSession {
     fn from_state(state: &SessionState) -> Option<CurrentSession> {
         let user = state.user.as_ref()?;
-        let name = match (&user.first_name, &user.last_name) {
-            (Some(f), Some(l)) => format!("{f} {l}"),
-            (Some(n), None) | (None, Some(n)) => n.clone(),
-            (None, None) => user.email.clone(),
-        };
+        let name = super::workos::display_name(user);
         Some(CurrentSession {
             session_id: state.session_id.clone(),
             user_id: user.id.clone(),

@@ -14,6 +14,15 @@ pub fn client(settings: &Settings) -> Client {
         .build()
 }
 
+/// "First Last", or whichever part is known, or the email.
+pub fn display_name(user: &workos::User) -> String {
+    match (&user.first_name, &user.last_name) {
+        (Some(f), Some(l)) => format!("{f} {l}"),
+        (Some(n), None) | (None, Some(n)) => n.clone(),
+        (None, None) => user.email.clone(),
+    }
+}
+
 /// The user-facing error for a failed WorkOS call (see ARCHITECTURE.md's table).
 pub fn app_error(err: &workos::Error) -> AppError {
     let Some(api) = err.api() else {
