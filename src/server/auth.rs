@@ -253,6 +253,10 @@ impl SessionRefresher {
 /// access token expired (the new cookie goes out on this same response), and
 /// sends signed-out page views to `/login`.
 pub async fn session_layer(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    // Static files need no session: skip the JWT check (and any refresh) for them.
+    if is_static(request.uri().path()) {
+        return next.run(request).await;
+    }
     let mut set_cookie = None;
     let mut signed_in = false;
     if let Some(sealed) = read_cookie(request.headers(), SESSION_COOKIE) {
@@ -284,6 +288,10 @@ pub async fn session_layer(State(state): State<AppState>, mut request: Request, 
         Some(c) => with_cookie(response, c),
         None => response,
     }
+}
+
+fn is_static(path: &str) -> bool {
+    path.starts_with("/pkg/") || path.starts_with("/widget-host/") || path == "/favicon.ico"
 }
 
 /// Pages need a session; sign-in itself, static files and server functions
@@ -348,6 +356,12 @@ mod tests {
         assert_eq!(local_path(Some("https://evil.example/")), "/");
         assert_eq!(local_path(Some("/\\evil.example")), "/");
         assert_eq!(local_path(None), "/");
+    }
+
+    #[test]
+    fn static_files_skip_the_session_check() {
+        assert!(is_static("/pkg/orgdeck.wasm") && is_static("/widget-host/host.js") && is_static("/favicon.ico"));
+        assert!(!is_static("/") && !is_static("/api/widget_token") && !is_static("/pkgs"));
     }
 
     #[test]
