@@ -221,3 +221,23 @@ async fn a_tampered_cookie_signs_you_out() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(cookies(res.headers()).iter().any(|c| c.starts_with("wos-session=;")));
 }
+
+#[tokio::test]
+async fn switching_organization_moves_the_session_only_where_the_user_belongs() {
+    let app = start().await;
+    let client = browser();
+    app.sign_in(&client, "max@acme.test").await;
+    let globex = app.org_id("Globex Inc");
+    let res = app.server_fn(&client, "switch_organization", &[("organization_id", globex.as_str())], Some(&app.base)).await;
+    let body = res.text().await.unwrap();
+    assert!(body.contains("Invalid") && body.contains("not an active member"), "{body}");
+    // Still in Acme, still signed in.
+    let token: String = app
+        .server_fn(&client, "widget_token", &[("slug", "users")], Some(&app.base))
+        .await
+        .text()
+        .await
+        .map(|t| t)
+        .unwrap();
+    assert!(token.contains("MissingPermission"), "max is still Acme's member: {token}");
+}

@@ -66,3 +66,23 @@ test("a user in two organizations picks one on the hosted page", async ({ page }
   await expect(page.getByTestId("org-name")).toHaveText("Globex Inc");
   await expect(page.getByTestId("viewer-role")).toHaveText("admin");
 });
+
+test("a user in two organizations switches between them from the dashboard", async ({ page }) => {
+  await signIn(page, USERS.both.email, "/", "Globex Inc");
+  await expect(page.getByTestId("org-name")).toHaveText("Globex Inc");
+  await page.getByTestId("org-switcher").selectOption({ label: "Acme Corp" });
+  await page.getByRole("button", { name: "Switch" }).click();
+  await expect(page.getByTestId("org-name")).toHaveText("Acme Corp");
+  await expect(page.getByTestId("viewer-role")).toHaveText("member");
+  await hydrated(page);
+  // The new organization is the session's now: it survives a reload.
+  await page.reload();
+  await expect(page.getByTestId("org-name")).toHaveText("Acme Corp");
+  await expect(page.locator('[data-card="users"]').getByRole("button", { name: "Open" })).toBeDisabled();
+});
+
+test("a user in one organization has no switcher", async ({ page }) => {
+  await signIn(page, USERS.admin.email);
+  await expect(page.getByTestId("org-name")).toHaveText("Acme Corp");
+  await expect(page.getByTestId("org-switcher")).toHaveCount(0);
+});

@@ -2,4 +2,5 @@
 //! the types they return are shared with the browser.
 
 pub mod orgs;
+pub mod session;
 pub mod tokens;

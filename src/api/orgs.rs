@@ -38,10 +38,19 @@ pub struct Card {
     pub detail: Option<String>,
 }
 
+/// One of the user's organizations, for switching.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgChoice {
+    pub id: String,
+    pub name: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrgDashboard {
     pub org_id: String,
     pub org_name: String,
+    /// Every organization the user is an active member of (this one included).
+    pub organizations: Vec<OrgChoice>,
     pub domains: Vec<DomainView>,
     pub active_members: usize,
     pub pending_invitations: usize,
@@ -76,7 +85,12 @@ pub async fn dashboard() -> Result<OrgDashboard, AppError> {
 
     let (session, org_id) = CurrentSession::with_organization()?;
     let state = AppState::current()?;
-    let (org, members, invitations) = calls::organization_and_members(&state.workos, &org_id).await?;
+    let (this, organizations) = tokio::join!(
+        calls::organization_and_members(&state.workos, &org_id),
+        calls::user_organizations(&state.workos, &session.user_id)
+    );
+    let (org, members, invitations) = this?;
+    let organizations = organizations?;
     let cards = CATALOG
         .iter()
         .filter(|w| w.card)
@@ -100,6 +114,7 @@ pub async fn dashboard() -> Result<OrgDashboard, AppError> {
     Ok(OrgDashboard {
         org_id,
         org_name: org.name,
+        organizations,
         domains: org
             .domains
             .iter()
@@ -150,6 +165,28 @@ mod calls {
         };
         let (members, invitations) = memberships?;
         Ok((org, members, invitations))
+    }
+
+    /// The organizations the user is an active member of.
+    pub async fn user_organizations(client: &workos::Client, user_id: &str) -> Result<Vec<super::OrgChoice>, AppError> {
+        let page = client
+            .organization_membership()
+            .list_organization_memberships(ListOrganizationMembershipsParams {
+                user_id: Some(user_id.to_string()),
+                statuses: Some(vec![Status::Active]),
+                limit: Some(100),
+                order: Some(workos::PaginationOrder::Asc),
+                ..Default::default()
+            })
+            .await;
+        match page {
+            Ok(p) => Ok(p
+                .data
+                .into_iter()
+                .map(|m| super::OrgChoice { name: m.organization_name.unwrap_or_else(|| m.organization_id.clone()), id: m.organization_id })
+                .collect()),
+            Err(e) => Err(explain(client, e).await),
+        }
     }
 
     /// Active members and pending invitations, oldest first, in as few calls as paging allows.

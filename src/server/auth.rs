@@ -26,6 +26,11 @@ const SIGN_IN_COOKIE: &str = "orgdeck-sign-in";
 const SESSION_MAX_AGE: u64 = 400 * 24 * 3600;
 const SIGN_IN_MAX_AGE: u64 = 600;
 
+/// The request's valid sealed session (after any refresh), for handlers that
+/// change the session itself, such as switching organization.
+#[derive(Debug, Clone)]
+pub struct SealedSession(pub String);
+
 /// The signed-in user, as the session's access token says (verified against the JWKS).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CurrentSession {
@@ -156,7 +161,7 @@ pub async fn callback(State(state): State<AppState>, headers: HeaderMap, Query(q
         Ok(sealed) => {
             let response = Redirect::to(&pending.return_to).into_response();
             let response = with_cookie(response, clear_sign_in);
-            with_cookie(response, cookie(&state, SESSION_COOKIE, &sealed, SESSION_MAX_AGE))
+            with_cookie(response, session_cookie(&state, &sealed))
         }
         Err(e) => problem_page(StatusCode::INTERNAL_SERVER_ERROR, &AppError::Internal { message: e.to_string() }),
     }
@@ -263,12 +268,14 @@ pub async fn session_layer(State(state): State<AppState>, mut request: Request, 
         match state.sessions.resolve(&state, &sealed).await {
             Resolved::Valid(s) => {
                 request.extensions_mut().insert(s);
+                request.extensions_mut().insert(SealedSession(sealed));
                 signed_in = true;
             }
             Resolved::Refreshed(s, new_sealed) => {
                 request.extensions_mut().insert(s);
+                set_cookie = Some(session_cookie(&state, &new_sealed));
+                request.extensions_mut().insert(SealedSession(new_sealed));
                 signed_in = true;
-                set_cookie = Some(cookie(&state, SESSION_COOKIE, &new_sealed, SESSION_MAX_AGE));
             }
             Resolved::Invalid => set_cookie = Some(cookie(&state, SESSION_COOKIE, "", 0)),
         }
@@ -284,9 +291,41 @@ pub async fn session_layer(State(state): State<AppState>, mut request: Request, 
         };
     }
     let response = next.run(request).await;
+    // A handler that set the session itself (an organization switch) has the last word.
+    let handler_set_session = cookies_named(response.headers(), SESSION_COOKIE);
     match set_cookie {
-        Some(c) => with_cookie(response, c),
-        None => response,
+        Some(c) if !handler_set_session => with_cookie(response, c),
+        _ => response,
+    }
+}
+
+fn cookies_named(headers: &HeaderMap, name: &str) -> bool {
+    let prefix = format!("{name}=");
+    headers.get_all(header::SET_COOKIE).iter().any(|v| v.to_str().is_ok_and(|v| v.starts_with(&prefix)))
+}
+
+/// The `wos-session` cookie carrying `sealed`.
+pub fn session_cookie(state: &AppState, sealed: &str) -> HeaderValue {
+    cookie(state, SESSION_COOKIE, sealed, SESSION_MAX_AGE)
+}
+
+/// Moves the session to another of the user's organizations (a refresh with
+/// `organization_id`; WorkOS refuses one the user is not a member of).
+pub async fn switch_organization(state: &AppState, sealed: &str, organization_id: &str) -> Result<String, AppError> {
+    let refreshed = state
+        .workos
+        .session(sealed.to_string(), state.settings.cookie_password.clone())
+        .refresh(SessionRefreshOptions { organization_id: Some(organization_id.to_string()) })
+        .await
+        .map_err(|e| AppError::Internal { message: e.to_string() })?;
+    if refreshed.authenticated {
+        Ok(refreshed.sealed_session)
+    } else {
+        tracing::info!(reason = %refreshed.reason, "organization switch refused");
+        Err(AppError::Invalid {
+            field: Some("organization_id".into()),
+            message: "WorkOS did not move your session to that organization: you are not an active member of it.".into(),
+        })
     }
 }
 
