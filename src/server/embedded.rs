@@ -48,7 +48,10 @@ pub fn banner(settings: &Settings, emulator: Option<&RunningEmulator>) -> String
                     .memberships
                     .iter()
                     .filter(|m| m.user == u.key)
-                    .map(|m| format!("{} ({})", m.organization, m.role))
+                    .map(|m| {
+                        let org = seed.organizations.iter().find(|o| o.key == m.organization);
+                        format!("{} ({})", org.map_or(m.organization.as_str(), |o| o.name.as_str()), m.role)
+                    })
                     .collect();
                 let orgs = if orgs.is_empty() { "no organization".to_string() } else { orgs.join(", ") };
                 out.push_str(&format!("    {:<22} password {:<14} {orgs}\n", u.email, u.password));
