@@ -66,13 +66,7 @@ async fn wrong_password_stays_on_the_page_and_the_orgless_user_gets_no_org() {
     assert_eq!(res.status(), 401);
     assert!(res.text().await.unwrap().contains("Incorrect email or password"));
 
-    let code = env.sign_in("nora@example.test", "orgdeck-nora", None).await;
-    let auth = env
-        .client
-        .user_management()
-        .authenticate_with_code(AuthenticateWithCodeParams::new(code))
-        .await
-        .unwrap();
+    let auth = env.authenticated("nora@example.test", "orgdeck-nora", None).await;
     assert_eq!(auth.organization_id, None);
     let (_, claims) = decode_jwt(auth.access_token.expose());
     assert!(claims.get("org_id").is_none() && claims.get("permissions").is_none());
@@ -98,9 +92,8 @@ async fn refresh_tokens_rotate_and_switch_organization() {
     let env = start().await;
     let globex = env.org_id("Globex Inc");
     let acme = env.org_id("Acme Corp");
-    let code = env.sign_in("bea@globex.test", "orgdeck-bea", Some(&globex)).await;
+    let first = env.authenticated("bea@globex.test", "orgdeck-bea", Some(&globex)).await;
     let um = env.client.user_management();
-    let first = um.authenticate_with_code(AuthenticateWithCodeParams::new(code)).await.unwrap();
     assert_eq!(first.organization_id.as_deref(), Some(globex.as_str()));
     let (_, c1) = decode_jwt(first.access_token.expose());
     assert_eq!(c1["role"], "admin");
@@ -125,8 +118,7 @@ async fn refresh_tokens_rotate_and_switch_organization() {
     assert_eq!((reused.status(), reused.code()), (Some(400), Some("invalid_grant")));
 
     // Max is in Acme only: switching him to Globex is refused and his token survives.
-    let code = env.sign_in("max@acme.test", "orgdeck-max", None).await;
-    let max = um.authenticate_with_code(AuthenticateWithCodeParams::new(code)).await.unwrap();
+    let max = env.authenticated("max@acme.test", "orgdeck-max", None).await;
     let refused = um
         .authenticate_with_refresh_token(AuthenticateWithRefreshTokenParams {
             organization_id: Some(globex),
@@ -143,13 +135,7 @@ async fn refresh_tokens_rotate_and_switch_organization() {
 #[tokio::test]
 async fn sealed_session_authenticates_against_the_jwks_and_refreshes_when_expired() {
     let env = start().await;
-    let code = env.sign_in("ada@acme.test", "orgdeck-ada", None).await;
-    let auth = env
-        .client
-        .user_management()
-        .authenticate_with_code(AuthenticateWithCodeParams::new(code))
-        .await
-        .unwrap();
+    let auth = env.authenticated("ada@acme.test", "orgdeck-ada", None).await;
     let data = SessionData {
         access_token: auth.access_token.clone(),
         refresh_token: auth.refresh_token.clone(),
@@ -194,9 +180,8 @@ async fn sealed_session_authenticates_against_the_jwks_and_refreshes_when_expire
 #[tokio::test]
 async fn logout_ends_the_session_and_its_refresh_tokens() {
     let env = start().await;
-    let code = env.sign_in("ada@acme.test", "orgdeck-ada", None).await;
+    let auth = env.authenticated("ada@acme.test", "orgdeck-ada", None).await;
     let um = env.client.user_management();
-    let auth = um.authenticate_with_code(AuthenticateWithCodeParams::new(code)).await.unwrap();
     let (_, claims) = decode_jwt(auth.access_token.expose());
     let url = um
         .get_logout_url(GetLogoutUrlParams {

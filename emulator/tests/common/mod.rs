@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 
 use base64::Engine;
 use serde_json::Value;
-use workos::resources::user_management::GetAuthorizationUrlParams;
+use workos::resources::user_management::{AuthenticateWithCodeParams, GetAuthorizationUrlParams};
 use workos::Client;
 use workos_emulator::{spawn, RunningEmulator, Seed};
 
@@ -70,6 +70,16 @@ impl Env {
         let q: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
         assert_eq!(q.get("state").map(String::as_str), Some("st4te"));
         q.get("code").cloned().unwrap_or_else(|| panic!("no code in {location}"))
+    }
+
+    /// Signs in and exchanges the code: what an app's callback gets.
+    pub async fn authenticated(&self, email: &str, password: &str, org: Option<&str>) -> workos::AuthenticateResponse {
+        let code = self.sign_in(email, password, org).await;
+        self.client
+            .user_management()
+            .authenticate_with_code(AuthenticateWithCodeParams::new(code))
+            .await
+            .expect("code exchange")
     }
 
     pub async fn post_sign_in(&self, form: &[(&str, String)]) -> reqwest::Response {
