@@ -19,7 +19,7 @@ WIDGETS_BUNDLE := public/widget-host/host.js
 WIDGETS_DEPS := widgets/node_modules/.package-lock.json
 END2END_DEPS := end2end/node_modules/.package-lock.json
 
-.PHONY: run test setup build bench \
+.PHONY: run test setup build bench check-browser-deps \
         setup-wasm-target setup-cargo-leptos setup-wasm-bindgen setup-debian
 
 ## make run: set up what is missing, build, serve on http://127.0.0.1:3000
@@ -27,9 +27,17 @@ run: setup
 	cargo leptos serve
 
 ## make test: set up what is missing, then every test (Rust, then the browser suite)
-test: build $(END2END_DEPS)
+test: build $(END2END_DEPS) check-browser-deps
 	cargo test --workspace --features orgdeck/ssr
 	cd end2end && npx playwright test
+
+# The browser's WASM must not pull in server crates (the SDK, the runtime, HTTP stacks).
+SERVER_CRATES := workos|workos-emulator|tokio|axum|hyper|reqwest|rsa|sqlx|dotenvy
+check-browser-deps:
+	@found=$$(cargo tree -p orgdeck --no-default-features --features hydrate --target wasm32-unknown-unknown \
+	  -e normal --prefix none | awk '{print $$1}' | { grep -xE '$(SERVER_CRATES)' || true; } | sort -u); \
+	if [ -n "$$found" ]; then echo "server crates in the hydrate build: $$found"; exit 1; fi; \
+	echo "hydrate build: no server crates"
 
 build: setup
 	cargo leptos build
