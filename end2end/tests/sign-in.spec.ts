@@ -13,6 +13,7 @@ test("the admin signs in through AuthKit and sees the organization and the Membe
   await expect(members.getByTestId("card-state")).toHaveText("3 members · 0 pending invitations");
   await expect(members.getByRole("link", { name: "Open" })).toHaveAttribute("href", "/widgets/users");
   await expect(page.locator('[data-card="sso"]')).toContainText("Not built yet");
+  await page.screenshot({ path: "screenshots/dashboard.png", fullPage: true });
 });
 
 test("the session cookie is sealed, HttpOnly and SameSite=Lax, and no secret reaches the browser", async ({ page, context, request }) => {
