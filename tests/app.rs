@@ -38,6 +38,11 @@ fn browser() -> Client {
     Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap()
 }
 
+/// For requests that carry a cookie by hand.
+fn browser_without_cookies() -> Client {
+    Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
 fn location(res: &Response) -> String {
     res.headers()[LOCATION].to_str().unwrap().to_string()
 }
@@ -184,7 +189,7 @@ async fn an_expired_session_is_refreshed_once_for_concurrent_requests() {
         .find(|c| c.starts_with("wos-session="))
         .map(|c| c.split(';').next().unwrap().to_string())
         .unwrap();
-    let plain = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let plain = browser_without_cookies();
     let requests = (0..6).map(|_| plain.get(format!("{}/", app.base)).header("cookie", &stale).send());
     let responses = futures::future::join_all(requests).await;
     let mut fresh = std::collections::HashSet::new();
@@ -216,7 +221,7 @@ async fn a_wrong_api_key_is_explained_at_sign_in() {
 #[tokio::test]
 async fn a_tampered_cookie_signs_you_out() {
     let app = start().await;
-    let plain = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let plain = browser_without_cookies();
     let res = plain.get(format!("{}/", app.base)).header("cookie", "wos-session=bm90IGEgc2Vzc2lvbg==").send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(cookies(res.headers()).iter().any(|c| c.starts_with("wos-session=;")));

@@ -1,12 +1,14 @@
 //! View pieces used by several pages.
 
 pub mod error_notice;
+pub mod loaded;
 pub mod org_header;
 pub mod token_clock;
 pub mod widget_card;
 pub mod widget_host;
 
 pub use error_notice::{ErrorNotice, SignOutButton};
+pub use loaded::loaded;
 pub use org_header::OrgHeader;
 pub use token_clock::TokenClock;
 pub use widget_card::WidgetCard;

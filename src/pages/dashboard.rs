@@ -4,21 +4,14 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::orgs::{dashboard, OrgDashboard};
-use crate::components::{ErrorNotice, OrgHeader, WidgetCard};
+use crate::components::{loaded, OrgHeader, WidgetCard};
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| dashboard());
     view! {
         <Title text="Dashboard · Orgdeck"/>
-        <Suspense fallback=|| view! { <p class="loading">"Loading your organization…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(d) => view! { <DashboardView dashboard=d/> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(data, "Loading your organization…", |d| view! { <DashboardView dashboard=d/> })}
     }
 }
 

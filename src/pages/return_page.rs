@@ -6,7 +6,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::orgs::{members_now, plural, MemberRow, MemberState};
 use crate::catalog::WidgetInfo;
-use crate::components::ErrorNotice;
+use crate::components::loaded;
 
 fn outcome_text(outcome: &str, title: &str) -> String {
     match outcome {
@@ -32,14 +32,7 @@ pub fn ReturnPage() -> impl IntoView {
         <Title text="Back from the widget · Orgdeck"/>
         <nav class="crumbs"><a href="/">"← Dashboard"</a></nav>
         <h1 data-testid="outcome">{outcome}</h1>
-        <Suspense fallback=|| view! { <p class="loading">"Asking WorkOS for the current state…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(now) => view! { <MembersTables now/> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(data, "Asking WorkOS for the current state…", |now| view! { <MembersTables now/> })}
     }
 }
 

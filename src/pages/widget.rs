@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::tokens::{widget_mount, WidgetSetup};
-use crate::components::{ErrorNotice, TokenClock, WidgetHost};
+use crate::components::{loaded, TokenClock, WidgetHost};
 
 #[component]
 pub fn WidgetPage() -> impl IntoView {
@@ -15,14 +15,7 @@ pub fn WidgetPage() -> impl IntoView {
     view! {
         <Title text="Widget · Orgdeck"/>
         <nav class="crumbs"><a href="/">"← Dashboard"</a></nav>
-        <Suspense fallback=|| view! { <p class="loading">"Checking your access…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(m) => view! { <WidgetView mount=m/> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(data, "Checking your access…", |m| view! { <WidgetView mount=m/> })}
     }
 }
 
