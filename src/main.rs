@@ -27,7 +27,8 @@ async fn main() {
         fail(format!("cannot listen on {addr}: {e}. Stop whatever uses that port, or set LEPTOS_SITE_ADDR."))
     });
     print!("{banner}");
-    if let Err(e) = axum::serve(listener, app.into_make_service()).await {
+    let service = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    if let Err(e) = axum::serve(listener, service).await {
         eprintln!("orgdeck: server error: {e}");
         std::process::exit(1);
     }

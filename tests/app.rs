@@ -240,3 +240,50 @@ async fn switching_organization_moves_the_session_only_where_the_user_belongs() 
     let body = app.server_fn(&client, "widget_token", &[("slug", "users")], Some(&app.base)).await.text().await.unwrap();
     assert!(body.contains("MissingPermission"), "max is still Acme's member: {body}");
 }
+
+#[tokio::test]
+async fn on_the_emulator_sign_in_returns_to_the_loopback_host_the_browser_used() {
+    let app = start().await;
+    let port = app.base.rsplit(':').next().unwrap().to_string();
+    let res = browser_without_cookies()
+        .get(format!("{}/login", app.base))
+        .header("Host", format!("localhost:{port}"))
+        .send()
+        .await
+        .unwrap();
+    let wanted = format!("redirect_uri=http%3A%2F%2Flocalhost%3A{port}%2Fauth%2Fcallback");
+    assert!(location(&res).contains(&wanted), "{}", location(&res));
+    // Another host, or a configured redirect URI, gets the configured one.
+    let res = browser_without_cookies().get(format!("{}/login", app.base)).header("Host", format!("evil.example:{port}")).send().await.unwrap();
+    assert!(location(&res).contains("redirect_uri=http%3A%2F%2F127.0.0.1"), "{}", location(&res));
+    let fixed = start_with(|s| s.redirect_uri_fixed = true).await;
+    let res = browser_without_cookies().get(format!("{}/login", fixed.base)).header("Host", format!("localhost:{port}")).send().await.unwrap();
+    assert!(location(&res).contains("redirect_uri=http%3A%2F%2F127.0.0.1"), "{}", location(&res));
+}
+
+fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    cookies(headers).into_iter().find(|c| c.starts_with("wos-session=")).map(|c| c.split(';').next().unwrap().to_string())
+}
+
+#[tokio::test]
+async fn a_nearly_expired_token_is_refreshed_early_and_a_revoked_session_signs_out() {
+    let app = start().await;
+    // Tokens minted "250 s ago" have under a minute left: each request refreshes.
+    app.emu.emulator.clock().set_offset(-250);
+    let client = browser_without_cookies();
+    let res = app.sign_in(&browser(), "ada@acme.test").await;
+    let first = session_cookie(res.headers()).unwrap();
+    let res = client.get(format!("{}/", app.base)).header("cookie", &first).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let second = session_cookie(res.headers()).expect("refreshed before it expired");
+    assert_ne!(first, second);
+
+    // The session is revoked at WorkOS (from another browser, say): the next refresh fails.
+    let sid = app.emu.emulator.db().sessions.values().find(|s| s.active).unwrap().id.clone();
+    let now = app.emu.emulator.now_iso();
+    app.emu.emulator.db().revoke_session(&sid, &now);
+    let res = client.get(format!("{}/", app.base)).header("cookie", &second).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(location(&res).starts_with("/login"), "{}", location(&res));
+    assert!(cookies(res.headers()).iter().any(|c| c.starts_with("wos-session=;")), "the cookie is cleared");
+}

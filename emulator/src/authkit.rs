@@ -1,7 +1,11 @@
 //! AuthKit: the hosted sign-in page, code and refresh-token exchange, logout and JWKS.
 
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use std::net::SocketAddr;
+use std::sync::MutexGuard;
+
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use axum::Json;
@@ -12,6 +16,7 @@ use url::Url;
 
 use crate::http::{ApiError, ApiResult, Body};
 use crate::ids::{new_id, secret_token};
+use crate::clock::iso;
 use crate::model::{AuthCode, AuthRequest, RefreshGrant, Session};
 use crate::pages;
 use crate::state::{Db, Emulator};
@@ -85,6 +90,10 @@ pub async fn authorize(State(emu): State<Emulator>, Query(q): Query<AuthorizeQue
             code_challenge: q.code_challenge,
             login_hint: q.login_hint,
             expires_at: now + SIGN_IN_SECONDS,
+            user_id: None,
+            mfa_passed: false,
+            ip_address: None,
+            user_agent: None,
         },
     );
     let page = pages::sign_in_page(&db, &request_id, None);
@@ -100,36 +109,124 @@ pub struct SignInForm {
     organization_id: Option<String>,
 }
 
-/// `POST /user_management/authorize/sign-in`: the hosted page's form.
-pub async fn sign_in(State(emu): State<Emulator>, Form(form): Form<SignInForm>) -> Response {
+/// AuthKit sessions end after thirty days however active they are.
+const SESSION_DAYS: i64 = 30;
+
+/// The browser's address and user agent, as the hosted page sees them.
+pub struct ClientInfo {
+    pub ip_address: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientInfo {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let forwarded = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(|v| v.trim().to_string());
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+        Ok(ClientInfo {
+            ip_address: forwarded.or(peer),
+            user_agent: parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string),
+        })
+    }
+}
+
+fn expired_page() -> Response {
+    (StatusCode::BAD_REQUEST, Html(pages::error_page("This sign-in page has expired. Go back to the application and sign in again.")))
+        .into_response()
+}
+
+/// `POST /user_management/authorize/sign-in`: the hosted page's forms. The first
+/// post names the user (a user's button, or email and password); later posts
+/// of the same sign-in (the organization picker) only add to it.
+pub async fn sign_in(State(emu): State<Emulator>, client: ClientInfo, Form(form): Form<SignInForm>) -> Response {
+    let now = emu.clock().unix();
+    let now_iso = emu.now_iso();
+    let mut db = emu.db();
+    let Some(mut request) = db.auth_requests.get(&form.request).filter(|r| r.expires_at > now).cloned() else {
+        return expired_page();
+    };
+    if request.user_id.is_none() {
+        let user = match (&form.user_id, &form.email) {
+            (Some(id), _) if !id.is_empty() => db.user(id).filter(|u| u.password.is_some()).cloned(),
+            (_, Some(email)) => db
+                .user_by_email(email)
+                .filter(|u| u.password.is_some() && u.password == form.password)
+                .cloned(),
+            _ => None,
+        };
+        let Some(user) = user else {
+            let page = pages::sign_in_page(&db, &form.request, Some("Incorrect email or password."));
+            return (StatusCode::UNAUTHORIZED, Html(page)).into_response();
+        };
+        if let Some(u) = db.users.iter_mut().find(|u| u.id == user.id) {
+            u.password_last_used_at = Some(now_iso);
+        }
+        request.user_id = Some(user.id.clone());
+        request.mfa_passed = db.totp_factor(&user.id).is_none();
+        request.ip_address = client.ip_address;
+        request.user_agent = client.user_agent;
+    }
+    if let Some(org) = form.organization_id.filter(|s| !s.is_empty()) {
+        request.organization_id = Some(org);
+    }
+    db.auth_requests.insert(form.request.clone(), request.clone());
+    continue_sign_in(&emu, db, &form.request, request)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MfaForm {
+    request: String,
+    code: Option<String>,
+}
+
+/// `POST /user_management/authorize/mfa`: the authenticator-app code of a user who enrolled one.
+pub async fn mfa(State(emu): State<Emulator>, Form(form): Form<MfaForm>) -> Response {
     let now = emu.clock().unix();
     let mut db = emu.db();
-    let Some(request) = db.auth_requests.get(&form.request).filter(|r| r.expires_at > now).cloned() else {
-        return (StatusCode::BAD_REQUEST, Html(pages::error_page("This sign-in page has expired. Go back to the application and sign in again.")))
-            .into_response();
+    let Some(mut request) = db.auth_requests.get(&form.request).filter(|r| r.expires_at > now).cloned() else {
+        return expired_page();
     };
-    let user = match (&form.user_id, &form.email) {
-        (Some(id), _) if !id.is_empty() => db.user(id).cloned(),
-        (_, Some(email)) => db
-            .user_by_email(email)
-            .filter(|u| u.password.is_some() && u.password == form.password)
-            .cloned(),
-        _ => None,
+    let Some(user) = request.user_id.as_deref().and_then(|id| db.user(id)).cloned() else {
+        return expired_page();
     };
-    let Some(user) = user else {
-        let page = pages::sign_in_page(&db, &form.request, Some("Incorrect email or password."));
-        return (StatusCode::UNAUTHORIZED, Html(page)).into_response();
+    if !request.mfa_passed {
+        let factor = db.totp_factor(&user.id).map(|f| f.id.clone());
+        let ok = factor.is_some_and(|f| crate::mfa::check(&emu, &mut db, &f, form.code.as_deref().unwrap_or_default()));
+        if !ok {
+            let page = pages::mfa_page(&form.request, &user, Some("That code is not right. Enter the current code from your authenticator app."));
+            return (StatusCode::UNAUTHORIZED, Html(page)).into_response();
+        }
+        request.mfa_passed = true;
+        db.auth_requests.insert(form.request.clone(), request.clone());
+    }
+    continue_sign_in(&emu, db, &form.request, request)
+}
+
+/// The next step of a sign-in whose user is known: the authenticator code, the
+/// organization, then back to the application with a code.
+fn continue_sign_in(emu: &Emulator, mut db: MutexGuard<'_, Db>, key: &str, request: AuthRequest) -> Response {
+    let Some(user) = request.user_id.as_deref().and_then(|id| db.user(id)).cloned() else {
+        return expired_page();
     };
+    if !request.mfa_passed {
+        return Html(pages::mfa_page(key, &user, None)).into_response();
+    }
     let active: Vec<String> = db
         .memberships
         .iter()
         .filter(|m| m.user_id == user.id && m.status == "active")
         .map(|m| m.organization_id.clone())
         .collect();
-    let chosen = form.organization_id.clone().filter(|s| !s.is_empty()).or(request.organization_id.clone());
-    let organization_id = match chosen {
+    let organization_id = match request.organization_id.clone() {
         Some(org) if active.contains(&org) => Some(org),
         Some(org) => {
+            db.auth_requests.remove(key);
             drop(db);
             return Redirect::to(&with_query(
                 &request.redirect_uri,
@@ -140,11 +237,13 @@ pub async fn sign_in(State(emu): State<Emulator>, Form(form): Form<SignInForm>) 
         }
         None if active.len() > 1 => {
             // AuthKit asks which organization to sign in to.
-            return Html(pages::organization_picker(&db, &form.request, &user, &active)).into_response();
+            return Html(pages::organization_picker(&db, key, &user, &active)).into_response();
         }
         None => active.first().cloned(),
     };
-    db.auth_requests.remove(&form.request);
+    db.auth_requests.remove(key);
+    let now = emu.clock().now();
+    let now_iso = iso(now);
     let session_id = new_id("session", emu.clock().millis());
     db.sessions.insert(
         session_id.clone(),
@@ -153,7 +252,15 @@ pub async fn sign_in(State(emu): State<Emulator>, Form(form): Form<SignInForm>) 
             user_id: user.id.clone(),
             organization_id: organization_id.clone(),
             active: true,
-            created_at: emu.now_iso(),
+            status: "active".into(),
+            auth_method: "password".into(),
+            ip_address: request.ip_address.clone(),
+            user_agent: request.user_agent.clone(),
+            created_at: now_iso.clone(),
+            updated_at: now_iso.clone(),
+            last_activity_at: now_iso,
+            expires_at: iso(now + chrono::Duration::days(SESSION_DAYS)),
+            ended_at: None,
         },
     );
     let code = secret_token();
@@ -164,7 +271,7 @@ pub async fn sign_in(State(emu): State<Emulator>, Form(form): Form<SignInForm>) 
             user_id: user.id.clone(),
             organization_id,
             code_challenge: request.code_challenge,
-            expires_at: now + CODE_SECONDS,
+            expires_at: now.timestamp() + CODE_SECONDS,
         },
     );
     drop(db);
@@ -180,6 +287,8 @@ pub struct AuthenticateBody {
     code_verifier: Option<String>,
     refresh_token: Option<String>,
     organization_id: Option<String>,
+    ip_address: Option<String>,
+    user_agent: Option<String>,
 }
 
 /// `POST /user_management/authenticate` for `authorization_code` and `refresh_token`.
@@ -219,6 +328,12 @@ pub async fn authenticate(State(emu): State<Emulator>, Body(body): Body<Authenti
             let token = body.refresh_token.filter(|t| !t.is_empty()).ok_or_else(|| ApiError::required("refresh_token"))?;
             let invalid = || ApiError::oauth(StatusCode::BAD_REQUEST, "invalid_grant", "Refresh token is invalid or has already been used.");
             let grant = db.refresh_tokens.get(&token).cloned().ok_or_else(invalid)?;
+            let now_iso = emu.now_iso();
+            if let Some(s) = db.sessions.get_mut(&grant.session_id).filter(|s| s.active && s.expires_at <= now_iso) {
+                s.active = false;
+                s.status = "expired".into();
+                s.ended_at = Some(s.expires_at.clone());
+            }
             if !db.sessions.get(&grant.session_id).is_some_and(|s| s.active) {
                 db.refresh_tokens.remove(&token);
                 return Err(invalid());
@@ -252,6 +367,17 @@ pub async fn authenticate(State(emu): State<Emulator>, Body(body): Body<Authenti
         None => return Err(ApiError::required("grant_type")),
     };
     let now_iso = emu.now_iso();
+    // What the application saw of the browser (RS sends these when set) is the best description of the device.
+    if let Some(s) = db.sessions.get_mut(&session_id) {
+        if let Some(ip) = body.ip_address.filter(|v| !v.is_empty()) {
+            s.ip_address = Some(ip);
+        }
+        if let Some(ua) = body.user_agent.filter(|v| !v.is_empty()) {
+            s.user_agent = Some(ua);
+        }
+        s.last_activity_at = now_iso.clone();
+        s.updated_at = now_iso.clone();
+    }
     let user = {
         let user = db
             .users
@@ -310,11 +436,8 @@ pub struct LogoutQuery {
 /// `GET /user_management/sessions/logout`: ends the session, then goes to `return_to`.
 pub async fn logout(State(emu): State<Emulator>, Query(q): Query<LogoutQuery>) -> Response {
     if let Some(sid) = q.session_id.as_deref() {
-        let mut db = emu.db();
-        if let Some(s) = db.sessions.get_mut(sid) {
-            s.active = false;
-        }
-        db.refresh_tokens.retain(|_, g| g.session_id != sid);
+        let now = emu.now_iso();
+        emu.db().revoke_session(sid, &now);
     }
     match q.return_to.filter(|r| Url::parse(r).is_ok()) {
         Some(url) => Redirect::to(&url).into_response(),

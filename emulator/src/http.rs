@@ -18,11 +18,13 @@ use crate::state::Emulator;
 pub struct ApiError {
     pub status: StatusCode,
     pub body: Value,
+    /// Seconds, sent as `Retry-After` (429s).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, body: Value) -> Self {
-        ApiError { status, body }
+        ApiError { status, body, retry_after: None }
     }
 
     pub fn unauthorized() -> Self {
@@ -72,7 +74,11 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        let mut response = (self.status, Json(self.body)).into_response();
+        if let Some(v) = self.retry_after.and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        response
     }
 }
 

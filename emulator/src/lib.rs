@@ -4,14 +4,19 @@
 //! Run it alone (`workos-emulator --addr 127.0.0.1:4100`) or embed it with [`spawn`].
 
 pub mod api;
+pub mod api_keys;
 pub mod authkit;
 pub mod clock;
 pub mod control;
 pub mod http;
 pub mod ids;
 pub mod keys;
+pub mod mfa;
 pub mod model;
+pub mod outbox;
 pub mod pages;
+pub mod passkeys;
+pub mod passwords;
 pub mod seed;
 pub mod state;
 pub mod widgets;
@@ -33,12 +38,14 @@ pub fn router(emu: Emulator) -> Router {
         .merge(widgets::router(&emu))
         .route("/user_management/authorize", get(authkit::authorize))
         .route("/user_management/authorize/sign-in", post(authkit::sign_in))
+        .route("/user_management/authorize/mfa", post(authkit::mfa))
         .route("/user_management/authenticate", post(authkit::authenticate))
         .route("/user_management/sessions/logout", get(authkit::logout))
         .route("/sso/jwks/{client_id}", get(authkit::jwks))
         .route("/health", get(control::health))
         .route("/_emulator/reset", post(control::reset))
         .route("/_emulator/clock", get(control::get_clock).post(control::set_clock))
+        .route("/_emulator/outbox", get(outbox::list))
         .fallback(|| async {
             http::ApiError::new(axum::http::StatusCode::NOT_FOUND, serde_json::json!({"message": "Not Found"}))
         })
@@ -90,6 +97,8 @@ pub async fn spawn(seed: Seed, addr: SocketAddr) -> std::io::Result<RunningEmula
         let shutdown = async {
             let _ = stopped.await;
         };
+        // Connection info gives sessions the browser's IP address.
+        let app = app.into_make_service_with_connect_info::<SocketAddr>();
         if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
             tracing::error!("workos emulator stopped: {e}");
         }

@@ -52,6 +52,12 @@ pub struct User {
     /// Only the hosted sign-in page reads it; never serialised.
     #[serde(skip)]
     pub password: Option<String>,
+    /// Earlier passwords, newest last: a new password may not repeat one.
+    #[serde(skip)]
+    pub previous_passwords: Vec<String>,
+    /// When the password was last used to sign in.
+    #[serde(skip)]
+    pub password_last_used_at: Option<String>,
 }
 
 impl User {
@@ -147,7 +153,179 @@ pub struct Session {
     pub user_id: String,
     pub organization_id: Option<String>,
     pub active: bool,
+    /// `active`, `revoked` or `expired` (the public API's `status`).
+    pub status: String,
+    /// How the user proved who they are: `password` (the hosted page's form or
+    /// its user buttons) or `passkey`; the public API's `auth_method`.
+    pub auth_method: String,
+    pub ip_address: Option<String>,
+    pub user_agent: Option<String>,
     pub created_at: String,
+    pub updated_at: String,
+    pub last_activity_at: String,
+    pub expires_at: String,
+    pub ended_at: Option<String>,
+}
+
+impl Session {
+    /// The public API's shape (`GET /user_management/users/{id}/sessions`).
+    pub fn to_json(&self) -> Value {
+        json!({
+            "object": "session",
+            "id": self.id,
+            "user_id": self.user_id,
+            "organization_id": self.organization_id,
+            "ip_address": self.ip_address,
+            "user_agent": self.user_agent,
+            "auth_method": self.auth_method,
+            "status": self.status,
+            "expires_at": self.expires_at,
+            "ended_at": self.ended_at,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        })
+    }
+}
+
+/// An email the emulator "sent": kept in the outbox for people and tests to read.
+#[derive(Debug, Clone, Serialize)]
+pub struct Email {
+    pub id: String,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    /// The one-time code the email carries, if any.
+    pub code: Option<String>,
+    /// What the email is for: `elevated_access`, `email_change`, …
+    pub purpose: String,
+    pub created_at: String,
+}
+
+/// A one-time code sent by email: identity checks before sensitive changes, and
+/// the confirmation of a new email address.
+#[derive(Debug, Clone)]
+pub struct EmailChallenge {
+    pub id: String,
+    pub user_id: String,
+    pub code: String,
+    pub expires_at: i64,
+    /// For an email change: the address the code was sent to.
+    pub new_email: Option<String>,
+}
+
+/// Proof of a recent identity check, sent as `x-elevated-access-token`.
+#[derive(Debug, Clone)]
+pub struct ElevatedAccess {
+    pub user_id: String,
+    pub expires_at: i64,
+}
+
+/// An authenticator-app (TOTP) factor; `verified` once its first code matched.
+#[derive(Debug, Clone)]
+pub struct TotpFactor {
+    pub id: String,
+    pub user_id: String,
+    /// Base32, as authenticator apps take it.
+    pub secret: String,
+    pub issuer: String,
+    pub account: String,
+    pub verified: bool,
+    /// The last time step accepted: a code is good once (RFC 6238 §5.2).
+    pub last_step: Option<u64>,
+    pub last_used_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl TotpFactor {
+    /// The public API's `authentication_factor` (no secret once enrolled).
+    pub fn to_json(&self) -> Value {
+        json!({
+            "object": "authentication_factor",
+            "id": self.id,
+            "type": "totp",
+            "user_id": self.user_id,
+            "totp": {"issuer": self.issuer, "user": self.account},
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        })
+    }
+}
+
+/// A challenge to answer with a factor's code.
+#[derive(Debug, Clone)]
+pub struct TotpChallenge {
+    pub id: String,
+    pub factor_id: String,
+    pub user_id: String,
+    pub expires_at: i64,
+    pub created_at: String,
+}
+
+/// Who an API key belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiKeyOwner {
+    Organization { organization_id: String },
+    /// A user's own key, scoped to one of their organizations.
+    User { user_id: String, organization_id: String },
+}
+
+impl ApiKeyOwner {
+    pub fn organization_id(&self) -> &str {
+        match self {
+            ApiKeyOwner::Organization { organization_id } | ApiKeyOwner::User { organization_id, .. } => organization_id,
+        }
+    }
+}
+
+/// An API key an organization (or one of its users) issued for its own API clients.
+#[derive(Debug, Clone)]
+pub struct ApiKey {
+    pub id: String,
+    pub owner: ApiKeyOwner,
+    pub name: String,
+    /// The full secret: shown once when created; kept to validate presented keys.
+    pub value: String,
+    pub permissions: Vec<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub last_used_at: Option<String>,
+    pub expires_at: Option<String>,
+}
+
+impl ApiKey {
+    /// `sk_...` and the last four characters (WorkOS's documented form): all a
+    /// list ever shows again.
+    pub fn obfuscated(&self) -> String {
+        let tail = &self.value[self.value.len().saturating_sub(4)..];
+        format!("sk_...{tail}")
+    }
+
+    pub fn is_expired(&self, now_iso: &str) -> bool {
+        self.expires_at.as_deref().is_some_and(|e| e <= now_iso)
+    }
+
+    /// The public API's shape (`owner` tagged by `type`).
+    pub fn to_json(&self) -> Value {
+        let owner = match &self.owner {
+            ApiKeyOwner::Organization { organization_id } => json!({"type": "organization", "id": organization_id}),
+            ApiKeyOwner::User { user_id, organization_id } => {
+                json!({"type": "user", "id": user_id, "organization_id": organization_id})
+            }
+        };
+        json!({
+            "object": "api_key",
+            "id": self.id,
+            "owner": owner,
+            "name": self.name,
+            "obfuscated_value": self.obfuscated(),
+            "last_used_at": self.last_used_at,
+            "expires_at": self.expires_at,
+            "permissions": self.permissions,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        })
+    }
 }
 
 /// A single-use authorization code handed to `redirect_uri`.
@@ -168,7 +346,8 @@ pub struct RefreshGrant {
     pub organization_id: Option<String>,
 }
 
-/// A sign-in in progress on the hosted page (the validated authorize parameters).
+/// A sign-in in progress on the hosted page (the validated authorize parameters,
+/// and how far the user got).
 #[derive(Debug, Clone)]
 pub struct AuthRequest {
     pub redirect_uri: String,
@@ -177,4 +356,10 @@ pub struct AuthRequest {
     pub code_challenge: Option<String>,
     pub login_hint: Option<String>,
     pub expires_at: i64,
+    /// Set once the first factor (password, or the user's button) passed.
+    pub user_id: Option<String>,
+    /// Set once the authenticator-app code passed (users with a TOTP factor).
+    pub mfa_passed: bool,
+    pub ip_address: Option<String>,
+    pub user_agent: Option<String>,
 }

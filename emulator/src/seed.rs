@@ -20,6 +20,11 @@ pub struct Seed {
     pub users: Vec<UserSeed>,
     #[serde(default)]
     pub memberships: Vec<MembershipSeed>,
+    /// What an API key may be granted (the Dashboard's API-key permissions).
+    #[serde(default)]
+    pub api_key_permissions: Vec<ApiKeyPermissionSeed>,
+    #[serde(default)]
+    pub api_keys: Vec<ApiKeySeed>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -36,6 +41,55 @@ pub struct EnvironmentSeed {
     /// When the seeded entities were created (ISO 8601); fixes their IDs' time part.
     #[serde(default = "default_created_at")]
     pub created_at: String,
+    /// The name authenticator apps and emails show.
+    #[serde(default = "default_team_name")]
+    pub team_name: String,
+    #[serde(default)]
+    pub password_policy: PasswordPolicy,
+}
+
+/// The Dashboard's password strength settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordPolicy {
+    #[serde(default = "default_min_length")]
+    pub min_length: usize,
+    #[serde(default)]
+    pub require_uppercase: bool,
+    #[serde(default)]
+    pub require_number: bool,
+    #[serde(default)]
+    pub require_symbol: bool,
+    /// Refuse passwords on the emulator's short list of breached passwords.
+    #[serde(default)]
+    pub refuse_pwned: bool,
+}
+
+impl Default for PasswordPolicy {
+    fn default() -> Self {
+        PasswordPolicy { min_length: default_min_length(), require_uppercase: false, require_number: false, require_symbol: false, refuse_pwned: false }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiKeyPermissionSeed {
+    pub slug: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiKeySeed {
+    pub key: String,
+    pub organization: String,
+    pub name: String,
+    /// The secret itself, so that tests and docs can present it.
+    pub value: String,
+    #[serde(default)]
+    pub permissions: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -105,6 +159,12 @@ fn default_signing_key_seed() -> String {
 }
 fn default_created_at() -> String {
     "2026-01-01T00:00:00.000Z".into()
+}
+fn default_team_name() -> String {
+    "WorkOS Emulator".into()
+}
+fn default_min_length() -> usize {
+    8
 }
 fn default_domain_state() -> String {
     "verified".into()
@@ -185,6 +245,19 @@ impl Seed {
             if !pairs.insert((m.user.as_str(), m.organization.as_str())) {
                 return bad(format!("user `{}` is in `{}` twice", m.user, m.organization));
             }
+        }
+        let permissions = unique(self.api_key_permissions.iter().map(|p| p.slug.as_str()), "API-key permission")?;
+        unique(self.api_keys.iter().map(|k| k.key.as_str()), "API key")?;
+        for k in &self.api_keys {
+            if !orgs.contains(k.organization.as_str()) {
+                return bad(format!("API key `{}` names unknown organization `{}`", k.key, k.organization));
+            }
+            if let Some(p) = k.permissions.iter().find(|p| !permissions.contains(p.as_str())) {
+                return bad(format!("API key `{}` names unknown permission `{p}`", k.key));
+            }
+        }
+        if self.environment.password_policy.min_length < 1 {
+            return bad("environment.password_policy.min_length must be at least 1".into());
         }
         Ok(())
     }

@@ -24,6 +24,18 @@ pub struct Db {
     pub auth_requests: HashMap<String, AuthRequest>,
     pub auth_codes: HashMap<String, AuthCode>,
     pub refresh_tokens: HashMap<String, RefreshGrant>,
+    /// Every email "sent", oldest first.
+    pub outbox: Vec<Email>,
+    /// When each user last had codes sent (unix seconds), for the 3-per-minute limit.
+    pub code_sends: Vec<(String, i64)>,
+    pub email_challenges: HashMap<String, EmailChallenge>,
+    /// By token (`x-elevated-access-token`).
+    pub elevated: HashMap<String, ElevatedAccess>,
+    pub totp_factors: Vec<TotpFactor>,
+    pub totp_challenges: HashMap<String, TotpChallenge>,
+    pub api_keys: Vec<ApiKey>,
+    pub passkeys: Vec<crate::passkeys::StoredPasskey>,
+    pub passkey_registrations: HashMap<String, crate::passkeys::PendingRegistration>,
 }
 
 impl Db {
@@ -109,6 +121,8 @@ impl Db {
                 created_at: iso(t),
                 updated_at: iso(t),
                 password: Some(u.password.clone()),
+                previous_passwords: Vec::new(),
+                password_last_used_at: None,
             });
         }
         for m in &seed.memberships {
@@ -123,7 +137,44 @@ impl Db {
                 updated_at: iso(t),
             });
         }
+        for k in &seed.api_keys {
+            let t = next();
+            db.api_keys.push(ApiKey {
+                id: stable_id("api_key", &k.key, t.timestamp_millis()),
+                owner: ApiKeyOwner::Organization { organization_id: org_ids[&k.organization].clone() },
+                name: k.name.clone(),
+                value: k.value.clone(),
+                permissions: k.permissions.clone(),
+                created_at: iso(t),
+                updated_at: iso(t),
+                last_used_at: None,
+                expires_at: None,
+            });
+        }
         db
+    }
+
+    /// The user's live AuthKit sessions, newest first.
+    pub fn live_sessions(&self, user_id: &str) -> Vec<&Session> {
+        let mut out: Vec<&Session> = self.sessions.values().filter(|s| s.active && s.user_id == user_id).collect();
+        out.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
+        out
+    }
+
+    /// Ends a session: its refresh tokens stop working at once.
+    pub fn revoke_session(&mut self, session_id: &str, now_iso: &str) -> bool {
+        let Some(s) = self.sessions.get_mut(session_id).filter(|s| s.active) else { return false };
+        s.active = false;
+        s.status = "revoked".into();
+        s.ended_at = Some(now_iso.to_string());
+        s.updated_at = now_iso.to_string();
+        self.refresh_tokens.retain(|_, g| g.session_id != session_id);
+        true
+    }
+
+    /// The user's enrolled (verified) authenticator-app factor.
+    pub fn totp_factor(&self, user_id: &str) -> Option<&TotpFactor> {
+        self.totp_factors.iter().find(|f| f.user_id == user_id && f.verified)
     }
 
     pub fn organization(&self, id: &str) -> Option<&Organization> {

@@ -10,43 +10,12 @@ use workos::resources::organization_membership::ListOrganizationMembershipsParam
 use workos::resources::widgets::CreateTokenParams;
 use workos::{UserManagementOrganizationMembershipStatuses, WidgetSessionToken, WidgetSessionTokenScopes};
 
-const ORIGIN: &str = "http://127.0.0.1:3000";
-
 async fn widget_token(env: &Env, email: &str, org: &str) -> String {
-    env.client
-        .widgets()
-        .create_token(CreateTokenParams::new(WidgetSessionToken {
-            organization_id: Some(env.org_id(org)),
-            user_id: Some(env.user_id(email)),
-            scopes: Some(vec![WidgetSessionTokenScopes::WidgetsUsersTableManage]),
-        }))
-        .await
-        .unwrap()
-        .token
-        .expose()
-        .to_string()
+    env.widget_token(email, Some(org), &["widgets:users-table:manage"]).await
 }
 
-/// A widget call: the headers the official widgets send, and the status and body.
 async fn call(env: &Env, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
-    let mut req = env
-        .http
-        .request(method, format!("{}/_widgets/UserManagement{path}", env.base()))
-        .header("Origin", ORIGIN)
-        .header("Content-Type", "application/json")
-        .header("WorkOS-Widgets-Version", "1")
-        .header("WorkOS-Widgets-Type", "user-management");
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let res = req.send().await.unwrap();
-    assert_eq!(res.headers()["access-control-allow-origin"], ORIGIN);
-    assert!(res.headers().contains_key("x-request-id"));
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
+    env.widget(method, &format!("/_widgets/UserManagement{path}"), token, body, &[]).await
 }
 
 fn emails(members: &Value) -> Vec<String> {

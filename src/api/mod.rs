@@ -1,6 +1,7 @@
 //! Server functions, one file per domain. Their bodies run on the server only;
 //! the types they return are shared with the browser.
 
+pub mod capabilities;
 pub mod orgs;
 pub mod session;
 pub mod tokens;

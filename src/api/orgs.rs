@@ -65,13 +65,6 @@ pub struct MemberRow {
     pub role: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MemberState {
-    pub org_name: String,
-    pub members: Vec<MemberRow>,
-    pub invitations: Vec<MemberRow>,
-}
-
 pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -79,18 +72,22 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
 /// The dashboard of the session's organization.
 #[server(endpoint = "dashboard")]
 pub async fn dashboard() -> Result<OrgDashboard, AppError> {
-    use crate::catalog::CATALOG;
+    use crate::catalog::{WidgetKind, CATALOG};
     use crate::server::auth::CurrentSession;
     use crate::server::state::AppState;
 
     let (session, org_id) = CurrentSession::with_organization()?;
     let state = AppState::current()?;
-    let (this, organizations) = tokio::join!(
-        calls::organization_and_members(&state.workos, &org_id),
-        calls::user_organizations(&state.workos, &session.user_id)
+    let client = &state.workos;
+    let may_list_keys = session.permissions.iter().any(|p| p == "widgets:api-keys:manage");
+    let (this, organizations, me) = tokio::join!(
+        calls::organization_and_members(client, &org_id),
+        calls::user_organizations(client, &session.user_id),
+        calls::self_service(client, &session.user_id, &org_id, may_list_keys),
     );
     let (org, members, invitations) = this?;
     let organizations = organizations?;
+    let me = me?;
     let cards = CATALOG
         .iter()
         .filter(|w| w.card)
@@ -100,12 +97,18 @@ pub async fn dashboard() -> Result<OrgDashboard, AppError> {
                 (false, None) => CardStatus::NotBuilt,
                 (true, None) => CardStatus::Open,
             };
-            let detail = match w.slug {
-                "users" => Some(format!(
+            let detail = match w.kind {
+                WidgetKind::Users => Some(format!(
                     "{} · {}",
                     plural(members.len(), "member", "members"),
                     plural(invitations.len(), "pending invitation", "pending invitations")
                 )),
+                WidgetKind::Profile => Some(format!("{} · {}", me.name, me.email)),
+                WidgetKind::Security => {
+                    Some(format!("Authenticator app {}", if me.mfa_enabled { "on" } else { "off" }))
+                }
+                WidgetKind::Sessions => Some(plural(me.active_sessions, "active session", "active sessions")),
+                WidgetKind::ApiKeys => me.api_keys.map(|n| plural(n, "API key", "API keys")),
                 _ => None,
             };
             Card { slug: w.slug.into(), title: w.title.into(), purpose: w.purpose.into(), status, detail }
@@ -125,26 +128,17 @@ pub async fn dashboard() -> Result<OrgDashboard, AppError> {
             .collect(),
         active_members: members.len(),
         pending_invitations: invitations.len(),
-        viewer: Viewer { name: session.name, email: session.email, role: session.role },
+        viewer: Viewer { name: me.name, email: me.email, role: session.role },
         cards,
     })
 }
 
-/// Members and pending invitations of the session's organization, fresh from WorkOS.
-#[server(endpoint = "members_now")]
-pub async fn members_now() -> Result<MemberState, AppError> {
-    use crate::server::auth::CurrentSession;
-    use crate::server::state::AppState;
-
-    let (_, org_id) = CurrentSession::with_organization()?;
-    let state = AppState::current()?;
-    let (org, members, invitations) = calls::organization_and_members(&state.workos, &org_id).await?;
-    Ok(MemberState { org_name: org.name, members, invitations })
-}
-
 #[cfg(feature = "ssr")]
-mod calls {
+pub(crate) mod calls {
+    use workos::resources::api_keys::ListOrganizationApiKeysParams;
+    use workos::resources::multi_factor_auth::ListUserAuthFactorsParams;
     use workos::resources::organization_membership::ListOrganizationMembershipsParams;
+    use workos::resources::user_management::ListSessionsParams;
     use workos::{UserManagementOrganizationMembershipStatuses as Status, UserOrganizationMembershipStatus};
 
     use super::MemberRow;
@@ -165,6 +159,60 @@ mod calls {
         };
         let (members, invitations) = memberships?;
         Ok((org, members, invitations))
+    }
+
+    /// The user's own state, fresh from WorkOS (the session's copy of the user
+    /// is as old as the sign-in): name, email, authenticator app, live
+    /// sessions, and the organization's API keys when the user may see them.
+    pub struct SelfService {
+        pub name: String,
+        pub email: String,
+        pub mfa_enabled: bool,
+        pub active_sessions: usize,
+        pub api_keys: Option<usize>,
+    }
+
+    pub async fn self_service(client: &workos::Client, user_id: &str, org_id: &str, api_keys: bool) -> Result<SelfService, AppError> {
+        let um = client.user_management();
+        let mfa = client.multi_factor_auth();
+        let keys = client.api_keys();
+        let sessions_params = ListSessionsParams { limit: Some(100), ..Default::default() };
+        let keys_params = ListOrganizationApiKeysParams { limit: Some(100), ..Default::default() };
+        let (user, factors, sessions, keys) = tokio::join!(
+            um.get_user(user_id),
+            mfa.list_user_auth_factors(user_id, ListUserAuthFactorsParams { limit: Some(1), ..Default::default() }),
+            um.list_sessions(user_id, sessions_params),
+            async {
+                match api_keys {
+                    true => Some(keys.list_organization_api_keys(org_id, keys_params).await),
+                    false => None,
+                }
+            },
+        );
+        let user = match user {
+            Ok(u) => u,
+            Err(e) => return Err(explain(client, e).await),
+        };
+        let factors = match factors {
+            Ok(f) => f,
+            Err(e) => return Err(explain(client, e).await),
+        };
+        let sessions = match sessions {
+            Ok(s) => s,
+            Err(e) => return Err(explain(client, e).await),
+        };
+        let api_keys = match keys {
+            None => None,
+            Some(Ok(k)) => Some(k.data.len()),
+            Some(Err(e)) => return Err(explain(client, e).await),
+        };
+        Ok(SelfService {
+            name: display_name(&user),
+            email: user.email,
+            mfa_enabled: !factors.data.is_empty(),
+            active_sessions: sessions.data.iter().filter(|s| s.status.as_str() == "active").count(),
+            api_keys,
+        })
     }
 
     /// The organizations the user is an active member of.

@@ -16,6 +16,9 @@ pub struct WidgetSetup {
     pub api_hostname: String,
     pub api_port: Option<u16>,
     pub api_https: bool,
+    /// UserSessions marks this session as "This device" (a widget token's `sid`
+    /// cannot know which of the user's browsers is asking).
+    pub current_session_id: Option<String>,
 }
 
 #[cfg(feature = "ssr")]
@@ -40,7 +43,9 @@ fn allowed(slug: &str) -> Result<(&'static crate::catalog::WidgetInfo, crate::se
 /// May this user open this widget, and where does it call WorkOS?
 #[server(endpoint = "widget_mount")]
 pub async fn widget_mount(slug: String) -> Result<WidgetSetup, AppError> {
-    let (widget, _) = allowed(&slug)?;
+    use crate::catalog::WidgetKind;
+
+    let (widget, session) = allowed(&slug)?;
     let state = crate::server::state::AppState::current()?;
     let api = &state.settings.api;
     Ok(WidgetSetup {
@@ -51,6 +56,7 @@ pub async fn widget_mount(slug: String) -> Result<WidgetSetup, AppError> {
         api_hostname: api.hostname.clone(),
         api_port: api.port,
         api_https: api.https,
+        current_session_id: (widget.kind == WidgetKind::Sessions).then_some(session.session_id),
     })
 }
 

@@ -32,7 +32,10 @@ pub fn OrgHeader(dashboard: OrgDashboard) -> impl IntoView {
                 </p>
                 <p class="muted">{dashboard.viewer.email}</p>
                 {(dashboard.organizations.len() > 1)
-                    .then(|| view! { <OrgSwitcher current=dashboard.org_id.clone() organizations=dashboard.organizations.clone()/> })}
+                    .then(|| view! {
+                        <OrgSwitcher current=dashboard.org_id.clone() organizations=dashboard.organizations.clone()/>
+                        <p><a href="/widgets/organization-switcher" data-testid="switcher-link">"Switch with the OrganizationSwitcher widget"</a></p>
+                    })}
                 <SignOutButton/>
             </div>
         </header>

@@ -18,6 +18,8 @@ pub enum HostState {
 pub fn WidgetHost(mount: WidgetSetup, #[prop(into)] on_token: Callback<i64>) -> impl IntoView {
     let node = NodeRef::<leptos::html::Div>::new();
     let state = RwSignal::new(HostState::Loading);
+    // A failed organization switch: said here, the widget stays usable.
+    let notice = RwSignal::new(None::<String>);
     #[cfg(feature = "hydrate")]
     {
         let mount = mount.clone();
@@ -27,7 +29,7 @@ pub fn WidgetHost(mount: WidgetSetup, #[prop(into)] on_token: Callback<i64>) -> 
             }
             match node.get() {
                 Some(el) => {
-                    browser::start(el, mount.clone(), on_token, state);
+                    browser::start(el, mount.clone(), on_token, state, notice);
                     true
                 }
                 None => false,
@@ -51,9 +53,13 @@ pub fn WidgetHost(mount: WidgetSetup, #[prop(into)] on_token: Callback<i64>) -> 
         }
         .into_any(),
     };
+    let switch_notice = move || {
+        notice.get().map(|message| view! { <p class="notice error" role="alert" data-error="switch">{message}</p> })
+    };
     view! {
         <div class="widget-frame">
             {status}
+            {switch_notice}
             <div node_ref=node class="widget-host" data-component=mount.component.clone()></div>
         </div>
     }
@@ -72,6 +78,7 @@ mod browser {
     use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
 
     use super::HostState;
+    use crate::api::session::switch_organization;
     use crate::api::tokens::{widget_token, WidgetSetup};
 
     /// The bundle is fetched only here, on widget pages.
@@ -95,9 +102,36 @@ mod browser {
         unmount: Option<Function>,
         disposed: bool,
         _get_token: Closure<dyn FnMut() -> Promise>,
+        _switch: Option<Closure<dyn FnMut(JsValue) -> Promise>>,
     }
 
-    pub fn start(el: web_sys::HtmlDivElement, mount: WidgetSetup, on_token: Callback<i64>, state: RwSignal<HostState>) {
+    /// The OrganizationSwitcher's `switchToOrganization`: moves the signed-in
+    /// session (a refresh with `organization_id`) and opens that organization's
+    /// dashboard. It never rejects: a refusal is shown next to the widget.
+    fn switcher(notice: RwSignal<Option<String>>) -> Closure<dyn FnMut(JsValue) -> Promise> {
+        Closure::<dyn FnMut(JsValue) -> Promise>::new(move |arg: JsValue| {
+            let organization_id = Reflect::get(&arg, &"organizationId".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+            future_to_promise(async move {
+                match switch_organization(organization_id).await {
+                    Ok(()) => {
+                        let _ = window().location().assign("/");
+                    }
+                    Err(e) => {
+                        notice.try_set(Some(format!("{} {}", e.detail(), e.fix())));
+                    }
+                }
+                Ok(JsValue::UNDEFINED)
+            })
+        })
+    }
+
+    pub fn start(
+        el: web_sys::HtmlDivElement,
+        mount: WidgetSetup,
+        on_token: Callback<i64>,
+        state: RwSignal<HostState>,
+        notice: RwSignal<Option<String>>,
+    ) {
         let slug = mount.slug.clone();
         let get_token = Closure::<dyn FnMut() -> Promise>::new(move || {
             let slug = slug.clone();
@@ -126,8 +160,17 @@ mod browser {
         set("apiHostname", &mount.api_hostname.as_str().into());
         set("port", &mount.api_port.map(|p| JsValue::from(p as u32)).unwrap_or(JsValue::NULL));
         set("https", &JsValue::from_bool(mount.api_https));
+        let props = Object::new();
+        if let Some(sid) = &mount.current_session_id {
+            let _ = Reflect::set(&props, &"currentSessionId".into(), &sid.as_str().into());
+        }
+        let switch = (mount.component == "OrganizationSwitcher").then(|| switcher(notice));
+        if let Some(f) = &switch {
+            let _ = Reflect::set(&props, &"switchToOrganization".into(), f.as_ref().unchecked_ref());
+        }
+        set("props", &props);
 
-        let live = Rc::new(RefCell::new(Live { unmount: None, disposed: false, _get_token: get_token }));
+        let live = Rc::new(RefCell::new(Live { unmount: None, disposed: false, _get_token: get_token, _switch: switch }));
         let on_done = live.clone();
         spawn_local(async move {
             let result: Result<Function, JsValue> = async {

@@ -4,7 +4,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::orgs::{members_now, plural, MemberRow, MemberState};
+use crate::api::capabilities::{capability_now, CapabilityState, KeyRow, SessionRow};
+use crate::api::orgs::{plural, MemberRow};
 use crate::catalog::WidgetInfo;
 use crate::components::loaded;
 
@@ -13,7 +14,6 @@ fn outcome_text(outcome: &str, title: &str) -> String {
         "done" | "completed" => format!("You finished with {title}."),
         "cancelled" => format!("You left {title} without finishing."),
         "error" => format!("{title} ended with an error."),
-        "returned" => format!("You came back from {title}."),
         _ => format!("You came back from {title}."),
     }
 }
@@ -22,28 +22,60 @@ fn outcome_text(outcome: &str, title: &str) -> String {
 pub fn ReturnPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let title = move || {
-        let slug = params.read().get("slug").unwrap_or_default();
-        WidgetInfo::by_slug(&slug).map(|w| w.title.to_string()).unwrap_or(slug)
-    };
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let title = move || WidgetInfo::by_slug(&slug()).map(|w| w.title.to_string()).unwrap_or_else(slug);
     let outcome = move || outcome_text(&query.read().get("outcome").unwrap_or_default(), &title());
-    let data = Resource::new(|| (), |_| members_now());
+    let data = Resource::new(slug, capability_now);
     view! {
         <Title text="Back from the widget · Orgdeck"/>
         <nav class="crumbs"><a href="/">"← Dashboard"</a></nav>
         <h1 data-testid="outcome">{outcome}</h1>
-        {loaded(data, "Asking WorkOS for the current state…", |now| view! { <MembersTables now/> })}
+        {loaded(data, "Asking WorkOS for the current state…", |now| view! { <StateNow now/> })}
     }
 }
 
 #[component]
-fn MembersTables(now: MemberState) -> impl IntoView {
-    view! {
-        <p class="muted">"As WorkOS reports " {now.org_name} " now:"</p>
-        <h2 class="section">{plural(now.members.len(), "member", "members")}</h2>
-        <Rows rows=now.members testid="members"/>
-        <h2 class="section">{plural(now.invitations.len(), "pending invitation", "pending invitations")}</h2>
-        <Rows rows=now.invitations testid="invitations"/>
+fn StateNow(now: CapabilityState) -> impl IntoView {
+    match now {
+        CapabilityState::Members { org_name, members, invitations } => view! {
+            <p class="muted">"As WorkOS reports " {org_name} " now:"</p>
+            <h2 class="section">{plural(members.len(), "member", "members")}</h2>
+            <Rows rows=members testid="members"/>
+            <h2 class="section">{plural(invitations.len(), "pending invitation", "pending invitations")}</h2>
+            <Rows rows=invitations testid="invitations"/>
+        }
+        .into_any(),
+        CapabilityState::Profile { name, email, email_verified, locale } => view! {
+            <p class="muted">"Your profile, as WorkOS reports it now:"</p>
+            <dl class="facts">
+                <dt>"Name"</dt><dd data-testid="profile-name">{name}</dd>
+                <dt>"Email"</dt>
+                <dd data-testid="profile-email">{email}" " {if email_verified { "(verified)" } else { "(not verified)" }}</dd>
+                <dt>"Locale"</dt><dd>{locale.unwrap_or_else(|| "not set".into())}</dd>
+            </dl>
+        }
+        .into_any(),
+        CapabilityState::Security { authenticator_app } => view! {
+            <p class="muted">"Your sign-in factors, as WorkOS reports them now:"</p>
+            <p data-testid="mfa-state">
+                {if authenticator_app { "Authenticator app: on" } else { "Authenticator app: off" }}
+            </p>
+        }
+        .into_any(),
+        CapabilityState::Sessions { sessions } => view! {
+            <p class="muted">"Your sessions, as WorkOS reports them now:"</p>
+            <Sessions rows=sessions/>
+        }
+        .into_any(),
+        CapabilityState::ApiKeys { org_name, keys } => view! {
+            <p class="muted">{org_name}"'s API keys, as WorkOS reports them now:"</p>
+            <Keys rows=keys/>
+        }
+        .into_any(),
+        CapabilityState::Organization { org_name } => view! {
+            <p>"Your session is in " <strong data-testid="org-now">{org_name}</strong> "."</p>
+        }
+        .into_any(),
     }
 }
 
@@ -59,6 +91,53 @@ fn Rows(rows: Vec<MemberRow>, testid: &'static str) -> impl IntoView {
     view! {
         <table data-testid=testid>
             <thead><tr><th>"Name"</th><th>"Email"</th><th>"Role"</th></tr></thead>
+            <tbody>{body}</tbody>
+        </table>
+    }
+    .into_any()
+}
+
+#[component]
+fn Sessions(rows: Vec<SessionRow>) -> impl IntoView {
+    let body = rows
+        .into_iter()
+        .map(|s| {
+            let device = s.user_agent.unwrap_or_else(|| "unknown device".into());
+            let shown = if s.current { format!("{} (this browser)", s.status) } else { s.status.clone() };
+            view! {
+                <tr data-status=s.status>
+                    <td>{device}</td><td>{s.ip_address.unwrap_or_default()}</td><td>{shown}</td><td>{s.created_at}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table data-testid="sessions">
+            <thead><tr><th>"Device"</th><th>"IP address"</th><th>"Status"</th><th>"Started"</th></tr></thead>
+            <tbody>{body}</tbody>
+        </table>
+    }
+}
+
+#[component]
+fn Keys(rows: Vec<KeyRow>) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="muted" data-testid="api-keys">"None."</p> }.into_any();
+    }
+    let body = rows
+        .into_iter()
+        .map(|k| {
+            view! {
+                <tr>
+                    <td>{k.name}</td><td><code>{k.obfuscated_value}</code></td><td>{k.permissions.join(", ")}</td>
+                    <td>{k.expires_at.unwrap_or_else(|| "never".into())}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table data-testid="api-keys">
+            <thead><tr><th>"Name"</th><th>"Key"</th><th>"Permissions"</th><th>"Expires"</th></tr></thead>
             <tbody>{body}</tbody>
         </table>
     }

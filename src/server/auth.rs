@@ -94,8 +94,26 @@ fn local_path(p: Option<&str>) -> String {
     }
 }
 
+/// Where AuthKit sends the browser back. On the emulator with no configured
+/// redirect URI, that is the loopback host the browser used (`localhost` or
+/// `127.0.0.1`): cookies are per host, and passkeys need `localhost`.
+fn redirect_uri_for(state: &AppState, headers: &HeaderMap) -> String {
+    let settings = &state.settings;
+    if settings.redirect_uri_fixed {
+        return settings.redirect_uri.clone();
+    }
+    let site_port = url::Url::parse(&settings.site_url).ok().and_then(|u| u.port_or_known_default());
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).and_then(|h| url::Url::parse(&format!("http://{h}")).ok());
+    match host {
+        Some(u) if matches!(u.host_str(), Some("localhost" | "127.0.0.1" | "[::1]")) && u.port_or_known_default() == site_port => {
+            format!("http://{}/auth/callback", &u[url::Position::BeforeHost..url::Position::AfterPort])
+        }
+        _ => settings.redirect_uri.clone(),
+    }
+}
+
 /// `GET /login`: off to AuthKit, remembering where to come back to.
-pub async fn login(State(state): State<AppState>, Query(q): Query<LoginQuery>) -> Response {
+pub async fn login(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<LoginQuery>) -> Response {
     let nonce = random_hex(16);
     let sign_in = SignIn { nonce: nonce.clone(), return_to: local_path(q.return_to.as_deref()) };
     let sealed = match seal(&sign_in, &state.settings.cookie_password) {
@@ -105,7 +123,7 @@ pub async fn login(State(state): State<AppState>, Query(q): Query<LoginQuery>) -
     let url = state.workos.user_management().get_authorization_url(GetAuthorizationUrlParams {
         provider: Some(workos::UserManagementAuthenticationProvider::Authkit),
         state: Some(nonce),
-        ..GetAuthorizationUrlParams::new(state.settings.redirect_uri.clone())
+        ..GetAuthorizationUrlParams::new(redirect_uri_for(&state, &headers))
     });
     match url {
         Ok(url) => with_cookie(Redirect::to(&url).into_response(), cookie(&state, SIGN_IN_COOKIE, &sealed, SIGN_IN_MAX_AGE)),
@@ -123,7 +141,15 @@ pub struct CallbackQuery {
 
 /// `GET /auth/callback`: checks `state`, spends the code once, seals the session,
 /// and redirects to a clean URL (no code left in the address bar or history).
-pub async fn callback(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<CallbackQuery>) -> Response {
+pub async fn callback(State(state): State<AppState>, request: Request) -> Response {
+    let headers = request.headers().clone();
+    let q = match Query::<CallbackQuery>::try_from_uri(request.uri()) {
+        Ok(Query(q)) => q,
+        Err(_) => CallbackQuery { code: None, state: None, error: Some("invalid_request".into()), error_description: None },
+    };
+    // WorkOS lists sessions with the device they came from.
+    let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let ip_address = client_ip(&request);
     let pending: Option<SignIn> =
         read_cookie(&headers, SIGN_IN_COOKIE).and_then(|c| unseal(&c, &state.settings.cookie_password).ok());
     let clear_sign_in = cookie(&state, SIGN_IN_COOKIE, "", 0);
@@ -144,7 +170,8 @@ pub async fn callback(State(state): State<AppState>, headers: HeaderMap, Query(q
         let page = html_page("Sign-in did not complete", "WorkOS sent no authorization code.", Some(("/login", "Try again")));
         return with_cookie((StatusCode::BAD_REQUEST, page).into_response(), clear_sign_in);
     };
-    let auth = match state.workos.user_management().authenticate_with_code(AuthenticateWithCodeParams::new(code)).await {
+    let params = AuthenticateWithCodeParams { ip_address, user_agent, ..AuthenticateWithCodeParams::new(code) };
+    let auth = match state.workos.user_management().authenticate_with_code(params).await {
         Ok(a) => a,
         Err(e) => {
             let e = super::workos::explain(&state.workos, e).await;
@@ -192,6 +219,24 @@ pub struct SessionRefresher {
 }
 
 const RECENT_TTL: Duration = Duration::from_secs(30);
+/// Refresh when fewer than this many seconds of the access token remain.
+const REFRESH_MARGIN: i64 = 60;
+
+/// Whether the sealed session's access token expires within `margin` seconds.
+fn expires_within(sealed: &str, password: &str, margin: i64) -> bool {
+    use base64::Engine;
+    let Ok(data) = workos::helpers::session::unseal_session(sealed, password) else { return false };
+    let exp = data
+        .access_token
+        .expose()
+        .split('.')
+        .nth(1)
+        .and_then(|p| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(p.trim_end_matches('=')).ok())
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .and_then(|c| c["exp"].as_i64());
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    exp.is_some_and(|exp| exp - now < margin)
+}
 
 enum Resolved {
     Valid(CurrentSession),
@@ -203,10 +248,13 @@ impl SessionRefresher {
     async fn resolve(&self, state: &AppState, sealed: &str) -> Resolved {
         let password = &state.settings.cookie_password;
         let now = state.workos.session(sealed.to_string(), password.clone()).authenticate().await;
-        if now.authenticated {
+        // A token about to expire is refreshed now: one that expires between this
+        // check and a later WorkOS call would fail that call instead.
+        let expiring = now.authenticated && expires_within(sealed, password, REFRESH_MARGIN);
+        if now.authenticated && !expiring {
             return CurrentSession::from_state(&now).map_or(Resolved::Invalid, Resolved::Valid);
         }
-        if !now.needs_refresh {
+        if !now.needs_refresh && !expiring {
             return Resolved::Invalid;
         }
         let key: [u8; 32] = Sha256::digest(sealed.as_bytes()).into();
@@ -238,6 +286,11 @@ impl SessionRefresher {
                     Ok(r) => {
                         tracing::info!(reason = %r.reason, "session could not be refreshed");
                         return Resolved::Invalid;
+                    }
+                    // WorkOS unreachable: a token that is still good keeps the user in.
+                    Err(e) if expiring => {
+                        tracing::warn!("early session refresh failed, the token is still valid: {e}");
+                        return CurrentSession::from_state(&now).map_or(Resolved::Invalid, Resolved::Valid);
                     }
                     Err(e) => {
                         tracing::warn!("session refresh failed: {e}");
@@ -327,6 +380,20 @@ pub async fn switch_organization(state: &AppState, sealed: &str, organization_id
             message: "WorkOS did not move your session to that organization: you are not an active member of it.".into(),
         })
     }
+}
+
+/// The browser's address: the first `X-Forwarded-For` hop behind a proxy, else the peer.
+fn client_ip(request: &Request) -> Option<String> {
+    let forwarded = request
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty());
+    forwarded.or_else(|| {
+        request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string())
+    })
 }
 
 fn is_static(path: &str) -> bool {

@@ -46,6 +46,9 @@ pub struct Settings {
     /// This site's origin, e.g. `http://127.0.0.1:3000`.
     pub site_url: String,
     pub redirect_uri: String,
+    /// Set by `WORKOS_REDIRECT_URI` or required by real WorkOS (its Dashboard
+    /// lists the redirect URIs); otherwise sign-in returns to the loopback host used.
+    pub redirect_uri_fixed: bool,
     pub api: ApiEndpoint,
     pub secure_cookies: bool,
     pub admins: Vec<String>,
@@ -206,6 +209,7 @@ impl Settings {
                 uri
             }
         };
+        let redirect_uri_fixed = var("WORKOS_REDIRECT_URI").is_some() || api_key.is_some();
         let secure_cookies = site_url.starts_with("https://");
         let webhook_secret = var("WORKOS_WEBHOOK_SECRET");
         let admins = file.orgdeck.admins.iter().map(|a| a.to_lowercase()).collect();
@@ -226,6 +230,7 @@ impl Settings {
                     webhook_secret,
                     site_url,
                     redirect_uri,
+                    redirect_uri_fixed,
                     api: ApiEndpoint {
                         hostname: hostname.unwrap_or_else(|| "api.workos.com".into()),
                         port,
@@ -259,6 +264,7 @@ impl Settings {
                     webhook_secret,
                     site_url,
                     redirect_uri,
+                    redirect_uri_fixed,
                     api: ApiEndpoint { hostname: addr.ip().to_string(), port: Some(addr.port()), https: false },
                     secure_cookies,
                     admins,
@@ -306,6 +312,7 @@ mod tests {
         assert_eq!(s.cookie_password.len(), 64);
         assert_ne!(s.cookie_password, load(&[], None).unwrap().cookie_password, "throwaway");
         assert_eq!(s.redirect_uri, "http://127.0.0.1:3000/auth/callback");
+        assert!(!s.redirect_uri_fixed, "sign-in may return to the loopback host used");
         assert_eq!(s.api.base_url(), "http://127.0.0.1:4100");
     }
 
@@ -313,6 +320,7 @@ mod tests {
     fn real_workos_needs_key_client_and_cookie_password() {
         let s = load(&[("WORKOS_API_KEY", "sk_test_a"), ("WORKOS_CLIENT_ID", "client_a"), ("WORKOS_COOKIE_PASSWORD", PW)], None).unwrap();
         assert_eq!(s.mode, Mode::Workos);
+        assert!(s.redirect_uri_fixed, "real WorkOS only accepts the registered redirect URI");
         assert_eq!(s.api.base_url(), "https://api.workos.com");
         let e = load(&[("WORKOS_API_KEY", "sk_test_a"), ("WORKOS_CLIENT_ID", "client_a")], None).unwrap_err();
         assert_eq!(e.variable, "WORKOS_COOKIE_PASSWORD");

@@ -15,6 +15,7 @@ import {
   UsersManagement,
   WorkOsWidgets,
 } from "@workos-inc/widgets";
+import { Passkeys } from "./passkeys.jsx";
 import "@radix-ui/themes/styles.css";
 import "@workos-inc/widgets/styles.css";
 
@@ -88,11 +89,15 @@ export async function mount(element, { component, getToken, apiHostname, port, h
   const key = ["authToken", widgetType];
   client.setQueryDefaults(key, { staleTime: Infinity });
   client.setQueryData(key, { authToken: token, permissions: claims.permissions, exp: claims.exp });
+  // The widget keeps this query fresh; Orgdeck's own panels read the same token.
+  const currentToken = async () => client.getQueryData(key)?.authToken ?? getToken();
+  const baseUrl = `${https ? "https" : "http"}://${apiHostname}${port ? `:${port}` : ""}`;
   const root = createRoot(element);
   root.render(
     <QueryClientProvider client={client}>
       <WorkOsWidgets queryClient={client} apiHostname={apiHostname} port={port ?? null} https={https}>
         <Component authToken={getToken} {...(props ?? {})} />
+        {component === "UserSecurity" && <Passkeys baseUrl={baseUrl} token={currentToken} />}
       </WorkOsWidgets>
     </QueryClientProvider>,
   );

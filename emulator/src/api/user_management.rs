@@ -5,7 +5,7 @@ use axum::response::IntoResponse;
 use axum::Json;
 use serde::Deserialize;
 
-use crate::http::{csv, paginate, ApiError, ApiResult, PageParams};
+use crate::http::{csv, paginate, ApiError, ApiResult, Body, PageParams};
 use crate::state::Emulator;
 
 pub async fn get_user(State(emu): State<Emulator>, Path(id): Path<String>) -> ApiResult {
@@ -54,5 +54,42 @@ pub async fn list_memberships(State(emu): State<Emulator>, Query(q): Query<Membe
         })
         .collect();
     let page = paginate(items, |m| m["id"].as_str().unwrap_or_default(), &q.page, "desc")?;
+    Ok(Json(page.to_list()).into_response())
+}
+
+/// `GET /user_management/users/{id}/sessions`: every session, newest first
+/// (revoked and expired ones too, with their `status`).
+pub async fn list_sessions(State(emu): State<Emulator>, Path(id): Path<String>, Query(page): Query<PageParams>) -> ApiResult {
+    let db = emu.db();
+    db.user(&id).ok_or_else(|| ApiError::not_found("User", &id))?;
+    let mut sessions: Vec<_> = db.sessions.values().filter(|s| s.user_id == id).collect();
+    sessions.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+    let items: Vec<_> = sessions.into_iter().map(|s| s.to_json()).collect();
+    let page = paginate(items, |s| s["id"].as_str().unwrap_or_default(), &page, "desc")?;
+    Ok(Json(page.to_list()).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RevokeSessionBody {
+    session_id: Option<String>,
+}
+
+/// `POST /user_management/sessions/revoke`: the session's refresh token stops working.
+pub async fn revoke_session(State(emu): State<Emulator>, Body(body): Body<RevokeSessionBody>) -> ApiResult {
+    let id = body.session_id.filter(|s| !s.is_empty()).ok_or_else(|| ApiError::required("session_id"))?;
+    let now = emu.now_iso();
+    let mut db = emu.db();
+    let session = db.sessions.get(&id).cloned().ok_or_else(|| ApiError::not_found("Session", &id))?;
+    db.revoke_session(&id, &now);
+    let session = db.sessions.get(&id).cloned().unwrap_or(session);
+    Ok(Json(session.to_json()).into_response())
+}
+
+/// `GET /user_management/users/{id}/auth_factors`: the user's enrolled factors.
+pub async fn list_auth_factors(State(emu): State<Emulator>, Path(id): Path<String>, Query(page): Query<PageParams>) -> ApiResult {
+    let db = emu.db();
+    db.user(&id).ok_or_else(|| ApiError::not_found("User", &id))?;
+    let items: Vec<_> = db.totp_factors.iter().filter(|f| f.user_id == id && f.verified).map(|f| f.to_json()).collect();
+    let page = paginate(items, |f| f["id"].as_str().unwrap_or_default(), &page, "desc")?;
     Ok(Json(page.to_list()).into_response())
 }

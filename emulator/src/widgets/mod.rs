@@ -1,12 +1,14 @@
 //! The private Widgets API (`/_widgets/*`) the official React widgets call from
 //! the browser: CORS, and a widget or access token as Bearer.
 
+pub mod api_keys;
 pub mod user_management;
+pub mod user_profile;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode};
-use axum::routing::{delete, get, post};
+use axum::routing::{any, delete, get, post};
 use axum::Router;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
@@ -24,7 +26,52 @@ pub fn router(emu: &Emulator) -> Router<Emulator> {
         .route("/_widgets/UserManagement/roles", get(um::roles))
         .route("/_widgets/UserManagement/roles-and-config", get(um::roles_and_config))
         .route("/_widgets/UserManagement/organizations", get(um::organizations))
+        .merge(user_profile_routes())
+        .merge(api_key_routes())
+        // Unknown widget routes answer 404 with CORS too: without it the browser
+        // reports a CORS failure and the widget blames the network.
+        .route("/_widgets/{*rest}", any(not_found))
         .layer(cors(emu))
+}
+
+fn user_profile_routes() -> Router<Emulator> {
+    use user_profile as up;
+    const P: &str = "/_widgets/UserProfile";
+    Router::new()
+        .route(&format!("{P}/me"), get(up::me).post(up::update_me))
+        .route(&format!("{P}/send-verification"), post(up::send_verification))
+        .route(&format!("{P}/verify"), post(up::verify))
+        .route(&format!("{P}/send-email-change"), post(up::send_email_change))
+        .route(&format!("{P}/verify-email-change"), post(up::verify_email_change))
+        .route(&format!("{P}/authentication-information"), get(up::authentication_information))
+        .route(&format!("{P}/create-password"), post(up::create_password))
+        .route(&format!("{P}/update-password"), post(up::update_password))
+        .route(&format!("{P}/create-totp-factor"), post(up::create_totp_factor))
+        .route(&format!("{P}/verify-totp-factor"), post(up::verify_totp_factor))
+        .route(&format!("{P}/totp-factors"), delete(up::delete_totp_factors))
+        .route(&format!("{P}/passkeys"), post(crate::passkeys::register))
+        .route(&format!("{P}/passkeys/verify"), post(crate::passkeys::verify))
+        .route(&format!("{P}/passkeys/{{passkey_id}}"), delete(crate::passkeys::delete))
+        .route(&format!("{P}/sessions"), get(up::sessions))
+        .route(&format!("{P}/sessions/revoke-all"), delete(up::revoke_all_sessions))
+        .route(&format!("{P}/sessions/revoke/{{session_id}}"), delete(up::revoke_session))
+}
+
+fn api_key_routes() -> Router<Emulator> {
+    use api_keys as ak;
+    Router::new()
+        .route("/_widgets/ApiKeys/organization-api-keys", get(ak::list).post(ak::create))
+        .route("/_widgets/ApiKeys/permissions", get(ak::permissions))
+        .route("/_widgets/ApiKeys/{id}", delete(ak::delete))
+        .route("/_widgets/ApiKeys/{id}/expire", post(ak::expire))
+        .route("/_widgets/UserApiKeys/api-keys", get(ak::user_list).post(ak::user_create))
+        .route("/_widgets/UserApiKeys/permissions", get(ak::permissions))
+        .route("/_widgets/UserApiKeys/{id}", delete(ak::user_delete))
+        .route("/_widgets/UserApiKeys/{id}/expire", post(ak::user_expire))
+}
+
+async fn not_found() -> ApiError {
+    ApiError::widget(StatusCode::NOT_FOUND, "Not Found")
 }
 
 /// The browser calls these from the app's origin: any loopback origin, plus the
@@ -62,6 +109,8 @@ pub fn is_loopback_origin(origin: &str) -> bool {
 pub struct WidgetCaller {
     pub user_id: String,
     pub organization_id: Option<String>,
+    /// The token's `sid`: the AuthKit session it names, if any.
+    pub session_id: Option<String>,
     pub permissions: Vec<String>,
 }
 
@@ -102,6 +151,7 @@ impl FromRequestParts<Emulator> for WidgetCaller {
         Ok(WidgetCaller {
             user_id,
             organization_id: claims["org_id"].as_str().map(str::to_string),
+            session_id: claims["sid"].as_str().map(str::to_string),
             permissions: claims["permissions"]
                 .as_array()
                 .map(|a| a.iter().filter_map(|p| p.as_str().map(str::to_string)).collect())

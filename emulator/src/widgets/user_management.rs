@@ -154,6 +154,8 @@ pub async fn invite(State(emu): State<Emulator>, caller: WidgetCaller, Body(body
                 created_at: now_iso.clone(),
                 updated_at: now_iso.clone(),
                 password: None,
+                previous_passwords: Vec::new(),
+                password_last_used_at: None,
             });
             id
         }
@@ -187,7 +189,7 @@ pub async fn invite(State(emu): State<Emulator>, caller: WidgetCaller, Body(body
     Ok(Json(json!({"success": true})).into_response())
 }
 
-fn valid_email(email: &str) -> bool {
+pub fn valid_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else { return false };
     !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !email.contains(char::is_whitespace)
 }

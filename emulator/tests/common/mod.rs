@@ -13,6 +13,8 @@ use workos_emulator::{spawn, RunningEmulator, Seed};
 pub const API_KEY: &str = "sk_test_emulator";
 pub const CLIENT_ID: &str = "client_emulator";
 pub const REDIRECT: &str = "http://127.0.0.1:3000/auth/callback";
+/// Where the widgets run: the app's page.
+pub const ORIGIN: &str = "http://127.0.0.1:3000";
 
 pub struct Env {
     pub emu: RunningEmulator,
@@ -89,6 +91,65 @@ impl Env {
             .send()
             .await
             .unwrap()
+    }
+
+    /// A `/_widgets/*` call with the headers the official widgets send, from
+    /// [`ORIGIN`] unless `headers` names another; checks CORS and `X-Request-ID`.
+    pub async fn widget(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> (u16, Value) {
+        let origin = headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("origin")).map_or(ORIGIN, |(_, v)| *v);
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.base()))
+            .header("Origin", origin)
+            .header("Content-Type", "application/json")
+            .header("WorkOS-Widgets-Version", "1");
+        for (k, v) in headers.iter().filter(|(k, _)| !k.eq_ignore_ascii_case("origin")) {
+            req = req.header(*k, *v);
+        }
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.unwrap();
+        assert_eq!(res.headers()["access-control-allow-origin"], origin, "CORS on {path}");
+        assert!(res.headers().contains_key("x-request-id"));
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// A widget token from the official SDK: for `org` (none: a user-only token) with `scopes`.
+    pub async fn widget_token(&self, email: &str, org: Option<&str>, scopes: &[&str]) -> String {
+        use workos::resources::widgets::CreateTokenParams;
+        let scopes: Vec<workos::WidgetSessionTokenScopes> = scopes.iter().map(|s| workos::WidgetSessionTokenScopes::from(*s)).collect();
+        self.client
+            .widgets()
+            .create_token(CreateTokenParams::new(workos::WidgetSessionToken {
+                organization_id: org.map(|o| self.org_id(o)),
+                user_id: Some(self.user_id(email)),
+                scopes: (!scopes.is_empty()).then_some(scopes),
+            }))
+            .await
+            .expect("widget token")
+            .token
+            .expose()
+            .to_string()
+    }
+
+    /// The newest email to `to` in the outbox, as its JSON lists it.
+    pub async fn last_email(&self, to: &str) -> Value {
+        let res = self.http.get(format!("{}/_emulator/outbox?to={to}", self.base())).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        let body: Value = res.json().await.unwrap();
+        body["data"][0].clone()
     }
 
     pub async fn set_clock(&self, offset_seconds: i64) {

@@ -1,0 +1,89 @@
+//! The emails the emulator "sends" (verification codes, email changes): nothing
+//! leaves the machine; a person reads them at `/_emulator/outbox`, a test as JSON.
+
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{Html, IntoResponse, Response};
+use axum::Json;
+use maud::{html, Markup, DOCTYPE};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::ids::new_id;
+use crate::model::Email;
+use crate::state::{Db, Emulator};
+
+/// Puts an email in the outbox and returns its id.
+pub fn send(emu: &Emulator, db: &mut Db, to: &str, purpose: &str, subject: String, text: String, code: Option<String>) -> String {
+    let id = new_id("email", emu.clock().millis());
+    tracing::info!(to, purpose, "emulator outbox: {subject}");
+    db.outbox.push(Email {
+        id: id.clone(),
+        to: to.to_string(),
+        subject,
+        text,
+        code,
+        purpose: purpose.to_string(),
+        created_at: emu.now_iso(),
+    });
+    id
+}
+
+#[derive(Debug, Deserialize)]
+pub struct OutboxQuery {
+    to: Option<String>,
+}
+
+/// `GET /_emulator/outbox[?to=]`: newest first; HTML for a browser, JSON otherwise.
+pub async fn list(State(emu): State<Emulator>, headers: HeaderMap, Query(q): Query<OutboxQuery>) -> Response {
+    let to = q.to.map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty());
+    let emails: Vec<Email> = emu
+        .db()
+        .outbox
+        .iter()
+        .rev()
+        .filter(|e| to.as_ref().is_none_or(|t| e.to.eq_ignore_ascii_case(t)))
+        .cloned()
+        .collect();
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    if wants_html {
+        Html(page(&emails).into_string()).into_response()
+    } else {
+        Json(json!({"data": emails})).into_response()
+    }
+}
+
+fn page(emails: &[Email]) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                title { "Outbox · WorkOS emulator" }
+                style { (maud::PreEscaped(crate::pages::STYLE)) }
+            }
+            body {
+                main.wide {
+                    h1 { "Outbox" }
+                    p.sub { "Every email the emulator has sent, newest first. Nothing leaves this machine." }
+                    @if emails.is_empty() {
+                        p { "No emails yet." }
+                    }
+                    @for e in emails {
+                        article.email data-to=(e.to) {
+                            h2 { (e.subject) }
+                            p.who { "To " (e.to) " · " (e.created_at) }
+                            @if let Some(code) = &e.code {
+                                p { "Code: " strong.code { (code) } }
+                            }
+                            pre { (e.text) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
