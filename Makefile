@@ -13,7 +13,8 @@ CARGO_LEPTOS_VERSION := 0.3.9
 # The wasm-bindgen CLI must equal the crate in Cargo.lock (schema check at build time).
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 WASM_BINDGEN_PIN := $(shell sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
-APT_PACKAGES := chromium
+# chromium for the browser suite; libssl-dev and pkg-config for webauthn-rs (OpenSSL).
+APT_PACKAGES := chromium libssl-dev pkg-config
 # The official widgets, bundled; cargo-leptos copies public/ into the site.
 WIDGETS_BUNDLE := public/widget-host/host.js
 WIDGETS_DEPS := widgets/node_modules/.package-lock.json

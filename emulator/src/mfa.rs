@@ -39,7 +39,7 @@ pub fn enrolment(factor: &TotpFactor) -> Option<Enrolment> {
 
 /// A new, not yet verified factor for the user (any earlier unverified one is dropped).
 pub fn new_factor(emu: &Emulator, db: &mut Db, user_id: &str, account: &str) -> TotpFactor {
-    db.totp_factors.retain(|f| !(f.user_id == user_id && !f.verified));
+    db.totp_factors.retain(|f| f.user_id != user_id || f.verified);
     let now = emu.now_iso();
     let factor = TotpFactor {
         id: new_id("auth_factor", emu.clock().millis()),

@@ -7,8 +7,7 @@ use common::*;
 use reqwest::Method;
 use serde_json::{json, Value};
 use workos::resources::organization_membership::ListOrganizationMembershipsParams;
-use workos::resources::widgets::CreateTokenParams;
-use workos::{UserManagementOrganizationMembershipStatuses, WidgetSessionToken, WidgetSessionTokenScopes};
+use workos::UserManagementOrganizationMembershipStatuses;
 
 async fn widget_token(env: &Env, email: &str, org: &str) -> String {
     env.widget_token(email, Some(org), &["widgets:users-table:manage"]).await

@@ -182,7 +182,7 @@ async fn passwords_follow_the_policy_and_then_sign_in() {
     let (status, body) = profile(&env, Method::POST, "/update-password", &t, Some(change("Tr1cky-Horse-42", "orgdeck-ada"))).await;
     assert_eq!(status, 400, "the old one is reused and breaks the policy: {body}");
     env.sign_in(ADA, "Tr1cky-Horse-42", None).await;
-    let html = env.http.get(&sign_in_url(&env)).send().await.unwrap().text().await.unwrap();
+    let html = env.http.get(sign_in_url(&env)).send().await.unwrap().text().await.unwrap();
     let res = env.post_sign_in(&[("request", hidden(&html, "request")), ("email", ADA.into()), ("password", "orgdeck-ada".into())]).await;
     assert_eq!(res.status(), 401, "the old password no longer works");
 }
@@ -246,7 +246,7 @@ async fn totp_enrolment_is_real_and_the_hosted_sign_in_then_asks_for_a_code() {
     assert_eq!(info["data"]["verificationMethods"]["Mfa"]["isSetUp"], true);
 
     // The hosted page now asks for the code after the password.
-    let html = env.http.get(&sign_in_url(&env)).send().await.unwrap().text().await.unwrap();
+    let html = env.http.get(sign_in_url(&env)).send().await.unwrap().text().await.unwrap();
     let request = hidden(&html, "request");
     let res = env.post_sign_in(&[("request", request.clone()), ("email", ADA.into()), ("password", "orgdeck-ada".into())]).await;
     assert_eq!(res.status(), 200);
@@ -376,4 +376,28 @@ async fn passkey_registration_needs_a_domain_origin() {
     assert!(again["message"].as_str().unwrap().contains("expired"));
     let (status, _) = env.widget(Method::DELETE, "/_widgets/UserProfile/passkeys/passkey_nope", Some(&t), None, &localhost).await;
     assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn the_public_api_revokes_a_session_and_user_only_tokens_name_the_users_session() {
+    use workos::resources::user_management::RevokeSessionParams;
+    let env = start().await;
+    let auth = env.authenticated(ADA, "orgdeck-ada", None).await;
+    let (_, claims) = decode_jwt(auth.access_token.expose());
+    let sid = claims["sid"].as_str().unwrap().to_string();
+    let user_only = env.widget_token(ADA, None, &[]).await;
+    assert_eq!(decode_jwt(&user_only).1["sid"], sid.as_str());
+    let (_, info) = profile(&env, Method::GET, "/authentication-information", &user_only, None).await;
+    assert_eq!(info["data"]["verificationMethods"]["Password"]["isCurrentSession"], true);
+
+    env.client.user_management().revoke_session(RevokeSessionParams::new(workos::RevokeSession { session_id: sid.clone() })).await.unwrap();
+    let err = env
+        .client
+        .user_management()
+        .authenticate_with_refresh_token(AuthenticateWithRefreshTokenParams::new(auth.refresh_token.expose().to_string()))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("invalid_grant"));
+    let missing = env.client.user_management().revoke_session(RevokeSessionParams::new(workos::RevokeSession { session_id: "session_nope".into() })).await;
+    assert_eq!(missing.unwrap_err().status(), Some(404));
 }

@@ -32,6 +32,7 @@ test("API keys: a new key is shown once, listed obfuscated, works, and stops wor
 
   const row = widget.getByRole("row").filter({ hasText: "Deploy bot" });
   await expect(row).toContainText(`sk_...${value.slice(-4)}`);
+  await page.screenshot({ path: "screenshots/api-keys.png", fullPage: true });
   await expect(page.getByText(value)).toHaveCount(0);
 
   await row.getByRole("button", { name: "API key actions" }).click();

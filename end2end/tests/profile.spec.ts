@@ -5,6 +5,7 @@ test("Profile: a new name shows on the dashboard, and a new email is confirmed t
   const widget = page.locator('[data-component="UserProfile"]');
   await expect(widget.getByText("Ada Admin", { exact: true })).toBeVisible();
   await expect(page.getByTestId("token-clock")).toHaveText(/Token expires in/);
+  await page.screenshot({ path: "screenshots/profile.png", fullPage: true });
 
   // The name: the official dialog, then the dashboard after a reload (fresh from WorkOS).
   await widget.getByRole("button", { name: "Edit" }).first().click();

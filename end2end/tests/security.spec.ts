@@ -87,6 +87,7 @@ test("Security: a passkey is registered with the browser's authenticator, listed
   await expect(panel.getByText("No passkeys yet.")).toBeVisible();
   await panel.getByRole("button", { name: "Add a passkey" }).click();
   await expect(panel.getByTestId("passkey")).toHaveCount(1);
+  await page.screenshot({ path: "screenshots/security.png", fullPage: true });
   const { credentials } = await cdp.send("WebAuthn.getCredentials", { authenticatorId });
   expect(credentials.map((c) => c.rpId)).toEqual(["localhost"]);
 

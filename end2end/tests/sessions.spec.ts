@@ -17,6 +17,7 @@ test("Sessions: signed in twice, one browser signs the other out", async ({ page
   await expect(widget.getByText("This device")).toBeVisible();
   await expect(widget.getByText(/iPhone|iOS/)).toBeVisible();
   await expect(widget.getByRole("button", { name: "Sign out", exact: true })).toHaveCount(2); // the other session, and "all other devices"
+  await page.screenshot({ path: "screenshots/sessions.png", fullPage: true });
 
   await widget.getByRole("button", { name: "Sign out", exact: true }).first().click();
   const dialog = page.getByRole("alertdialog").or(page.getByRole("dialog"));

@@ -10,6 +10,7 @@ test("Organization switcher: the official widget moves the session and lands on 
 
   const widget = page.locator('[data-component="OrganizationSwitcher"]');
   await widget.getByRole("button", { name: /Globex Inc/ }).click();
+  await page.screenshot({ path: "screenshots/switcher.png", fullPage: true });
   await page.getByRole("menuitem", { name: /Acme Corp/ }).click();
   await expect(page).toHaveURL(`${BASE_URL}/`);
   await hydrated(page);

@@ -66,10 +66,12 @@ pub async fn create(State(emu): State<Emulator>, Body(body): Body<TokenBody>) ->
     }
     // The user's newest live AuthKit session in that organization, so UserSessions
     // can mark the current one; otherwise a fresh session ID that names no session.
+    // (Several browsers of one user look alike here: apps pass `currentSessionId`.)
     let sid = db
         .sessions
         .values()
-        .filter(|s| s.active && s.user_id == user_id && s.organization_id == org_id)
+        // A user-only token (profile, security) belongs to no organization: any session of the user's.
+        .filter(|s| s.active && s.user_id == user_id && (org_id.is_none() || s.organization_id == org_id))
         .max_by(|a, b| a.created_at.cmp(&b.created_at))
         .map(|s| s.id.clone())
         .unwrap_or_else(|| crate::ids::new_id("session", emu.clock().millis()));
