@@ -33,3 +33,22 @@ pub async fn set_clock(State(emu): State<Emulator>, Body(body): Body<ClockBody>)
 pub async fn get_clock(State(emu): State<Emulator>) -> impl IntoResponse {
     Json(json!({"offset_seconds": emu.clock().offset(), "now": emu.now_iso()}))
 }
+
+#[derive(Debug, Deserialize)]
+pub struct DnsBody {
+    domain: String,
+    present: bool,
+}
+
+/// `POST /_emulator/dns {domain, present}`: whether the emulator's DNS answers the
+/// domain's verification TXT record (it stands in for the customer's DNS provider).
+pub async fn set_dns(State(emu): State<Emulator>, Body(body): Body<DnsBody>) -> ApiResult {
+    let domain = body.domain.trim().trim_end_matches('.').to_lowercase();
+    let mut db = emu.db();
+    if body.present {
+        db.dns_records.insert(domain.clone());
+    } else {
+        db.dns_records.remove(&domain);
+    }
+    Ok(Json(json!({"domain": domain, "present": body.present})).into_response())
+}

@@ -57,7 +57,8 @@ impl SigningKeys {
         let e = URL_SAFE_NO_PAD.encode(public.e().to_bytes_be());
         let thumb = Sha256::digest(format!(r#"{{"e":"{e}","kty":"RSA","n":"{n}"}}"#));
         let kid = crate::ids::stable_id("sso_oidc_key_pair", &hex(&thumb), 1_767_225_600_000);
-        let cert = self_signed_certificate(&signing, &public);
+        // 2026-01-01 to 2036-01-01: fixed, so the certificate (and x5t#S256) is stable.
+        let cert = self_signed_certificate(&signing, &public, "CN=WorkOS Emulator", 1_767_225_600, 2_082_758_400);
         let jwk = json!({
             "alg": "RS256",
             "kty": "RSA",
@@ -87,6 +88,16 @@ impl SigningKeys {
         let input = format!("{head}.{body}");
         let sig = self.signing.sign(input.as_bytes());
         format!("{input}.{}", URL_SAFE_NO_PAD.encode(sig.to_bytes()))
+    }
+
+    /// A PEM certificate for this key, as an identity provider's SAML signing
+    /// certificate would be (the emulator signs nothing with it).
+    pub fn certificate_pem(&self, subject: &str, not_before: u64, not_after: u64) -> String {
+        let public = RsaPublicKey::from(self.verifying.as_ref().clone());
+        let der = self_signed_certificate(&self.signing, &public, subject, not_before, not_after);
+        let body = STANDARD.encode(der);
+        let lines: Vec<&str> = body.as_bytes().chunks(64).map(|c| std::str::from_utf8(c).unwrap_or_default()).collect();
+        format!("-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n", lines.join("\n"))
     }
 
     /// The claims of a token this key signed, or `None` for anything else.
@@ -131,13 +142,12 @@ fn atob_safe_json(claims: &Value) -> String {
     out
 }
 
-fn self_signed_certificate(signer: &SigningKey<Sha256>, public: &RsaPublicKey) -> Vec<u8> {
+fn self_signed_certificate(signer: &SigningKey<Sha256>, public: &RsaPublicKey, subject: &str, not_before: u64, not_after: u64) -> Vec<u8> {
     let at = |secs: u64| {
         Time::GeneralTime(GeneralizedTime::from_unix_duration(Duration::from_secs(secs)).expect("valid time"))
     };
-    // 2026-01-01 to 2036-01-01: fixed, so the certificate (and x5t#S256) is stable.
-    let validity = Validity { not_before: at(1_767_225_600), not_after: at(2_082_758_400) };
-    let subject = Name::from_str("CN=WorkOS Emulator").expect("valid name");
+    let validity = Validity { not_before: at(not_before), not_after: at(not_after) };
+    let subject = Name::from_str(subject).unwrap_or_else(|_| Name::from_str("CN=WorkOS Emulator").expect("valid name"));
     let spki = SubjectPublicKeyInfoOwned::from_key(public.clone()).expect("encodable key");
     let builder = CertificateBuilder::new(Profile::Root, SerialNumber::from(1u32), validity, subject, spki, signer)
         .expect("certificate builder");

@@ -46,6 +46,7 @@ pub fn router(emu: Emulator) -> Router {
         .route("/_emulator/reset", post(control::reset))
         .route("/_emulator/clock", get(control::get_clock).post(control::set_clock))
         .route("/_emulator/outbox", get(outbox::list))
+        .route("/_emulator/dns", post(control::set_dns))
         .fallback(|| async {
             http::ApiError::new(axum::http::StatusCode::NOT_FOUND, serde_json::json!({"message": "Not Found"}))
         })

@@ -363,3 +363,158 @@ pub struct AuthRequest {
     pub ip_address: Option<String>,
     pub user_agent: Option<String>,
 }
+
+/// An identity provider's signing certificate on a SAML connection.
+#[derive(Debug, Clone)]
+pub struct Certificate {
+    pub id: String,
+    pub value: String,
+    pub not_before: String,
+    pub not_after: String,
+}
+
+/// An SSO connection. `connection_type` is the public API's (`OktaSAML`, `GenericOIDC`, …).
+#[derive(Debug, Clone)]
+pub struct Connection {
+    pub id: String,
+    pub organization_id: String,
+    pub connection_type: String,
+    pub name: String,
+    /// `draft`, `validating`, `active`, `inactive` (the public API's `state`).
+    pub state: String,
+    pub domains: Vec<String>,
+    pub certificates: Vec<Certificate>,
+    /// What the portal's setup took: the IdP metadata URL or XML.
+    pub idp_metadata: Option<String>,
+    pub last_session_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl Connection {
+    pub fn is_saml(&self) -> bool {
+        self.connection_type.ends_with("SAML")
+    }
+
+    /// The public API's shape (`GET /connections`).
+    pub fn to_json(&self) -> Value {
+        json!({
+            "object": "connection",
+            "id": self.id,
+            "organization_id": self.organization_id,
+            "connection_type": self.connection_type,
+            "name": self.name,
+            "state": self.state,
+            "status": if self.state == "active" { "linked" } else { "unlinked" },
+            "domains": self.domains.iter().map(|d| json!({
+                "id": crate::ids::stable_id("conn_domain", &format!("{}:{d}", self.id), 0),
+                "object": "connection_domain",
+                "domain": d,
+            })).collect::<Vec<_>>(),
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        })
+    }
+}
+
+/// A directory (SCIM or HRIS) provisioning an organization's users and groups.
+#[derive(Debug, Clone)]
+pub struct Directory {
+    pub id: String,
+    pub organization_id: String,
+    /// The public API's type string: `okta scim v2.0`, `gsuite directory`, …
+    pub directory_type: String,
+    /// `linked`, `validating`, `invalid_credentials`, `unlinked`, `deleting`.
+    pub state: String,
+    pub name: String,
+    pub domain: Option<String>,
+    pub external_key: String,
+    pub last_sync_run_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct DirectoryUser {
+    pub id: String,
+    pub directory_id: String,
+    pub organization_id: String,
+    pub idp_id: String,
+    pub email: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    /// `active`, `suspended` or `inactive`.
+    pub state: String,
+    pub group_ids: Vec<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct DirectoryGroup {
+    pub id: String,
+    pub idp_id: String,
+    pub directory_id: String,
+    pub organization_id: String,
+    pub name: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl DirectoryGroup {
+    pub fn to_json(&self) -> Value {
+        json!({
+            "object": "directory_group",
+            "id": self.id,
+            "idp_id": self.idp_id,
+            "directory_id": self.directory_id,
+            "organization_id": self.organization_id,
+            "name": self.name,
+            "raw_attributes": {},
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        })
+    }
+}
+
+/// An organization's audit-log stream to a SIEM.
+#[derive(Debug, Clone)]
+pub struct AuditLogStream {
+    pub id: String,
+    pub organization_id: String,
+    /// `Datadog`, `Splunk`, `S3`, `GoogleCloudStorage`, `GenericHttps`, `AzureSentinel`, `Snowflake`.
+    pub stream_type: String,
+    /// `Active`, `Inactive`, `Error`, `Invalid`.
+    pub state: String,
+    pub settings: std::collections::BTreeMap<String, String>,
+    pub error_message: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// One event of the environment's log (`GET /events`, and webhook deliveries).
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub id: String,
+    pub event: String,
+    pub organization_id: Option<String>,
+    pub data: Value,
+    pub created_at: String,
+}
+
+impl Event {
+    pub fn to_json(&self) -> Value {
+        json!({"object": "event", "id": self.id, "event": self.event, "data": self.data, "created_at": self.created_at})
+    }
+}
+
+/// A short-lived Admin Portal link: one organization, one intent.
+#[derive(Debug, Clone)]
+pub struct PortalLink {
+    pub secret: String,
+    pub organization_id: String,
+    pub intent: String,
+    pub return_url: Option<String>,
+    pub success_url: Option<String>,
+    pub expires_at: i64,
+}

@@ -25,6 +25,71 @@ pub struct Seed {
     pub api_key_permissions: Vec<ApiKeyPermissionSeed>,
     #[serde(default)]
     pub api_keys: Vec<ApiKeySeed>,
+    #[serde(default)]
+    pub connections: Vec<ConnectionSeed>,
+    #[serde(default)]
+    pub directories: Vec<DirectorySeed>,
+    #[serde(default)]
+    pub audit_log_streams: Vec<AuditLogStreamSeed>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectionSeed {
+    pub key: String,
+    pub organization: String,
+    /// The public API's type: `OktaSAML`, `GenericSAML`, `GoogleSAML`, `GenericOIDC`, …
+    pub connection_type: String,
+    pub name: String,
+    #[serde(default = "default_connection_state")]
+    pub state: String,
+    #[serde(default)]
+    pub domains: Vec<String>,
+    /// SAML only: the signing certificate expires this many days after the emulator starts.
+    #[serde(default = "default_certificate_days")]
+    pub certificate_days_left: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DirectorySeed {
+    pub key: String,
+    pub organization: String,
+    /// The public API's type: `okta scim v2.0`, `gsuite directory`, …
+    pub directory_type: String,
+    pub name: String,
+    #[serde(default = "default_directory_state")]
+    pub state: String,
+    #[serde(default)]
+    pub domain: Option<String>,
+    #[serde(default)]
+    pub groups: Vec<String>,
+    #[serde(default)]
+    pub users: Vec<DirectoryUserSeed>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DirectoryUserSeed {
+    pub email: String,
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    #[serde(default = "default_status")]
+    pub state: String,
+    #[serde(default)]
+    pub groups: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditLogStreamSeed {
+    pub organization: String,
+    /// `Datadog`, `Splunk`, `S3`, `GoogleCloudStorage`, `GenericHttps`, `AzureSentinel`, `Snowflake`.
+    pub stream_type: String,
+    #[serde(default = "default_stream_state")]
+    pub state: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -160,6 +225,18 @@ fn default_signing_key_seed() -> String {
 fn default_created_at() -> String {
     "2026-01-01T00:00:00.000Z".into()
 }
+fn default_connection_state() -> String {
+    "active".into()
+}
+fn default_certificate_days() -> i64 {
+    365
+}
+fn default_directory_state() -> String {
+    "linked".into()
+}
+fn default_stream_state() -> String {
+    "Active".into()
+}
 fn default_team_name() -> String {
     "WorkOS Emulator".into()
 }
@@ -254,6 +331,31 @@ impl Seed {
             }
             if let Some(p) = k.permissions.iter().find(|p| !permissions.contains(p.as_str())) {
                 return bad(format!("API key `{}` names unknown permission `{p}`", k.key));
+            }
+        }
+        for c in &self.connections {
+            if !orgs.contains(c.organization.as_str()) {
+                return bad(format!("connection `{}` names unknown organization `{}`", c.key, c.organization));
+            }
+            if !matches!(c.state.as_str(), "draft" | "validating" | "active" | "inactive") {
+                return bad(format!("connection `{}` has unknown state `{}`", c.key, c.state));
+            }
+        }
+        unique(self.connections.iter().map(|c| c.key.as_str()), "connection key")?;
+        unique(self.directories.iter().map(|d| d.key.as_str()), "directory key")?;
+        for d in &self.directories {
+            if !orgs.contains(d.organization.as_str()) {
+                return bad(format!("directory `{}` names unknown organization `{}`", d.key, d.organization));
+            }
+            for u in &d.users {
+                if let Some(g) = u.groups.iter().find(|g| !d.groups.contains(g)) {
+                    return bad(format!("directory `{}` user {} is in unknown group `{g}`", d.key, u.email));
+                }
+            }
+        }
+        for a in &self.audit_log_streams {
+            if !orgs.contains(a.organization.as_str()) {
+                return bad(format!("audit-log stream names unknown organization `{}`", a.organization));
             }
         }
         if self.environment.password_policy.min_length < 1 {

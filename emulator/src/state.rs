@@ -35,11 +35,23 @@ pub struct Db {
     pub totp_challenges: HashMap<String, TotpChallenge>,
     pub api_keys: Vec<ApiKey>,
     pub passkeys: Vec<crate::passkeys::StoredPasskey>,
+    pub connections: Vec<Connection>,
+    pub directories: Vec<Directory>,
+    pub directory_users: Vec<DirectoryUser>,
+    pub directory_groups: Vec<DirectoryGroup>,
+    pub audit_log_streams: Vec<AuditLogStream>,
+    /// Oldest first.
+    pub events: Vec<Event>,
+    /// By secret.
+    pub portal_links: HashMap<String, PortalLink>,
+    /// Domains whose verification TXT record the emulator's DNS answers
+    /// (`POST /_emulator/dns`).
+    pub dns_records: std::collections::HashSet<String>,
     pub passkey_registrations: HashMap<String, crate::passkeys::PendingRegistration>,
 }
 
 impl Db {
-    pub fn from_seed(seed: &Seed) -> Db {
+    pub fn from_seed(seed: &Seed, keys: &SigningKeys) -> Db {
         let base: DateTime<Utc> = seed
             .environment
             .created_at
@@ -151,7 +163,110 @@ impl Db {
                 expires_at: None,
             });
         }
+        // Certificates are dated from now, so "expires in 20 days" stays true.
+        let started = Utc::now();
+        for c in &seed.connections {
+            let t = next();
+            let id = stable_id("conn", &c.key, t.timestamp_millis());
+            let certificates = if c.connection_type.ends_with("SAML") {
+                let not_before = started - chrono::Duration::days(30);
+                let not_after = started + chrono::Duration::days(c.certificate_days_left);
+                vec![Certificate {
+                    id: stable_id("cert", &c.key, t.timestamp_millis()),
+                    value: keys.certificate_pem(&format!("CN={}", c.name), not_before.timestamp().max(0) as u64, not_after.timestamp().max(0) as u64),
+                    not_before: iso(not_before),
+                    not_after: iso(not_after),
+                }]
+            } else {
+                Vec::new()
+            };
+            db.connections.push(Connection {
+                id,
+                organization_id: org_ids[&c.organization].clone(),
+                connection_type: c.connection_type.clone(),
+                name: c.name.clone(),
+                state: c.state.clone(),
+                domains: c.domains.clone(),
+                certificates,
+                idp_metadata: None,
+                last_session_at: None,
+                created_at: iso(t),
+                updated_at: iso(t),
+            });
+        }
+        for d in &seed.directories {
+            let t = next();
+            let directory_id = stable_id("directory", &d.key, t.timestamp_millis());
+            let organization_id = org_ids[&d.organization].clone();
+            let mut group_ids = HashMap::new();
+            for g in &d.groups {
+                let id = stable_id("directory_group", &format!("{}:{g}", d.key), t.timestamp_millis());
+                group_ids.insert(g.clone(), id.clone());
+                db.directory_groups.push(DirectoryGroup {
+                    id,
+                    idp_id: stable_id("idp", g, 0)[4..].to_lowercase(),
+                    directory_id: directory_id.clone(),
+                    organization_id: organization_id.clone(),
+                    name: g.clone(),
+                    created_at: iso(t),
+                    updated_at: iso(t),
+                });
+            }
+            for u in &d.users {
+                db.directory_users.push(DirectoryUser {
+                    id: stable_id("directory_user", &format!("{}:{}", d.key, u.email), t.timestamp_millis()),
+                    directory_id: directory_id.clone(),
+                    organization_id: organization_id.clone(),
+                    idp_id: stable_id("idp", &u.email, 0)[4..].to_lowercase(),
+                    email: u.email.to_lowercase(),
+                    first_name: u.first_name.clone(),
+                    last_name: u.last_name.clone(),
+                    state: u.state.clone(),
+                    group_ids: u.groups.iter().map(|g| group_ids[g].clone()).collect(),
+                    created_at: iso(t),
+                    updated_at: iso(t),
+                });
+            }
+            db.directories.push(Directory {
+                id: directory_id,
+                organization_id,
+                directory_type: d.directory_type.clone(),
+                state: d.state.clone(),
+                name: d.name.clone(),
+                domain: d.domain.clone(),
+                external_key: stable_id("key", &d.key, 0)[4..].to_lowercase(),
+                last_sync_run_at: Some(iso(t)),
+                created_at: iso(t),
+                updated_at: iso(t),
+            });
+        }
+        for a in &seed.audit_log_streams {
+            let t = next();
+            db.audit_log_streams.push(AuditLogStream {
+                id: stable_id("audit_log_stream", &a.organization, t.timestamp_millis()),
+                organization_id: org_ids[&a.organization].clone(),
+                stream_type: a.stream_type.clone(),
+                state: a.state.clone(),
+                settings: Default::default(),
+                error_message: None,
+                created_at: iso(t),
+                updated_at: iso(t),
+            });
+        }
         db
+    }
+
+    /// Appends an event to the log (`GET /events`; webhooks deliver from it).
+    pub fn record_event(&mut self, emu: &Emulator, event: &str, organization_id: Option<&str>, data: serde_json::Value) -> String {
+        let id = crate::ids::new_id("event", emu.clock().millis());
+        self.events.push(Event {
+            id: id.clone(),
+            event: event.to_string(),
+            organization_id: organization_id.map(str::to_string),
+            data,
+            created_at: emu.now_iso(),
+        });
+        id
     }
 
     /// The user's live AuthKit sessions, newest first.
@@ -170,6 +285,13 @@ impl Db {
         s.updated_at = now_iso.to_string();
         self.refresh_tokens.retain(|_, g| g.session_id != session_id);
         true
+    }
+
+    /// A directory's active and inactive users, and its groups.
+    pub fn directory_counts(&self, directory_id: &str) -> (usize, usize, usize) {
+        let users = self.directory_users.iter().filter(|u| u.directory_id == directory_id);
+        let (active, inactive) = users.fold((0, 0), |(a, i), u| if u.state == "active" { (a + 1, i) } else { (a, i + 1) });
+        (active, inactive, self.directory_groups.iter().filter(|g| g.directory_id == directory_id).count())
     }
 
     /// The user's enrolled (verified) authenticator-app factor.
@@ -239,7 +361,7 @@ struct Inner {
 impl Emulator {
     pub fn new(seed: Seed) -> Emulator {
         let keys = SigningKeys::for_seed(&seed.environment.signing_key_seed);
-        let db = Db::from_seed(&seed);
+        let db = Db::from_seed(&seed, &keys);
         Emulator {
             inner: Arc::new(Inner {
                 seed,
@@ -257,7 +379,7 @@ impl Emulator {
     }
 
     pub fn reset(&self) {
-        *self.db() = Db::from_seed(&self.inner.seed);
+        *self.db() = Db::from_seed(&self.inner.seed, &self.inner.keys);
         self.inner.clock.set_offset(0);
     }
 

@@ -2,7 +2,12 @@
 
 pub mod api_keys;
 pub mod authorization;
+pub mod directory_sync;
+pub mod events;
+pub mod organization_domains;
 pub mod organizations;
+pub mod portal;
+pub mod sso;
 pub mod user_management;
 pub mod widget_tokens;
 
@@ -27,5 +32,18 @@ pub fn router(emu: &Emulator) -> Router<Emulator> {
         .route("/user_management/organization_memberships", get(user_management::list_memberships))
         .route("/authorization/organizations/{id}/roles", get(authorization::list_organization_roles))
         .route("/widgets/token", post(widget_tokens::create))
+        .route("/connections", get(sso::list))
+        .route("/connections/{id}", get(sso::get).delete(sso::delete))
+        .route("/directories", get(directory_sync::list))
+        .route("/directories/{id}", get(directory_sync::get).delete(directory_sync::delete))
+        .route("/directory_users", get(directory_sync::list_users))
+        .route("/directory_users/{id}", get(directory_sync::get_user))
+        .route("/directory_groups", get(directory_sync::list_groups))
+        .route("/directory_groups/{id}", get(directory_sync::get_group))
+        .route("/organization_domains", post(organization_domains::create))
+        .route("/organization_domains/{id}", get(organization_domains::get).delete(organization_domains::delete))
+        .route("/organization_domains/{id}/verify", post(organization_domains::verify_route))
+        .route("/portal/generate_link", post(portal::generate_link))
+        .route("/events", get(events::list))
         .layer(axum::middleware::from_fn_with_state(emu.clone(), crate::http::require_api_key))
 }

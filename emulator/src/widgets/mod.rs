@@ -1,7 +1,9 @@
 //! The private Widgets API (`/_widgets/*`) the official React widgets call from
 //! the browser: CORS, and a widget or access token as Bearer.
 
+pub mod admin_portal;
 pub mod api_keys;
+pub mod directory_sync;
 pub mod user_management;
 pub mod user_profile;
 
@@ -28,6 +30,7 @@ pub fn router(emu: &Emulator) -> Router<Emulator> {
         .route("/_widgets/UserManagement/organizations", get(um::organizations))
         .merge(user_profile_routes())
         .merge(api_key_routes())
+        .merge(admin_portal_routes())
         // Unknown widget routes answer 404 with CORS too: without it the browser
         // reports a CORS failure and the widget blames the network.
         .route("/_widgets/{*rest}", any(not_found))
@@ -55,6 +58,19 @@ fn user_profile_routes() -> Router<Emulator> {
         .route(&format!("{P}/sessions"), get(up::sessions))
         .route(&format!("{P}/sessions/revoke-all"), delete(up::revoke_all_sessions))
         .route(&format!("{P}/sessions/revoke/{{session_id}}"), delete(up::revoke_session))
+}
+
+fn admin_portal_routes() -> Router<Emulator> {
+    use admin_portal as ap;
+    Router::new()
+        .route("/_widgets/admin-portal/sso-connections", get(ap::sso_connections))
+        .route("/_widgets/admin-portal/generate-link", post(ap::generate_link))
+        .route("/_widgets/admin-portal/organization-domains", get(ap::organization_domains))
+        .route("/_widgets/admin-portal/organization-domains/{id}", delete(ap::delete_domain))
+        .route("/_widgets/admin-portal/organization-domains/{id}/reverify", post(ap::reverify_domain))
+        .route("/_widgets/admin-portal/audit-log-stream", get(ap::audit_log_stream))
+        .route("/_widgets/directory-sync/directories", get(directory_sync::directories))
+        .route("/_widgets/directory-sync/directories/{id}", get(directory_sync::directory))
 }
 
 fn api_key_routes() -> Router<Emulator> {
