@@ -71,7 +71,7 @@ pub const CATALOG: &[WidgetInfo] = &[
         token: TokenKind::Organization,
         permission: Some("widgets:sso:manage"),
         portal_intent: Some("sso"),
-        built: false,
+        built: true,
         card: true,
     },
     WidgetInfo {
@@ -83,7 +83,7 @@ pub const CATALOG: &[WidgetInfo] = &[
         token: TokenKind::Organization,
         permission: Some("widgets:domain-verification:manage"),
         portal_intent: Some("domain_verification"),
-        built: false,
+        built: true,
         card: true,
     },
     WidgetInfo {
@@ -95,7 +95,7 @@ pub const CATALOG: &[WidgetInfo] = &[
         token: TokenKind::Organization,
         permission: Some("widgets:dsync:manage"),
         portal_intent: Some("dsync"),
-        built: false,
+        built: true,
         card: true,
     },
     WidgetInfo {
@@ -107,7 +107,7 @@ pub const CATALOG: &[WidgetInfo] = &[
         token: TokenKind::Organization,
         permission: Some("widgets:audit-log-streaming:manage"),
         portal_intent: Some("log_streams"),
-        built: false,
+        built: true,
         card: true,
     },
     WidgetInfo {

@@ -12,7 +12,7 @@ test("the admin signs in through AuthKit and sees the organization and the Membe
   await expect(members.getByRole("heading")).toHaveText("Members");
   await expect(members.getByTestId("card-state")).toHaveText("3 members · 0 pending invitations");
   await expect(members.getByRole("link", { name: "Open" })).toHaveAttribute("href", "/widgets/users");
-  await expect(page.locator('[data-card="sso"]')).toContainText("Not built yet");
+  await expect(page.locator('[data-card="sso"]').getByTestId("card-state")).toHaveText("Not set up");
   await page.screenshot({ path: "screenshots/dashboard.png", fullPage: true });
 });
 

@@ -26,7 +26,34 @@ pub struct KeyRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectionRow {
+    pub name: String,
+    pub connection_type: String,
+    pub state: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryRow {
+    pub name: String,
+    pub directory_type: String,
+    pub state: String,
+    pub active_users: usize,
+    pub groups: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DomainRow {
+    pub domain: String,
+    pub state: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CapabilityState {
+    Sso { org_name: String, connections: Vec<ConnectionRow> },
+    Domains { org_name: String, domains: Vec<DomainRow> },
+    Directories { org_name: String, directories: Vec<DirectoryRow> },
+    /// WorkOS has no public API for log streams: only the widget shows one.
+    AuditLogStream { org_name: String },
     Members { org_name: String, members: Vec<MemberRow>, invitations: Vec<MemberRow> },
     Profile { name: String, email: String, email_verified: bool, locale: Option<String> },
     Security { authenticator_app: bool },
@@ -105,11 +132,33 @@ pub async fn capability_now(slug: String) -> Result<CapabilityState, AppError> {
                     .collect(),
             })
         }
+        WidgetKind::Sso | WidgetKind::Domains | WidgetKind::DirectorySync | WidgetKind::AuditLogStreaming => {
+            use super::orgs::calls;
+            let org_id = org()?;
+            let organization = match client.organizations().get_organization(&org_id).await {
+                Ok(o) => o,
+                Err(e) => return Err(explain(client, e).await),
+            };
+            let org_name = organization.name.clone();
+            Ok(match widget.kind {
+                WidgetKind::Sso => CapabilityState::Sso { org_name, connections: calls::connections(client, &org_id).await? },
+                WidgetKind::DirectorySync => CapabilityState::Directories { org_name, directories: calls::directories(client, &org_id).await? },
+                WidgetKind::Domains => CapabilityState::Domains {
+                    org_name,
+                    domains: organization
+                        .domains
+                        .iter()
+                        .map(|d| DomainRow { domain: d.domain.clone(), state: d.state.as_ref().map_or("unknown", |s| s.as_str()).to_string() })
+                        .collect(),
+                },
+                _ => CapabilityState::AuditLogStream { org_name },
+            })
+        }
         WidgetKind::OrganizationSwitcher => match client.organizations().get_organization(&org()?).await {
             Ok(o) => Ok(CapabilityState::Organization { org_name: o.name }),
             Err(e) => Err(explain(client, e).await),
         },
-        _ => {
+        WidgetKind::Users => {
             let (org, members, invitations) = super::orgs::calls::organization_and_members(client, &org()?).await?;
             Ok(CapabilityState::Members { org_name: org.name, members, invitations })
         }

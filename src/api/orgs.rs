@@ -79,15 +79,21 @@ pub async fn dashboard() -> Result<OrgDashboard, AppError> {
     let (session, org_id) = CurrentSession::with_organization()?;
     let state = AppState::current()?;
     let client = &state.workos;
-    let may_list_keys = session.permissions.iter().any(|p| p == "widgets:api-keys:manage");
-    let (this, organizations, me) = tokio::join!(
+    let may = |permission: &str| session.permissions.iter().any(|p| p == permission);
+    let may_list_keys = may("widgets:api-keys:manage");
+    let (this, organizations, me, sso, dirs) = tokio::join!(
         calls::organization_and_members(client, &org_id),
         calls::user_organizations(client, &session.user_id),
         calls::self_service(client, &session.user_id, &org_id, may_list_keys),
+        async { if may("widgets:sso:manage") { Some(calls::connections(client, &org_id).await) } else { None } },
+        async { if may("widgets:dsync:manage") { Some(calls::directories(client, &org_id).await) } else { None } },
     );
     let (org, members, invitations) = this?;
     let organizations = organizations?;
     let me = me?;
+    let sso = sso.transpose()?;
+    let dirs = dirs.transpose()?;
+    let verified = org.domains.iter().filter(|d| d.state.as_ref().is_some_and(|s| s.as_str() == "verified")).count();
     let cards = CATALOG
         .iter()
         .filter(|w| w.card)
@@ -109,6 +115,15 @@ pub async fn dashboard() -> Result<OrgDashboard, AppError> {
                 }
                 WidgetKind::Sessions => Some(plural(me.active_sessions, "active session", "active sessions")),
                 WidgetKind::ApiKeys => me.api_keys.map(|n| plural(n, "API key", "API keys")),
+                WidgetKind::Sso => sso.as_ref().map(|list| match list.first() {
+                    None => "Not set up".to_string(),
+                    Some(c) => format!("{} · {}", c.name, c.state),
+                }),
+                WidgetKind::Domains => Some(format!("{} verified · {} other", verified, org.domains.len() - verified)),
+                WidgetKind::DirectorySync => dirs.as_ref().map(|list| match list.first() {
+                    None => "Not set up".to_string(),
+                    Some(d) => format!("{} · {} · {}", d.name, d.state, plural(d.active_users, "user", "users")),
+                }),
                 _ => None,
             };
             Card { slug: w.slug.into(), title: w.title.into(), purpose: w.purpose.into(), status, detail }
@@ -142,6 +157,7 @@ pub(crate) mod calls {
     use workos::{UserManagementOrganizationMembershipStatuses as Status, UserOrganizationMembershipStatus};
 
     use super::MemberRow;
+    use crate::api::capabilities::{ConnectionRow, DirectoryRow};
     use crate::error::AppError;
     use crate::server::workos::{display_name, explain};
 
@@ -213,6 +229,40 @@ pub(crate) mod calls {
             active_sessions: sessions.data.iter().filter(|s| s.status.as_str() == "active").count(),
             api_keys,
         })
+    }
+
+    /// The organization's SSO connections.
+    pub async fn connections(client: &workos::Client, org_id: &str) -> Result<Vec<ConnectionRow>, AppError> {
+        use workos::resources::sso::ListConnectionsParams;
+        let params = ListConnectionsParams { organization_id: Some(org_id.to_string()), limit: Some(100), ..Default::default() };
+        match client.sso().list_connections(params).await {
+            Ok(list) => Ok(list
+                .data
+                .into_iter()
+                .map(|c| ConnectionRow { name: c.name, connection_type: c.connection_type.as_str().to_string(), state: c.state.as_str().to_string() })
+                .collect()),
+            Err(e) => Err(explain(client, e).await),
+        }
+    }
+
+    /// The organization's directories, with their user and group counts.
+    pub async fn directories(client: &workos::Client, org_id: &str) -> Result<Vec<DirectoryRow>, AppError> {
+        use workos::resources::directory_sync::ListDirectoriesParams;
+        let params = ListDirectoriesParams { organization_id: Some(org_id.to_string()), limit: Some(100), ..Default::default() };
+        match client.directory_sync().list_directories(params).await {
+            Ok(list) => Ok(list
+                .data
+                .into_iter()
+                .map(|d| DirectoryRow {
+                    active_users: d.metadata.as_ref().map_or(0, |m| m.users.active.max(0) as usize),
+                    groups: d.metadata.as_ref().map_or(0, |m| m.groups.max(0) as usize),
+                    name: d.name,
+                    directory_type: d.type_.as_str().to_string(),
+                    state: d.state.as_str().to_string(),
+                })
+                .collect()),
+            Err(e) => Err(explain(client, e).await),
+        }
     }
 
     /// The organizations the user is an active member of.

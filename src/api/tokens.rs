@@ -19,6 +19,8 @@ pub struct WidgetSetup {
     /// UserSessions marks this session as "This device" (a widget token's `sid`
     /// cannot know which of the user's browsers is asking).
     pub current_session_id: Option<String>,
+    /// On the (offline) emulator, provider logos do not come from WorkOS's CDN.
+    pub offline_icons: bool,
 }
 
 #[cfg(feature = "ssr")]
@@ -57,6 +59,7 @@ pub async fn widget_mount(slug: String) -> Result<WidgetSetup, AppError> {
         api_port: api.port,
         api_https: api.https,
         current_session_id: (widget.kind == WidgetKind::Sessions).then_some(session.session_id),
+        offline_icons: state.settings.is_emulator(),
     })
 }
 

@@ -160,6 +160,7 @@ mod browser {
         set("apiHostname", &mount.api_hostname.as_str().into());
         set("port", &mount.api_port.map(|p| JsValue::from(p as u32)).unwrap_or(JsValue::NULL));
         set("https", &JsValue::from_bool(mount.api_https));
+        set("offlineIcons", &JsValue::from_bool(mount.offline_icons));
         let props = Object::new();
         if let Some(sid) = &mount.current_session_id {
             let _ = Reflect::set(&props, &"currentSessionId".into(), &sid.as_str().into());

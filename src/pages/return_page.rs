@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::capabilities::{capability_now, CapabilityState, KeyRow, SessionRow};
+use crate::api::capabilities::{capability_now, CapabilityState, ConnectionRow, DirectoryRow, DomainRow, KeyRow, SessionRow};
 use crate::api::orgs::{plural, MemberRow};
 use crate::catalog::WidgetInfo;
 use crate::components::loaded;
@@ -70,6 +70,33 @@ fn StateNow(now: CapabilityState) -> impl IntoView {
         CapabilityState::ApiKeys { org_name, keys } => view! {
             <p class="muted">{org_name}"'s API keys, as WorkOS reports them now:"</p>
             <Keys rows=keys/>
+        }
+        .into_any(),
+        CapabilityState::Sso { org_name, connections } => view! {
+            <p class="muted">{org_name}"'s SSO connections, as WorkOS reports them now:"</p>
+            <Table testid="connections" head=&["Name", "Type", "State"]
+                rows=connections.into_iter().map(|c: ConnectionRow| vec![c.name, c.connection_type, c.state]).collect()/>
+        }
+        .into_any(),
+        CapabilityState::Domains { org_name, domains } => view! {
+            <p class="muted">{org_name}"'s domains, as WorkOS reports them now:"</p>
+            <Table testid="domains" head=&["Domain", "State"]
+                rows=domains.into_iter().map(|d: DomainRow| vec![d.domain, d.state]).collect()/>
+        }
+        .into_any(),
+        CapabilityState::Directories { org_name, directories } => view! {
+            <p class="muted">{org_name}"'s directories, as WorkOS reports them now:"</p>
+            <Table testid="directories" head=&["Name", "Type", "State", "Active users", "Groups"]
+                rows=directories
+                    .into_iter()
+                    .map(|d: DirectoryRow| vec![d.name, d.directory_type, d.state, d.active_users.to_string(), d.groups.to_string()])
+                    .collect()/>
+        }
+        .into_any(),
+        CapabilityState::AuditLogStream { org_name } => view! {
+            <p class="muted">
+                "WorkOS's public API has no endpoint for " {org_name} "'s audit-log stream: the widget shows it."
+            </p>
         }
         .into_any(),
         CapabilityState::Organization { org_name } => view! {
@@ -138,6 +165,26 @@ fn Keys(rows: Vec<KeyRow>) -> impl IntoView {
     view! {
         <table data-testid="api-keys">
             <thead><tr><th>"Name"</th><th>"Key"</th><th>"Permissions"</th><th>"Expires"</th></tr></thead>
+            <tbody>{body}</tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// A plain table of text cells, or "None." when there are no rows.
+#[component]
+fn Table(testid: &'static str, head: &'static [&'static str], rows: Vec<Vec<String>>) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="muted" data-testid=testid>"None."</p> }.into_any();
+    }
+    let head = head.iter().map(|h| view! { <th>{*h}</th> }).collect_view();
+    let body = rows
+        .into_iter()
+        .map(|cells| view! { <tr>{cells.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}</tr> })
+        .collect_view();
+    view! {
+        <table data-testid=testid>
+            <thead><tr>{head}</tr></thead>
             <tbody>{body}</tbody>
         </table>
     }

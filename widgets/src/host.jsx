@@ -58,8 +58,8 @@ function queryClient() {
   return client;
 }
 
-function ensureStylesheet() {
-  const href = new URL("./host.css", import.meta.url).href;
+function ensureStylesheet(file) {
+  const href = new URL(file, import.meta.url).href;
   if (!document.querySelector(`link[data-widget-host][href="${href}"]`)) {
     const link = document.createElement("link");
     link.rel = "stylesheet";
@@ -76,13 +76,14 @@ function ensureStylesheet() {
  * to refresh before `exp` and after a 403.
  * Returns a function that unmounts the widget.
  */
-export async function mount(element, { component, getToken, apiHostname, port, https, props }) {
+export async function mount(element, { component, getToken, apiHostname, port, https, props, offlineIcons }) {
   const entry = COMPONENTS[component];
   if (!entry) {
     throw new Error(`Unknown widget component ${component}`);
   }
   const [Component, widgetType] = entry;
-  ensureStylesheet();
+  ensureStylesheet("./host.css");
+  if (offlineIcons) ensureStylesheet("./offline-icons.css");
   const token = await getToken();
   const claims = claimsOf(token);
   const client = queryClient();
