@@ -17,6 +17,7 @@ pub mod outbox;
 pub mod pages;
 pub mod passkeys;
 pub mod passwords;
+pub mod portal;
 pub mod seed;
 pub mod state;
 pub mod widgets;
@@ -36,6 +37,7 @@ pub fn router(emu: Emulator) -> Router {
     Router::new()
         .merge(api::router(&emu))
         .merge(widgets::router(&emu))
+        .merge(portal::router())
         .route("/user_management/authorize", get(authkit::authorize))
         .route("/user_management/authorize/sign-in", post(authkit::sign_in))
         .route("/user_management/authorize/mfa", post(authkit::mfa))

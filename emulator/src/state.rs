@@ -44,6 +44,8 @@ pub struct Db {
     pub events: Vec<Event>,
     /// By secret.
     pub portal_links: HashMap<String, PortalLink>,
+    /// Open Admin Portal sessions, by cookie value.
+    pub portal_sessions: HashMap<String, crate::portal::PortalSession>,
     /// Domains whose verification TXT record the emulator's DNS answers
     /// (`POST /_emulator/dns`).
     pub dns_records: std::collections::HashSet<String>,

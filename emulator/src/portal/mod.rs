@@ -1,0 +1,175 @@
+//! The hosted Admin Portal: what a link from `POST /portal/generate_link` (or the
+//! widgets' `generate-link`) opens. One file per intent; a link is good once, for
+//! five minutes, and for one organization; the portal session it starts is kept
+//! in a cookie scoped to `/portal`.
+
+pub mod domain_verification;
+pub mod sso;
+
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use maud::{html, Markup, DOCTYPE};
+use serde::Deserialize;
+
+use crate::ids::secret_token;
+use crate::state::Emulator;
+
+const COOKIE: &str = "wos-portal";
+/// How long a portal session lasts once its link was opened.
+const SESSION_SECONDS: i64 = 3600;
+
+/// An open portal: one organization, one intent, and where to send the browser after.
+#[derive(Debug, Clone)]
+pub struct PortalSession {
+    pub id: String,
+    pub organization_id: String,
+    pub intent: String,
+    pub return_url: Option<String>,
+    pub success_url: Option<String>,
+    pub expires_at: i64,
+    /// The SSO connection being set up in this session.
+    pub connection_id: Option<String>,
+}
+
+pub fn router() -> Router<Emulator> {
+    Router::new()
+        .route("/portal/launch", get(launch_link).post(launch_form))
+        .route("/portal/sso", get(sso::start))
+        .route("/portal/sso/provider", post(sso::choose_provider))
+        .route("/portal/sso/configure", get(sso::configure_page).post(sso::configure))
+        .route("/portal/sso/test", get(sso::test_page).post(sso::test))
+        .route("/portal/sso/activate", post(sso::activate))
+        .route("/portal/domain_verification", get(domain_verification::start).post(domain_verification::add))
+        .route("/portal/domain_verification/{id}", get(domain_verification::record))
+        .route("/portal/domain_verification/{id}/verify", post(domain_verification::verify))
+        .route("/portal/{intent}", get(not_emulated))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LinkQuery {
+    secret: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LinkForm {
+    #[serde(rename = "apiToken")]
+    api_token: Option<String>,
+}
+
+/// `GET /portal/launch?secret=` (the public API's link).
+pub async fn launch_link(State(emu): State<Emulator>, jar: CookieJar, Query(q): Query<LinkQuery>) -> Response {
+    launch(&emu, jar, q.secret.as_deref())
+}
+
+/// `POST /portal/launch` with `apiToken` (what the widgets' buttons submit).
+pub async fn launch_form(State(emu): State<Emulator>, jar: CookieJar, Form(f): Form<LinkForm>) -> Response {
+    launch(&emu, jar, f.api_token.as_deref())
+}
+
+/// Spends the link and opens a portal session; an unknown, expired or used link
+/// gets the expired-link page and changes nothing.
+fn launch(emu: &Emulator, jar: CookieJar, secret: Option<&str>) -> Response {
+    let now = emu.clock().unix();
+    let mut db = emu.db();
+    let Some(link) = secret.and_then(|s| db.portal_links.remove(s)).filter(|l| l.expires_at > now) else {
+        return expired_page();
+    };
+    let id = secret_token();
+    db.portal_sessions.insert(
+        id.clone(),
+        PortalSession {
+            id: id.clone(),
+            organization_id: link.organization_id,
+            intent: link.intent.clone(),
+            return_url: link.return_url,
+            success_url: link.success_url,
+            expires_at: now + SESSION_SECONDS,
+            connection_id: None,
+        },
+    );
+    let cookie = Cookie::build((COOKIE, id)).path("/portal").http_only(true).same_site(SameSite::Lax).build();
+    (jar.add(cookie), Redirect::to(&format!("/portal/{}", link.intent))).into_response()
+}
+
+impl FromRequestParts<Emulator> for PortalSession {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, emu: &Emulator) -> Result<Self, Self::Rejection> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let now = emu.clock().unix();
+        jar.get(COOKIE)
+            .and_then(|c| emu.db().portal_sessions.get(c.value()).filter(|s| s.expires_at > now).cloned())
+            .ok_or_else(expired_page)
+    }
+}
+
+/// WorkOS's page for a link that is no longer good.
+pub fn expired_page() -> Response {
+    let body = html! {
+        h1 { "This link has expired" }
+        p.sub { "Admin Portal links work once, for five minutes. Ask the application for a new one." }
+    };
+    (StatusCode::GONE, Html(layout("Link expired", None, &body))).into_response()
+}
+
+async fn not_emulated(session: PortalSession) -> Response {
+    let body = html! {
+        h1 { "Not available in the emulator yet" }
+        p.sub { "The emulator's Admin Portal does not have the " code { (session.intent) } " flow yet." }
+    };
+    (StatusCode::NOT_IMPLEMENTED, Html(layout("Admin Portal", session.return_url.as_deref(), &body))).into_response()
+}
+
+/// Setup finished: to `success_url`, or a page saying so.
+pub fn finish(session: &PortalSession, what: &str) -> Response {
+    match &session.success_url {
+        Some(url) => Redirect::to(url).into_response(),
+        None => {
+            let body = html! { h1 { "All set" } p.sub { (what) } };
+            Html(layout("Admin Portal", session.return_url.as_deref(), &body)).into_response()
+        }
+    }
+}
+
+/// The portal's page: the logo goes back to the application (`return_url`).
+pub fn layout(title: &str, return_url: Option<&str>, body: &Markup) -> String {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Admin Portal" }
+                link rel="icon" href="data:,";
+                style { (maud::PreEscaped(crate::pages::STYLE)) }
+            }
+            body {
+                main.wide {
+                    p {
+                        @match return_url {
+                            Some(url) => a.logo href=(url) data-testid="portal-logo" { "← Back to the application" },
+                            None => span.badge { "Admin Portal" },
+                        }
+                    }
+                    (body)
+                    p.badge { "WorkOS emulator · Admin Portal" }
+                }
+            }
+        }
+    }
+    .into_string()
+}
+
+/// A page of the flow, or the same page again with what was wrong (422).
+pub fn page(session: &PortalSession, title: &str, body: Markup) -> Response {
+    Html(layout(title, session.return_url.as_deref(), &body)).into_response()
+}
+
+pub fn invalid(session: &PortalSession, title: &str, body: Markup) -> Response {
+    (StatusCode::UNPROCESSABLE_ENTITY, page(session, title, body)).into_response()
+}

@@ -1,0 +1,145 @@
+//! The hosted Admin Portal, driven like a browser: links good once for five
+//! minutes, one organization per link, and each flow's effect seen through the SDK.
+
+mod common;
+
+use common::*;
+use reqwest::{Client, Response};
+use workos::resources::admin_portal::GenerateLinkParams;
+use workos::resources::events::ListEventsParams;
+use workos::resources::sso::ListConnectionsParams;
+use workos::{GenerateLink, GenerateLinkIntent};
+
+const SUCCESS: &str = "http://127.0.0.1:3000/return/sso?outcome=completed";
+const RETURN: &str = "http://127.0.0.1:3000/return/sso?outcome=returned";
+
+fn browser() -> Client {
+    Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap()
+}
+
+async fn link(env: &Env, org: &str, intent: GenerateLinkIntent) -> String {
+    let params = GenerateLinkParams::new(GenerateLink {
+        organization: env.org_id(org),
+        intent: Some(intent),
+        return_url: Some(RETURN.into()),
+        success_url: Some(SUCCESS.into()),
+        external_user_id: None,
+        it_contact_emails: None,
+    });
+    env.client.admin_portal().generate_link(params).await.unwrap().link.expose().to_string()
+}
+
+fn location(res: &Response) -> String {
+    res.headers()["location"].to_str().unwrap().to_string()
+}
+
+async fn post(env: &Env, b: &Client, path: &str, form: &[(&str, &str)]) -> Response {
+    b.post(format!("{}{path}", env.base())).form(form).send().await.unwrap()
+}
+
+async fn page(env: &Env, b: &Client, path: &str) -> String {
+    b.get(format!("{}{path}", env.base())).send().await.unwrap().text().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_link_works_once_and_not_after_five_minutes() {
+    let env = start().await;
+    let url = link(&env, "Acme Corp", GenerateLinkIntent::SSO).await;
+    let b = browser();
+    let res = b.get(&url).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(location(&res), "/portal/sso");
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.starts_with("wos-portal=") && cookie.contains("HttpOnly") && cookie.contains("Path=/portal") && cookie.contains("SameSite=Lax"), "{cookie}");
+    let html = page(&env, &b, "/portal/sso").await;
+    assert!(html.contains("Set up Single Sign-On") && html.contains(RETURN), "the logo goes back: {html}");
+
+    let again = browser().get(&url).send().await.unwrap();
+    assert_eq!(again.status(), 410, "used");
+    assert!(again.text().await.unwrap().contains("This link has expired"));
+    let stale = link(&env, "Acme Corp", GenerateLinkIntent::SSO).await;
+    env.set_clock(301).await;
+    assert_eq!(browser().get(&stale).send().await.unwrap().status(), 410, "five minutes");
+    assert_eq!(browser().get(format!("{}/portal/sso", env.base())).send().await.unwrap().status(), 410, "no session");
+}
+
+#[tokio::test]
+async fn the_widgets_form_post_opens_the_portal_too() {
+    let env = start().await;
+    let t = env.widget_token("ada@acme.test", Some("Acme Corp"), &["widgets:domain-verification:manage"]).await;
+    let (_, body) = env.widget(reqwest::Method::POST, "/_widgets/admin-portal/generate-link?intent=domain_verification", Some(&t), None, &[]).await;
+    let url = url::Url::parse(body["link"].as_str().unwrap()).unwrap();
+    let token = url.query_pairs().find(|(k, _)| k == "apiToken").unwrap().1.to_string();
+    let b = browser();
+    let res = post(&env, &b, "/portal/launch", &[("apiToken", &token)]).await;
+    assert_eq!(location(&res), "/portal/domain_verification");
+    assert!(page(&env, &b, "/portal/domain_verification").await.contains("acme-labs.test"));
+}
+
+#[tokio::test]
+async fn sso_setup_validates_metadata_tests_and_activates() {
+    let env = start().await;
+    let b = browser();
+    b.get(link(&env, "Acme Corp", GenerateLinkIntent::SSO).await).send().await.unwrap();
+    let res = post(&env, &b, "/portal/sso/provider", &[("provider", "okta")]).await;
+    assert_eq!(location(&res), "/portal/sso/configure");
+    let sso = env.client.sso();
+    let list = sso.list_connections(ListConnectionsParams { organization_id: Some(env.org_id("Acme Corp")), ..Default::default() }).await.unwrap();
+    assert_eq!((list.data.len(), list.data[0].state.as_str()), (1, "draft"));
+
+    for (form, problem) in [
+        (vec![("metadata_url", "http://idp.example/metadata")], "https://"),
+        (vec![("metadata_xml", "<html>nope</html>")], "EntityDescriptor"),
+        (vec![("metadata_xml", "<EntityDescriptor></EntityDescriptor>")], "X509Certificate"),
+        (vec![], "metadata URL or paste"),
+    ] {
+        let res = post(&env, &b, "/portal/sso/configure", &form).await;
+        assert_eq!(res.status(), 422);
+        assert!(res.text().await.unwrap().contains(problem), "{problem}");
+    }
+    let xml = "<EntityDescriptor><IDPSSODescriptor><KeyDescriptor><X509Certificate>MIIC</X509Certificate></KeyDescriptor></IDPSSODescriptor></EntityDescriptor>";
+    let res = post(&env, &b, "/portal/sso/configure", &[("metadata_xml", xml)]).await;
+    assert_eq!(location(&res), "/portal/sso/test");
+    let res = post(&env, &b, "/portal/sso/activate", &[]).await;
+    assert_eq!(location(&res), "/portal/sso/test", "not before a test sign-in");
+    post(&env, &b, "/portal/sso/test", &[]).await;
+    assert!(page(&env, &b, "/portal/sso/test").await.contains("Test sign-in succeeded"));
+    let res = post(&env, &b, "/portal/sso/activate", &[]).await;
+    assert_eq!(location(&res), SUCCESS);
+
+    let list = sso.list_connections(ListConnectionsParams { organization_id: Some(env.org_id("Acme Corp")), ..Default::default() }).await.unwrap();
+    let c = &list.data[0];
+    assert_eq!((c.state.as_str(), c.connection_type.as_str(), c.name.as_str()), ("active", "OktaSAML", "Acme Corp Okta"));
+    assert!(c.domains.iter().any(|d| d.domain == "acme.test"));
+    let events = env.client.events().list_events(ListEventsParams::new(vec!["connection.activated".into()])).await.unwrap();
+    assert_eq!(events.data.len(), 1);
+    assert_eq!(events.data[0].data["id"], c.id.as_str());
+}
+
+#[tokio::test]
+async fn domain_verification_shows_the_record_and_verifies_when_it_answers() {
+    let env = start().await;
+    let b = browser();
+    b.get(link(&env, "Acme Corp", GenerateLinkIntent::DomainVerification).await).send().await.unwrap();
+    let res = post(&env, &b, "/portal/domain_verification", &[("domain", "globex.test")]).await;
+    assert_eq!(res.status(), 422, "another organization's domain");
+    let res = post(&env, &b, "/portal/domain_verification", &[("domain", "acme-eu.test")]).await;
+    let record_page = location(&res);
+    let html = page(&env, &b, &record_page).await;
+    assert!(html.contains("workos-verification.acme-eu.test"), "{html}");
+
+    let res = post(&env, &b, &format!("{record_page}/verify"), &[]).await;
+    assert_eq!(location(&res), record_page, "no TXT record yet");
+    assert!(page(&env, &b, &record_page).await.contains("could not find the TXT record"));
+    env.http.post(format!("{}/_emulator/dns", env.base())).json(&serde_json::json!({"domain": "acme-eu.test", "present": true})).send().await.unwrap();
+    let res = post(&env, &b, &format!("{record_page}/verify"), &[]).await;
+    assert_eq!(location(&res), SUCCESS);
+    let org = env.client.organizations().get_organization(&env.org_id("Acme Corp")).await.unwrap();
+    let d = org.domains.iter().find(|d| d.domain == "acme-eu.test").unwrap();
+    assert_eq!(d.state.as_ref().map(|s| s.as_str()), Some("verified"));
+
+    // This session belongs to Acme: Globex's domain is out of its reach.
+    let globex = env.emu.emulator.db().organizations.iter().find(|o| o.name == "Globex Inc").unwrap().domains[0].id.clone();
+    let res = post(&env, &b, &format!("/portal/domain_verification/{globex}/verify"), &[]).await;
+    assert_eq!(location(&res), "/portal/domain_verification");
+}
