@@ -180,6 +180,17 @@ impl WidgetInfo {
         CATALOG.iter().find(|w| w.slug == slug)
     }
 
+    /// The catalog row a hosted Admin Portal intent belongs to (its permission,
+    /// its return page); the hosted-only intents ride on their nearest row.
+    pub fn by_intent(intent: &str) -> Option<&'static WidgetInfo> {
+        let slug = match intent {
+            "audit_logs" => "audit-log-streaming",
+            "certificate_renewal" => "sso",
+            other => return CATALOG.iter().find(|w| w.portal_intent == Some(other)),
+        };
+        Self::by_slug(slug)
+    }
+
     /// The permission this user lacks for the widget, if any.
     pub fn missing_permission(&self, granted: &[String]) -> Option<&'static str> {
         self.permission.filter(|p| !granted.iter().any(|g| g == p))
@@ -222,6 +233,14 @@ mod tests {
         }
         assert_eq!(WidgetInfo::by_slug("profile").unwrap().token, TokenKind::UserOnly);
         assert_eq!(WidgetInfo::by_slug("sessions").unwrap().token, TokenKind::OrganizationSession);
+    }
+
+    #[test]
+    fn every_portal_intent_has_a_row() {
+        for (intent, slug) in [("sso", "sso"), ("domain_verification", "domains"), ("dsync", "directory-sync"), ("log_streams", "audit-log-streaming"), ("audit_logs", "audit-log-streaming"), ("certificate_renewal", "sso")] {
+            assert_eq!(WidgetInfo::by_intent(intent).map(|w| w.slug), Some(slug), "{intent}");
+        }
+        assert!(WidgetInfo::by_intent("bogus").is_none());
     }
 
     #[test]

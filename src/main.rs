@@ -4,7 +4,7 @@
 #[tokio::main]
 async fn main() {
     use leptos::prelude::get_configuration;
-    use orgdeck::server::{embedded, router::router, settings::Settings, state::AppState};
+    use orgdeck::server::{embedded, router::router, settings::Settings, state::AppState, store::Store};
 
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
@@ -21,7 +21,10 @@ async fn main() {
     let mut settings = Settings::load(&dir, addr).unwrap_or_else(|e| fail(e.to_string()));
     let emulator = embedded::start_if_needed(&mut settings, &dir).await.unwrap_or_else(|e| fail(e));
     let banner = embedded::banner(&settings, emulator.as_ref());
-    let app = router(AppState::new(leptos_options, settings));
+    let store = Store::connect(&settings.database_url)
+        .await
+        .unwrap_or_else(|e| fail(format!("{e}\n  fix: point DATABASE_URL at a writable sqlite: file, or unset it for sqlite://data/orgdeck.db")));
+    let app = router(AppState::new(leptos_options, settings, store));
 
     let listener = tokio::net::TcpListener::bind(&addr).await.unwrap_or_else(|e| {
         fail(format!("cannot listen on {addr}: {e}. Stop whatever uses that port, or set LEPTOS_SITE_ADDR."))

@@ -25,7 +25,8 @@ async fn start_with(adjust: impl FnOnce(&mut Settings)) -> App {
     settings.use_emulator(emu.emulator.api_key(), emu.emulator.client_id(), emu.addr);
     adjust(&mut settings);
     let options = LeptosOptions::builder().output_name("orgdeck").site_root("target/site").site_addr(addr).build();
-    let app = router(AppState::new(options, settings));
+    let store = orgdeck::server::store::Store::connect("sqlite::memory:").await.unwrap();
+    let app = router(AppState::new(options, settings, store));
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     App { emu, base: format!("http://{addr}") }
 }
@@ -286,4 +287,29 @@ async fn a_nearly_expired_token_is_refreshed_early_and_a_revoked_session_signs_o
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(location(&res).starts_with("/login"), "{}", location(&res));
     assert!(cookies(res.headers()).iter().any(|c| c.starts_with("wos-session=;")), "the cookie is cleared");
+}
+
+#[tokio::test]
+async fn a_portal_flow_is_for_the_sessions_organization_and_only_its_user_sees_it() {
+    let app = start().await;
+    let ada = browser();
+    app.sign_in(&ada, "ada@acme.test").await;
+    let res = ada.post(format!("{}/portal/domain_verification", app.base)).header(ORIGIN, &app.base).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(location(&res).starts_with(&format!("{}/portal/launch?secret=", app.emu.base_url())));
+    let link = app.emu.emulator.db().portal_links.values().next().cloned().unwrap();
+    assert_eq!(link.organization_id, app.org_id("Acme Corp"), "the session's organization");
+    let back = link.return_url.unwrap();
+    assert!(back.starts_with(&format!("{}/return/domains?flow=flow_", app.base)) && back.ends_with("&outcome=returned"), "{back}");
+    let flow = back.split("flow=").nth(1).unwrap().split('&').next().unwrap().to_string();
+
+    let body = app.server_fn(&ada, "capability_now", &[("slug", "domains"), ("flow", &flow), ("outcome", "returned")], Some(&app.base)).await.text().await.unwrap();
+    assert!(body.contains("\"outcome\":\"returned\""), "{body}");
+    let max = browser();
+    app.sign_in(&max, "max@acme.test").await;
+    let body = app.server_fn(&max, "capability_now", &[("slug", "profile"), ("flow", &flow)], Some(&app.base)).await.text().await.unwrap();
+    assert!(body.contains("not one of yours"), "{body}");
+    // A member cannot start one at all.
+    let res = max.post(format!("{}/portal/sso", app.base)).header(ORIGIN, &app.base).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }

@@ -93,7 +93,7 @@ impl SigningKeys {
     /// A PEM certificate for this key, as an identity provider's SAML signing
     /// certificate would be (the emulator signs nothing with it).
     pub fn certificate_pem(&self, subject: &str, not_before: u64, not_after: u64) -> String {
-        let public = RsaPublicKey::from(self.verifying.as_ref().clone());
+        let public: RsaPublicKey = self.verifying.as_ref().clone();
         let der = self_signed_certificate(&self.signing, &public, subject, not_before, not_after);
         let body = STANDARD.encode(der);
         let lines: Vec<&str> = body.as_bytes().chunks(64).map(|c| std::str::from_utf8(c).unwrap_or_default()).collect();

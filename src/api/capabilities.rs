@@ -62,105 +62,200 @@ pub enum CapabilityState {
     Organization { org_name: String },
 }
 
-/// The state of the capability behind widget `slug`, for the session's user and organization.
+/// How a hosted Admin Portal flow went, and what changed since it started.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlowView {
+    pub intent: String,
+    pub started_at: String,
+    pub ended_at: Option<String>,
+    pub outcome: Option<String>,
+    pub changes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReturnState {
+    pub now: CapabilityState,
+    pub flow: Option<FlowView>,
+}
+
+impl CapabilityState {
+    /// Rows keyed by their first cell (a name), for telling what changed.
+    fn rows(&self) -> Vec<(String, String)> {
+        let row = |key: &str, rest: String| (key.to_string(), rest);
+        match self {
+            CapabilityState::Sso { connections, .. } => {
+                connections.iter().map(|c| row(&c.name, format!("{} · {}", c.connection_type, c.state))).collect()
+            }
+            CapabilityState::Domains { domains, .. } => domains.iter().map(|d| row(&d.domain, d.state.clone())).collect(),
+            CapabilityState::Directories { directories, .. } => directories
+                .iter()
+                .map(|d| row(&d.name, format!("{} · {} · {} users · {} groups", d.directory_type, d.state, d.active_users, d.groups)))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// What changed between two states of one capability, in sentences.
+pub fn changes(before: &CapabilityState, after: &CapabilityState) -> Vec<String> {
+    let (old, new) = (before.rows(), after.rows());
+    let mut out = Vec::new();
+    for (key, value) in &new {
+        match old.iter().find(|(k, _)| k == key) {
+            None => out.push(format!("Added {key} ({value})")),
+            Some((_, was)) if was != value => out.push(format!("{key}: {was} → {value}")),
+            Some(_) => {}
+        }
+    }
+    for (key, value) in &old {
+        if !new.iter().any(|(k, _)| k == key) {
+            out.push(format!("Removed {key} ({value})"));
+        }
+    }
+    out
+}
+
+/// The state of the capability behind widget `slug`, for the session's user and
+/// organization; with `flow`, also how that Admin Portal flow ended (recorded
+/// the first time) and what changed since it started.
 #[server(endpoint = "capability_now")]
-pub async fn capability_now(slug: String) -> Result<CapabilityState, AppError> {
-    use crate::catalog::{WidgetInfo, WidgetKind};
+pub async fn capability_now(slug: String, flow: Option<String>, outcome: Option<String>) -> Result<ReturnState, AppError> {
+    use crate::catalog::WidgetInfo;
     use crate::server::auth::CurrentSession;
     use crate::server::state::AppState;
+
+    let widget = WidgetInfo::by_slug(&slug).ok_or_else(|| AppError::UnknownWidget { slug: slug.clone() })?;
+    let session = CurrentSession::current()?;
+    let state = AppState::current()?;
+    let now = calls::state_of(&state.workos, widget, &session).await?;
+    let Some(flow_id) = flow.filter(|f| !f.is_empty()) else {
+        return Ok(ReturnState { now, flow: None });
+    };
+    let org = session.organization_id.clone().ok_or_else(|| AppError::NoOrganization { email: session.email.clone() })?;
+    let store_error = |e: sqlx::Error| AppError::Internal { message: format!("Orgdeck's database: {e}") };
+    // Only the organization and user that started a flow may see it.
+    let found = state.store.flow(&flow_id, &org, &session.user_id).await.map_err(store_error)?;
+    let Some(record) = found.filter(|f| f.slug == widget.slug) else {
+        return Err(AppError::Invalid { field: Some("flow".into()), message: "This Admin Portal flow is not one of yours.".into() });
+    };
+    let outcome = match outcome.as_deref() {
+        Some("completed") => "completed",
+        Some("returned") => "returned",
+        _ => "abandoned",
+    };
+    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    state.store.end_flow(&record.id, outcome, &at).await.map_err(store_error)?;
+    let before: Option<CapabilityState> = serde_json::from_str(&record.snapshot).ok();
+    let ended = state.store.flow(&flow_id, &org, &session.user_id).await.map_err(store_error)?.unwrap_or(record);
+    Ok(ReturnState {
+        flow: Some(FlowView {
+            intent: ended.intent,
+            started_at: ended.started_at,
+            ended_at: ended.ended_at,
+            outcome: ended.outcome,
+            changes: before.map(|b| changes(&b, &now)).unwrap_or_default(),
+        }),
+        now,
+    })
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod calls {
+    use super::*;
+    use crate::catalog::{WidgetInfo, WidgetKind};
+    use crate::server::auth::CurrentSession;
     use crate::server::workos::{display_name, explain};
     use workos::resources::api_keys::ListOrganizationApiKeysParams;
     use workos::resources::multi_factor_auth::ListUserAuthFactorsParams;
     use workos::resources::user_management::ListSessionsParams;
 
-    let widget = WidgetInfo::by_slug(&slug).ok_or_else(|| AppError::UnknownWidget { slug: slug.clone() })?;
-    let session = CurrentSession::current()?;
-    if let Some(permission) = widget.missing_permission(&session.permissions) {
-        return Err(AppError::MissingPermission { permission: permission.into(), role: session.role });
-    }
-    let state = AppState::current()?;
-    let client = &state.workos;
-    let org = || session.organization_id.clone().ok_or_else(|| AppError::NoOrganization { email: session.email.clone() });
-    match widget.kind {
-        WidgetKind::Profile => match client.user_management().get_user(&session.user_id).await {
-            Ok(u) => Ok(CapabilityState::Profile { name: display_name(&u), email: u.email, email_verified: u.email_verified, locale: u.locale }),
-            Err(e) => Err(explain(client, e).await),
-        },
-        WidgetKind::Security => {
-            let params = ListUserAuthFactorsParams { limit: Some(10), ..Default::default() };
-            match client.multi_factor_auth().list_user_auth_factors(&session.user_id, params).await {
-                Ok(f) => Ok(CapabilityState::Security { authenticator_app: f.data.iter().any(|f| f.type_.as_str() == "totp") }),
-                Err(e) => Err(explain(client, e).await),
-            }
+    /// The capability's state now, as the session's user may see it.
+    pub async fn state_of(client: &workos::Client, widget: &WidgetInfo, session: &CurrentSession) -> Result<CapabilityState, AppError> {
+        if let Some(permission) = widget.missing_permission(&session.permissions) {
+            return Err(AppError::MissingPermission { permission: permission.into(), role: session.role.clone() });
         }
-        WidgetKind::Sessions => {
-            let params = ListSessionsParams { limit: Some(100), ..Default::default() };
-            match client.user_management().list_sessions(&session.user_id, params).await {
-                Ok(page) => Ok(CapabilityState::Sessions {
-                    sessions: page
+        let org = || session.organization_id.clone().ok_or_else(|| AppError::NoOrganization { email: session.email.clone() });
+        match widget.kind {
+            WidgetKind::Profile => match client.user_management().get_user(&session.user_id).await {
+                Ok(u) => Ok(CapabilityState::Profile { name: display_name(&u), email: u.email, email_verified: u.email_verified, locale: u.locale }),
+                Err(e) => Err(explain(client, e).await),
+            },
+            WidgetKind::Security => {
+                let params = ListUserAuthFactorsParams { limit: Some(10), ..Default::default() };
+                match client.multi_factor_auth().list_user_auth_factors(&session.user_id, params).await {
+                    Ok(f) => Ok(CapabilityState::Security { authenticator_app: f.data.iter().any(|f| f.type_.as_str() == "totp") }),
+                    Err(e) => Err(explain(client, e).await),
+                }
+            }
+            WidgetKind::Sessions => {
+                let params = ListSessionsParams { limit: Some(100), ..Default::default() };
+                match client.user_management().list_sessions(&session.user_id, params).await {
+                    Ok(page) => Ok(CapabilityState::Sessions {
+                        sessions: page
+                            .data
+                            .into_iter()
+                            .map(|s| SessionRow {
+                                current: s.id == session.session_id,
+                                id: s.id,
+                                user_agent: s.user_agent,
+                                ip_address: s.ip_address,
+                                status: s.status.as_str().to_string(),
+                                created_at: s.created_at,
+                            })
+                            .collect(),
+                    }),
+                    Err(e) => Err(explain(client, e).await),
+                }
+            }
+            WidgetKind::ApiKeys => {
+                let org_id = org()?;
+                let params = ListOrganizationApiKeysParams { limit: Some(100), ..Default::default() };
+                let (organizations, api_keys) = (client.organizations(), client.api_keys());
+                let (organization, keys) =
+                    tokio::join!(organizations.get_organization(&org_id), api_keys.list_organization_api_keys(&org_id, params));
+                let (organization, keys) = match (organization, keys) {
+                    (Ok(o), Ok(k)) => (o, k),
+                    (Err(e), _) | (_, Err(e)) => return Err(explain(client, e).await),
+                };
+                Ok(CapabilityState::ApiKeys {
+                    org_name: organization.name,
+                    keys: keys
                         .data
                         .into_iter()
-                        .map(|s| SessionRow {
-                            current: s.id == session.session_id,
-                            id: s.id,
-                            user_agent: s.user_agent,
-                            ip_address: s.ip_address,
-                            status: s.status.as_str().to_string(),
-                            created_at: s.created_at,
-                        })
+                        .map(|k| KeyRow { name: k.name, obfuscated_value: k.obfuscated_value, permissions: k.permissions, expires_at: k.expires_at })
                         .collect(),
-                }),
-                Err(e) => Err(explain(client, e).await),
+                })
             }
-        }
-        WidgetKind::ApiKeys => {
-            let org_id = org()?;
-            let params = ListOrganizationApiKeysParams { limit: Some(100), ..Default::default() };
-            let (organizations, api_keys) = (client.organizations(), client.api_keys());
-            let (organization, keys) =
-                tokio::join!(organizations.get_organization(&org_id), api_keys.list_organization_api_keys(&org_id, params));
-            let (organization, keys) = match (organization, keys) {
-                (Ok(o), Ok(k)) => (o, k),
-                (Err(e), _) | (_, Err(e)) => return Err(explain(client, e).await),
-            };
-            Ok(CapabilityState::ApiKeys {
-                org_name: organization.name,
-                keys: keys
-                    .data
-                    .into_iter()
-                    .map(|k| KeyRow { name: k.name, obfuscated_value: k.obfuscated_value, permissions: k.permissions, expires_at: k.expires_at })
-                    .collect(),
-            })
-        }
-        WidgetKind::Sso | WidgetKind::Domains | WidgetKind::DirectorySync | WidgetKind::AuditLogStreaming => {
-            use super::orgs::calls;
-            let org_id = org()?;
-            let organization = match client.organizations().get_organization(&org_id).await {
-                Ok(o) => o,
-                Err(e) => return Err(explain(client, e).await),
-            };
-            let org_name = organization.name.clone();
-            Ok(match widget.kind {
-                WidgetKind::Sso => CapabilityState::Sso { org_name, connections: calls::connections(client, &org_id).await? },
-                WidgetKind::DirectorySync => CapabilityState::Directories { org_name, directories: calls::directories(client, &org_id).await? },
-                WidgetKind::Domains => CapabilityState::Domains {
-                    org_name,
-                    domains: organization
-                        .domains
-                        .iter()
-                        .map(|d| DomainRow { domain: d.domain.clone(), state: d.state.as_ref().map_or("unknown", |s| s.as_str()).to_string() })
-                        .collect(),
-                },
-                _ => CapabilityState::AuditLogStream { org_name },
-            })
-        }
-        WidgetKind::OrganizationSwitcher => match client.organizations().get_organization(&org()?).await {
-            Ok(o) => Ok(CapabilityState::Organization { org_name: o.name }),
-            Err(e) => Err(explain(client, e).await),
-        },
-        WidgetKind::Users => {
-            let (org, members, invitations) = super::orgs::calls::organization_and_members(client, &org()?).await?;
-            Ok(CapabilityState::Members { org_name: org.name, members, invitations })
+            WidgetKind::Sso | WidgetKind::Domains | WidgetKind::DirectorySync | WidgetKind::AuditLogStreaming => {
+                use crate::api::orgs::calls;
+                let org_id = org()?;
+                let organization = match client.organizations().get_organization(&org_id).await {
+                    Ok(o) => o,
+                    Err(e) => return Err(explain(client, e).await),
+                };
+                let org_name = organization.name.clone();
+                Ok(match widget.kind {
+                    WidgetKind::Sso => CapabilityState::Sso { org_name, connections: calls::connections(client, &org_id).await? },
+                    WidgetKind::DirectorySync => CapabilityState::Directories { org_name, directories: calls::directories(client, &org_id).await? },
+                    WidgetKind::Domains => CapabilityState::Domains {
+                        org_name,
+                        domains: organization
+                            .domains
+                            .iter()
+                            .map(|d| DomainRow { domain: d.domain.clone(), state: d.state.as_ref().map_or("unknown", |s| s.as_str()).to_string() })
+                            .collect(),
+                    },
+                    _ => CapabilityState::AuditLogStream { org_name },
+                })
+            }
+            WidgetKind::OrganizationSwitcher => match client.organizations().get_organization(&org()?).await {
+                Ok(o) => Ok(CapabilityState::Organization { org_name: o.name }),
+                Err(e) => Err(explain(client, e).await),
+            },
+            WidgetKind::Users => {
+                let (org, members, invitations) = crate::api::orgs::calls::organization_and_members(client, &org()?).await?;
+                Ok(CapabilityState::Members { org_name: org.name, members, invitations })
+            }
         }
     }
 }

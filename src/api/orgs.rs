@@ -36,6 +36,8 @@ pub struct Card {
     pub status: CardStatus,
     /// The capability's live state, e.g. "3 members · 1 pending invitation".
     pub detail: Option<String>,
+    /// The hosted Admin Portal intent for the same ground, if any.
+    pub portal_intent: Option<String>,
 }
 
 /// One of the user's organizations, for switching.
@@ -126,7 +128,8 @@ pub async fn dashboard() -> Result<OrgDashboard, AppError> {
                 }),
                 _ => None,
             };
-            Card { slug: w.slug.into(), title: w.title.into(), purpose: w.purpose.into(), status, detail }
+            let portal_intent = w.portal_intent.map(str::to_string);
+            Card { slug: w.slug.into(), title: w.title.into(), purpose: w.purpose.into(), status, detail, portal_intent }
         })
         .collect();
     Ok(OrgDashboard {

@@ -8,7 +8,17 @@ use crate::api::orgs::{Card, CardStatus};
 pub fn WidgetCard(card: Card) -> impl IntoView {
     let href = format!("/widgets/{}", card.slug);
     let (class, footer) = match card.status {
-        CardStatus::Open => ("card", view! { <a class="button" href=href>"Open"</a> }.into_any()),
+        CardStatus::Open => {
+            // A POST (behind the Origin check): it starts a flow and spends a link.
+            let portal = card.portal_intent.map(|intent| {
+                view! {
+                    <form method="post" action=format!("/portal/{intent}") class="inline">
+                        <button type="submit" class="secondary">"Set up in Admin Portal"</button>
+                    </form>
+                }
+            });
+            ("card", view! { <a class="button" href=href>"Open widget"</a> {portal} }.into_any())
+        }
         CardStatus::Forbidden { permission } => (
             "card disabled",
             view! {

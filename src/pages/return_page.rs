@@ -4,14 +4,17 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::capabilities::{capability_now, CapabilityState, ConnectionRow, DirectoryRow, DomainRow, KeyRow, SessionRow};
+use crate::api::capabilities::{capability_now, CapabilityState, ConnectionRow, DirectoryRow, DomainRow, FlowView, KeyRow, ReturnState, SessionRow};
 use crate::api::orgs::{plural, MemberRow};
 use crate::catalog::WidgetInfo;
 use crate::components::loaded;
 
 fn outcome_text(outcome: &str, title: &str) -> String {
     match outcome {
-        "done" | "completed" => format!("You finished with {title}."),
+        "done" => format!("You finished with {title}."),
+        "completed" => format!("You finished setting up {title} in the Admin Portal."),
+        "returned" => format!("You came back from the Admin Portal without finishing {title}."),
+        "abandoned" => format!("The Admin Portal flow for {title} was left unfinished."),
         "cancelled" => format!("You left {title} without finishing."),
         "error" => format!("{title} ended with an error."),
         _ => format!("You came back from {title}."),
@@ -25,12 +28,39 @@ pub fn ReturnPage() -> impl IntoView {
     let slug = move || params.read().get("slug").unwrap_or_default();
     let title = move || WidgetInfo::by_slug(&slug()).map(|w| w.title.to_string()).unwrap_or_else(slug);
     let outcome = move || outcome_text(&query.read().get("outcome").unwrap_or_default(), &title());
-    let data = Resource::new(slug, capability_now);
+    let args = move || {
+        let q = query.read();
+        (slug(), q.get("flow"), q.get("outcome"))
+    };
+    let data = Resource::new(args, |(slug, flow, outcome)| capability_now(slug, flow, outcome));
     view! {
         <Title text="Back from the widget · Orgdeck"/>
         <nav class="crumbs"><a href="/">"← Dashboard"</a></nav>
         <h1 data-testid="outcome">{outcome}</h1>
-        {loaded(data, "Asking WorkOS for the current state…", |now| view! { <StateNow now/> })}
+        {loaded(data, "Asking WorkOS for the current state…", |r: ReturnState| view! {
+            {r.flow.map(|flow| view! { <FlowSummary flow/> })}
+            <StateNow now=r.now/>
+        })}
+    }
+}
+
+#[component]
+fn FlowSummary(flow: FlowView) -> impl IntoView {
+    let changes = if flow.changes.is_empty() {
+        view! { <p class="muted" data-testid="changes">"Nothing changed at WorkOS."</p> }.into_any()
+    } else {
+        let items = flow.changes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view();
+        view! { <ul data-testid="changes">{items}</ul> }.into_any()
+    };
+    view! {
+        <section class="flow" data-testid="flow" data-outcome=flow.outcome.clone().unwrap_or_default()>
+            <p class="muted">
+                "Admin Portal (" <code>{flow.intent}</code> ") opened " {flow.started_at}
+                {flow.ended_at.map(|at| format!(", back {at}"))} "."
+            </p>
+            <h2 class="section">"What changed"</h2>
+            {changes}
+        </section>
     }
 }
 

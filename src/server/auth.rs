@@ -112,6 +112,11 @@ fn redirect_uri_for(state: &AppState, headers: &HeaderMap) -> String {
     }
 }
 
+/// This site's origin as the browser sees it (the same rule as [`redirect_uri_for`]).
+pub fn site_origin(state: &AppState, headers: &HeaderMap) -> String {
+    redirect_uri_for(state, headers).trim_end_matches("/auth/callback").to_string()
+}
+
 /// `GET /login`: off to AuthKit, remembering where to come back to.
 pub async fn login(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<LoginQuery>) -> Response {
     let nonce = random_hex(16);
@@ -436,12 +441,12 @@ fn random_hex(bytes: usize) -> String {
     buf.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn problem_page(status: StatusCode, e: &AppError) -> Response {
+pub fn problem_page(status: StatusCode, e: &AppError) -> Response {
     (status, html_page(&e.to_string(), &format!("{} {}", e.detail(), e.fix()), Some(("/login", "Sign in again")))).into_response()
 }
 
 /// A bare page for the sign-in handlers, which run outside the Leptos app.
-fn html_page(title: &str, detail: &str, action: Option<(&str, &str)>) -> Html<String> {
+pub fn html_page(title: &str, detail: &str, action: Option<(&str, &str)>) -> Html<String> {
     let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
     let action = action.map(|(href, label)| format!(r#"<p><a class="button" href="{href}">{}</a></p>"#, esc(label))).unwrap_or_default();
     Html(format!(

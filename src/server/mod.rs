@@ -4,7 +4,9 @@
 pub mod auth;
 pub mod embedded;
 pub mod guard;
+pub mod portal;
 pub mod router;
 pub mod settings;
 pub mod state;
+pub mod store;
 pub mod workos;

@@ -52,6 +52,8 @@ pub struct Settings {
     pub api: ApiEndpoint,
     pub secure_cookies: bool,
     pub admins: Vec<String>,
+    /// Where Orgdeck keeps its own records (`sqlite:` URLs).
+    pub database_url: String,
 }
 
 // Secrets stay out of logs, even debug ones.
@@ -106,6 +108,8 @@ struct EmulatorSection {
 }
 
 pub const DEFAULT_EMULATOR_ADDR: &str = "127.0.0.1:4100";
+/// A file under `data/` (git-ignored), created on first start.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/orgdeck.db";
 
 impl Settings {
     /// Reads `.env.local` and `.env` (without overriding the environment), then
@@ -211,6 +215,18 @@ impl Settings {
         };
         let redirect_uri_fixed = var("WORKOS_REDIRECT_URI").is_some() || api_key.is_some();
         let secure_cookies = site_url.starts_with("https://");
+        let database_url = match var("DATABASE_URL") {
+            None => DEFAULT_DATABASE_URL.to_string(),
+            Some(url) if url.starts_with("sqlite:") => url,
+            Some(url) => {
+                let scheme = url.split(':').next().unwrap_or_default().to_string();
+                return Err(bad(
+                    "DATABASE_URL",
+                    format!("'{scheme}:' databases are not supported yet"),
+                    "use a sqlite: URL such as sqlite://data/orgdeck.db, or unset it for that default",
+                ));
+            }
+        };
         let webhook_secret = var("WORKOS_WEBHOOK_SECRET");
         let admins = file.orgdeck.admins.iter().map(|a| a.to_lowercase()).collect();
 
@@ -238,6 +254,7 @@ impl Settings {
                     },
                     secure_cookies,
                     admins,
+                    database_url,
                 })
             }
             None => {
@@ -268,6 +285,7 @@ impl Settings {
                     api: ApiEndpoint { hostname: addr.ip().to_string(), port: Some(addr.port()), https: false },
                     secure_cookies,
                     admins,
+                    database_url,
                 })
             }
         }
@@ -341,6 +359,7 @@ mod tests {
             (&[("WORKOS_REDIRECT_URI", "not a url")], "WORKOS_REDIRECT_URI"),
             (&[("WORKOS_REDIRECT_URI", "http://127.0.0.1:3000/callback")], "WORKOS_REDIRECT_URI"),
             (&[("WORKOS_CLIENT_ID", "client_a")], "WORKOS_CLIENT_ID"),
+            (&[("DATABASE_URL", "mysql://localhost/orgdeck")], "DATABASE_URL"),
         ];
         for (vars, variable) in cases {
             let e = load(vars, None).unwrap_err();

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use super::auth::SessionRefresher;
 use super::settings::Settings;
+use super::store::Store;
 use crate::error::AppError;
 
 #[derive(Clone, FromRef)]
@@ -15,16 +16,18 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub workos: Arc<::workos::Client>,
     pub sessions: Arc<SessionRefresher>,
+    pub store: Store,
 }
 
 impl AppState {
-    pub fn new(leptos_options: LeptosOptions, settings: Settings) -> AppState {
+    pub fn new(leptos_options: LeptosOptions, settings: Settings, store: Store) -> AppState {
         let workos = super::workos::client(&settings);
         AppState {
             leptos_options,
             settings: Arc::new(settings),
             workos: Arc::new(workos),
             sessions: Arc::new(SessionRefresher::default()),
+            store,
         }
     }
 

@@ -1,0 +1,65 @@
+import { test, expect, signIn, hydrated, expectLoggedStatus, USERS } from "./fixtures";
+import { BASE_URL, EMULATOR_URL } from "../playwright.config";
+
+test("SSO through the hosted Admin Portal: from the dashboard button to the return page with the new connection", async ({ page, consoleErrors }) => {
+  await signIn(page, USERS.admin.email);
+  await expect(page.locator('[data-card="sso"]').getByTestId("card-state")).toHaveText("Not set up");
+  await page.locator('[data-card="sso"]').getByRole("button", { name: "Set up in Admin Portal" }).click();
+  await expect(page).toHaveURL(`${EMULATOR_URL}/portal/sso`);
+  await page.getByRole("button", { name: "Okta (SAML)" }).click();
+  // A wrong answer is explained, and nothing is lost.
+  await page.getByLabel("IdP metadata URL").fill("http://idp.acme.test/metadata");
+  await page.getByRole("button", { name: "Save configuration" }).click();
+  await expect(page.getByRole("alert")).toContainText("https://");
+  expectLoggedStatus(consoleErrors, 422);
+  await page.getByLabel("IdP metadata URL").fill("https://idp.acme.test/app/metadata");
+  await page.getByRole("button", { name: "Save configuration" }).click();
+  await page.getByRole("button", { name: "Test sign-in" }).click();
+  await expect(page.getByTestId("test-result")).toContainText("succeeded");
+  await page.getByRole("button", { name: "Activate connection" }).click();
+
+  await expect(page).toHaveURL(new RegExp(`^${BASE_URL}/return/sso\\?flow=flow_\\w+&outcome=completed$`));
+  await hydrated(page);
+  await expect(page.getByTestId("outcome")).toHaveText("You finished setting up Single sign-on in the Admin Portal.");
+  await expect(page.getByTestId("flow")).toHaveAttribute("data-outcome", "completed");
+  await expect(page.getByTestId("changes")).toContainText("Added Acme Corp Okta (OktaSAML · active)");
+  await expect(page.getByTestId("connections")).toContainText("Acme Corp Okta");
+  await page.goto("/");
+  await expect(page.locator('[data-card="sso"]').getByTestId("card-state")).toHaveText("Acme Corp Okta · active");
+});
+
+test("Domain verification through the hosted portal, and the logo's way back changes nothing", async ({ page, request }) => {
+  await signIn(page, USERS.admin.email);
+  // First visit: the logo, without finishing.
+  await page.locator('[data-card="domains"]').getByRole("button", { name: "Set up in Admin Portal" }).click();
+  await expect(page).toHaveURL(`${EMULATOR_URL}/portal/domain_verification`);
+  await page.getByTestId("portal-logo").click();
+  await expect(page).toHaveURL(/\/return\/domains\?flow=flow_\w+&outcome=returned$/);
+  await expect(page.getByTestId("outcome")).toHaveText("You came back from the Admin Portal without finishing Domains.");
+  await expect(page.getByTestId("changes")).toHaveText("Nothing changed at WorkOS.");
+
+  // Second: add a domain, publish its record (the emulator's DNS), verify.
+  await page.goto("/");
+  await hydrated(page);
+  await page.locator('[data-card="domains"]').getByRole("button", { name: "Set up in Admin Portal" }).click();
+  await page.getByLabel("Domain").fill("acme-eu.test");
+  await page.getByRole("button", { name: "Add domain" }).click();
+  await expect(page.getByTestId("txt-host")).toHaveText("workos-verification.acme-eu.test");
+  expect((await request.post(`${EMULATOR_URL}/_emulator/dns`, { data: { domain: "acme-eu.test", present: true } })).ok()).toBeTruthy();
+  await page.getByRole("button", { name: "Verify domain" }).click();
+  await expect(page).toHaveURL(/\/return\/domains\?flow=flow_\w+&outcome=completed$/);
+  await expect(page.getByTestId("changes")).toContainText("Added acme-eu.test (verified)");
+  await expect(page.getByTestId("domains")).toContainText("acme-eu.test");
+});
+
+test("a member is refused at /portal/sso with the permission named, and no link is made", async ({ page }) => {
+  await signIn(page, USERS.member.email);
+  await expect(page.locator('[data-card="sso"]').getByRole("button", { name: "Set up in Admin Portal" })).toHaveCount(0);
+  const res = await page.request.post("/portal/sso", { headers: { Origin: BASE_URL }, maxRedirects: 0 });
+  expect(res.status()).toBe(403);
+  expect(await res.text()).toContain("widgets:sso:manage");
+  // And from another site, nobody gets one: the Origin check refuses it first.
+  const forged = await page.request.post("/portal/sso", { headers: { Origin: "https://evil.example" }, maxRedirects: 0 });
+  expect(forged.status()).toBe(403);
+  expect(await forged.text()).toContain("Cross-site request refused");
+});
