@@ -143,3 +143,46 @@ async fn domain_verification_shows_the_record_and_verifies_when_it_answers() {
     let res = post(&env, &b, &format!("/portal/domain_verification/{globex}/verify"), &[]).await;
     assert_eq!(location(&res), "/portal/domain_verification");
 }
+
+#[tokio::test]
+async fn directory_sync_links_and_provisions_with_events() {
+    use workos::resources::directory_sync::{ListDirectoriesParams, ListUsersParams};
+    let env = start().await;
+    let b = browser();
+    b.get(link(&env, "Acme Corp", GenerateLinkIntent::Dsync).await).send().await.unwrap();
+    let res = post(&env, &b, "/portal/dsync", &[("directory_type", "okta")]).await;
+    assert_eq!(location(&res), "/portal/dsync/link");
+    assert!(page(&env, &b, "/portal/dsync/link").await.contains("/scim/v2.0/"));
+    let res = post(&env, &b, "/portal/dsync/link", &[]).await;
+    assert_eq!(location(&res), SUCCESS);
+    let ds = env.client.directory_sync();
+    let dirs = ds.list_directories(ListDirectoriesParams { organization_id: Some(env.org_id("Acme Corp")), ..Default::default() }).await.unwrap();
+    let d = &dirs.data[0];
+    assert_eq!((d.type_.as_str(), d.state.as_str(), d.name.as_str()), ("okta scim v2.0", "linked", "Acme Corp Okta"));
+    let users = ds.list_users(ListUsersParams { directory: Some(d.id.clone()), ..Default::default() }).await.unwrap();
+    assert_eq!(users.data.len(), 3);
+    assert!(users.data.iter().all(|u| u.email.as_deref().is_some_and(|e| e.ends_with("@acme.test"))));
+    let kinds: Vec<String> = ["dsync.activated", "dsync.user.created", "dsync.group.created"].iter().map(|s| s.to_string()).collect();
+    let events = env.client.events().list_events(ListEventsParams { limit: Some(50), ..ListEventsParams::new(kinds) }).await.unwrap();
+    let count = |k: &str| events.data.iter().filter(|e| e.event == k).count();
+    assert_eq!((count("dsync.activated"), count("dsync.user.created"), count("dsync.group.created")), (1, 3, 2));
+}
+
+#[tokio::test]
+async fn log_streams_check_the_settings_and_replace_the_stream() {
+    let env = start().await;
+    let b = browser();
+    b.get(link(&env, "Globex Inc", GenerateLinkIntent::LogStreams).await).send().await.unwrap();
+    assert!(page(&env, &b, "/portal/log_streams").await.contains("Datadog · Active"));
+    post(&env, &b, "/portal/log_streams", &[("destination", "Splunk")]).await;
+    let res = post(&env, &b, "/portal/log_streams/settings", &[("hec_url", "http://splunk.globex.test:8088"), ("hec_token", "t")]).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("https://"));
+    let res = post(&env, &b, "/portal/log_streams/settings", &[("hec_url", "https://splunk.globex.test:8088"), ("hec_token", "t0k3n")]).await;
+    assert_eq!(location(&res), SUCCESS);
+    let t = env.widget_token("bea@globex.test", Some("Globex Inc"), &["widgets:audit-log-streaming:manage"]).await;
+    let (_, stream) = env.widget(reqwest::Method::GET, "/_widgets/admin-portal/audit-log-stream", Some(&t), None, &[]).await;
+    assert_eq!((stream["type"].as_str(), stream["state"].as_str()), (Some("Splunk"), Some("Active")));
+    let stored = env.emu.emulator.db().audit_log_streams[0].settings.clone();
+    assert!(!stored.contains_key("hec_token"), "secrets are not kept for show: {stored:?}");
+}

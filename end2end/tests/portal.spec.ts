@@ -63,3 +63,16 @@ test("a member is refused at /portal/sso with the permission named, and no link 
   expect(forged.status()).toBe(403);
   expect(await forged.text()).toContain("Cross-site request refused");
 });
+
+test("Directory sync through the hosted portal: linked, provisioned, and the change on the return page", async ({ page }) => {
+  await signIn(page, USERS.admin.email);
+  await expect(page.locator('[data-card="directory-sync"]').getByTestId("card-state")).toHaveText("Not set up");
+  await page.locator('[data-card="directory-sync"]').getByRole("button", { name: "Set up in Admin Portal" }).click();
+  await page.getByRole("button", { name: "Okta (SCIM v2.0)" }).click();
+  await expect(page.getByTestId("scim-endpoint")).toContainText("/scim/v2.0/");
+  await page.getByRole("button", { name: "I've configured my provider" }).click();
+  await expect(page).toHaveURL(/\/return\/directory-sync\?flow=flow_\w+&outcome=completed$/);
+  await expect(page.getByTestId("changes")).toContainText("Added Acme Corp Okta (okta scim v2.0 · linked · 3 users · 2 groups)");
+  await page.goto("/");
+  await expect(page.locator('[data-card="directory-sync"]').getByTestId("card-state")).toHaveText("Acme Corp Okta · linked · 3 users");
+});

@@ -3,7 +3,9 @@
 //! five minutes, and for one organization; the portal session it starts is kept
 //! in a cookie scoped to `/portal`.
 
+pub mod directory_sync;
 pub mod domain_verification;
+pub mod log_streams;
 pub mod sso;
 
 use axum::extract::{FromRequestParts, Query, State};
@@ -34,6 +36,10 @@ pub struct PortalSession {
     pub expires_at: i64,
     /// The SSO connection being set up in this session.
     pub connection_id: Option<String>,
+    /// The directory being set up in this session.
+    pub directory_id: Option<String>,
+    /// The log-stream destination chosen in this session.
+    pub stream_type: Option<String>,
 }
 
 pub fn router() -> Router<Emulator> {
@@ -47,6 +53,10 @@ pub fn router() -> Router<Emulator> {
         .route("/portal/domain_verification", get(domain_verification::start).post(domain_verification::add))
         .route("/portal/domain_verification/{id}", get(domain_verification::record))
         .route("/portal/domain_verification/{id}/verify", post(domain_verification::verify))
+        .route("/portal/dsync", get(directory_sync::start).post(directory_sync::choose_type))
+        .route("/portal/dsync/link", get(directory_sync::link_page).post(directory_sync::link))
+        .route("/portal/log_streams", get(log_streams::start).post(log_streams::choose_destination))
+        .route("/portal/log_streams/settings", get(log_streams::settings_page).post(log_streams::save))
         .route("/portal/{intent}", get(not_emulated))
 }
 
@@ -90,6 +100,8 @@ fn launch(emu: &Emulator, jar: CookieJar, secret: Option<&str>) -> Response {
             success_url: link.success_url,
             expires_at: now + SESSION_SECONDS,
             connection_id: None,
+            directory_id: None,
+            stream_type: None,
         },
     );
     let cookie = Cookie::build((COOKIE, id)).path("/portal").http_only(true).same_site(SameSite::Lax).build();
@@ -120,7 +132,7 @@ pub fn expired_page() -> Response {
 async fn not_emulated(session: PortalSession) -> Response {
     let body = html! {
         h1 { "Not available in the emulator yet" }
-        p.sub { "The emulator's Admin Portal does not have the " code { (session.intent) } " flow yet." }
+        p.sub { "The emulator's Admin Portal does not have the " code { (session.intent) } " flow yet (it has sso, domain_verification, dsync and log_streams)." }
     };
     (StatusCode::NOT_IMPLEMENTED, Html(layout("Admin Portal", session.return_url.as_deref(), &body))).into_response()
 }
