@@ -76,3 +76,31 @@ test("Directory sync through the hosted portal: linked, provisioned, and the cha
   await page.goto("/");
   await expect(page.locator('[data-card="directory-sync"]').getByTestId("card-state")).toHaveText("Acme Corp Okta · linked · 3 users");
 });
+
+test("the SSO widget's own button opens the hosted portal in a new tab (form POST with apiToken)", async ({ page }) => {
+  await signIn(page, USERS.admin.email, "/widgets/sso");
+  const widget = page.locator('[data-component="AdminPortalSsoConnection"]');
+  await expect(widget.getByText("You haven't set up Single Sign-On yet.")).toBeVisible();
+  const [portal] = await Promise.all([page.waitForEvent("popup"), widget.getByRole("button", { name: "Set up SSO" }).click()]);
+  await expect(portal).toHaveURL(`${EMULATOR_URL}/portal/sso`);
+  await expect(portal.getByRole("heading", { name: "Set up Single Sign-On" })).toBeVisible();
+  // The widget page has Orgdeck's own way in too.
+  await page.getByRole("button", { name: "Set up in Admin Portal" }).click();
+  await expect(page).toHaveURL(`${EMULATOR_URL}/portal/sso`);
+});
+
+test("an Admin Portal link works once: opened again, it shows the expired-link page", async ({ page, request, consoleErrors }) => {
+  const orgs = await (await request.get(`${EMULATOR_URL}/organizations?limit=10`, { headers: { Authorization: "Bearer sk_test_emulator" } })).json();
+  const acme = orgs.data.find((o: { name: string }) => o.name === "Acme Corp");
+  const res = await request.post(`${EMULATOR_URL}/portal/generate_link`, {
+    headers: { Authorization: "Bearer sk_test_emulator" },
+    data: { organization: acme.id, intent: "domain_verification", return_url: `${BASE_URL}/return/domains` },
+  });
+  expect(res.status()).toBe(201);
+  const { link } = await res.json();
+  await page.goto(link);
+  await expect(page.getByRole("heading", { name: "Verify a domain" })).toBeVisible();
+  await page.goto(link);
+  await expect(page.getByRole("heading", { name: "This link has expired" })).toBeVisible();
+  expectLoggedStatus(consoleErrors, 410);
+});

@@ -21,6 +21,8 @@ pub struct WidgetSetup {
     pub current_session_id: Option<String>,
     /// On the (offline) emulator, provider logos do not come from WorkOS's CDN.
     pub offline_icons: bool,
+    /// The hosted Admin Portal intent covering the same ground, if any.
+    pub portal_intent: Option<String>,
 }
 
 #[cfg(feature = "ssr")]
@@ -60,6 +62,7 @@ pub async fn widget_mount(slug: String) -> Result<WidgetSetup, AppError> {
         api_https: api.https,
         current_session_id: (widget.kind == WidgetKind::Sessions).then_some(session.session_id),
         offline_icons: state.settings.is_emulator(),
+        portal_intent: widget.portal_intent.map(str::to_string),
     })
 }
 

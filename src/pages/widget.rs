@@ -23,6 +23,13 @@ pub fn WidgetPage() -> impl IntoView {
 fn WidgetView(mount: WidgetSetup) -> impl IntoView {
     let expires_at = RwSignal::new(None::<i64>);
     let done = format!("/return/{}?outcome=done", mount.slug);
+    let portal = mount.portal_intent.clone().map(|intent| {
+        view! {
+            <form method="post" action=format!("/portal/{intent}") class="inline">
+                <button type="submit" class="secondary">"Set up in Admin Portal"</button>
+            </form>
+        }
+    });
     view! {
         <Title text=format!("{} · Orgdeck", mount.title)/>
         <header class="widget-header">
@@ -33,6 +40,7 @@ fn WidgetView(mount: WidgetSetup) -> impl IntoView {
             <div class="widget-actions">
                 <TokenClock expires_at=expires_at/>
                 <a class="button" href=done data-testid="done">"Done"</a>
+                {portal}
             </div>
         </header>
         <WidgetHost mount=mount on_token=move |exp| { expires_at.try_set(Some(exp)); }/>
