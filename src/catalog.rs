@@ -172,8 +172,10 @@ pub const CATALOG: &[WidgetInfo] = &[
     },
 ];
 
-/// Hosted-only Admin Portal intents worth a button of their own.
-pub const HOSTED_ONLY_INTENTS: &[&str] = &["audit_logs", "certificate_renewal"];
+/// Hosted-only Admin Portal intents worth a button of their own: (intent, the
+/// card it sits on, the button's label).
+pub const HOSTED_ONLY_INTENTS: &[(&str, &str, &str)] =
+    &[("audit_logs", "audit-log-streaming", "View audit logs"), ("certificate_renewal", "sso", "Renew certificate")];
 
 impl WidgetInfo {
     pub fn by_slug(slug: &str) -> Option<&'static WidgetInfo> {

@@ -518,3 +518,15 @@ pub struct PortalLink {
     pub success_url: Option<String>,
     pub expires_at: i64,
 }
+
+/// An audit-log event an application recorded for an organization (`POST /audit_logs/events`).
+#[derive(Debug, Clone)]
+pub struct AuditLogEntry {
+    pub id: String,
+    pub organization_id: String,
+    pub action: String,
+    pub occurred_at: String,
+    pub actor: String,
+    pub targets: Vec<String>,
+    pub location: String,
+}

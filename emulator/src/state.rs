@@ -40,6 +40,7 @@ pub struct Db {
     pub directory_users: Vec<DirectoryUser>,
     pub directory_groups: Vec<DirectoryGroup>,
     pub audit_log_streams: Vec<AuditLogStream>,
+    pub audit_log_entries: Vec<AuditLogEntry>,
     /// Oldest first.
     pub events: Vec<Event>,
     /// By secret.

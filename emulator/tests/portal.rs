@@ -186,3 +186,59 @@ async fn log_streams_check_the_settings_and_replace_the_stream() {
     let stored = env.emu.emulator.db().audit_log_streams[0].settings.clone();
     assert!(!stored.contains_key("hec_token"), "secrets are not kept for show: {stored:?}");
 }
+
+#[tokio::test]
+async fn the_audit_log_viewer_shows_what_the_sdk_recorded_for_that_organization_only() {
+    use workos::resources::audit_logs::CreateEventParams;
+    use workos::{AuditLogEvent, AuditLogEventActor, AuditLogEventContext, AuditLogEventIngestion, AuditLogEventTarget};
+    let env = start().await;
+    let record = |org: String, action: &str| {
+        CreateEventParams::new(AuditLogEventIngestion {
+            organization_id: org,
+            event: AuditLogEvent {
+                action: action.into(),
+                occurred_at: "2026-11-26T09:00:00.000Z".into(),
+                actor: AuditLogEventActor { id: "user_1".into(), type_: "user".into(), name: Some("Bea Both".into()), metadata: None },
+                targets: vec![AuditLogEventTarget { id: "doc_1".into(), type_: "document".into(), name: Some("Q3 plan".into()), metadata: None }],
+                context: AuditLogEventContext { location: "203.0.113.7".into(), user_agent: None },
+                metadata: None,
+                version: None,
+            },
+        })
+    };
+    let logs = env.client.audit_logs();
+    assert!(logs.create_event(record(env.org_id("Globex Inc"), "document.updated")).await.unwrap().success);
+    logs.create_event(record(env.org_id("Acme Corp"), "document.deleted")).await.unwrap();
+    assert_eq!(logs.create_event(record("org_nope".into(), "x.y")).await.unwrap_err().status(), Some(404));
+
+    let b = browser();
+    b.get(link(&env, "Globex Inc", GenerateLinkIntent::AuditLogs).await).send().await.unwrap();
+    let html = page(&env, &b, "/portal/audit_logs").await;
+    assert!(html.contains("document.updated") && html.contains("Bea Both") && html.contains("Q3 plan"), "{html}");
+    assert!(!html.contains("document.deleted"), "Acme's events are not Globex's");
+    assert!(page(&env, &b, "/portal/audit_logs?action=user.signed_in").await.contains("No events yet."));
+}
+
+#[tokio::test]
+async fn certificate_renewal_takes_a_valid_pem_and_records_the_event() {
+    let env = start().await;
+    let b = browser();
+    b.get(link(&env, "Globex Inc", GenerateLinkIntent::CertificateRenewal).await).send().await.unwrap();
+    assert!(page(&env, &b, "/portal/certificate_renewal").await.contains("Renew the certificate of Globex Okta"));
+    let res = post(&env, &b, "/portal/certificate_renewal", &[("certificate", "not a certificate")]).await;
+    assert_eq!(res.status(), 422);
+    let now = env.emu.emulator.clock().unix() as u64;
+    let expired = env.emu.emulator.keys().certificate_pem("CN=Old", now - 900_000, now - 1);
+    let res = post(&env, &b, "/portal/certificate_renewal", &[("certificate", &expired)]).await;
+    assert!(res.text().await.unwrap().contains("already expired"));
+    let fresh = env.emu.emulator.keys().certificate_pem("CN=Globex Okta 2027", now - 60, now + 3 * 365 * 86_400);
+    let res = post(&env, &b, "/portal/certificate_renewal", &[("certificate", &fresh)]).await;
+    assert_eq!(location(&res), SUCCESS);
+
+    let t = env.widget_token("bea@globex.test", Some("Globex Inc"), &["widgets:sso:manage"]).await;
+    let (_, list) = env.widget(reqwest::Method::GET, "/_widgets/admin-portal/sso-connections", Some(&t), None, &[]).await;
+    assert_eq!(list[0]["x509Certificates"].as_array().unwrap().len(), 2);
+    assert!(list[0]["latestExpiringCertificate"]["notAfter"].as_str().unwrap() > "2029", "the new one signs now");
+    let events = env.client.events().list_events(ListEventsParams::new(vec!["connection.saml_certificate_renewed".into()])).await.unwrap();
+    assert_eq!(events.data.len(), 1);
+}

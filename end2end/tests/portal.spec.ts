@@ -104,3 +104,37 @@ test("an Admin Portal link works once: opened again, it shows the expired-link p
   await expect(page.getByRole("heading", { name: "This link has expired" })).toBeVisible();
   expectLoggedStatus(consoleErrors, 410);
 });
+
+test("Log streams, audit logs and certificate renewal through the hosted portal, from Globex's dashboard", async ({ page, request }) => {
+  await signIn(page, USERS.both.email, "/", "Globex Inc");
+  // Log streams: Datadog today; now to an HTTPS endpoint.
+  await page.locator('[data-card="audit-log-streaming"]').getByRole("button", { name: "Set up in Admin Portal" }).click();
+  await expect(page.getByTestId("existing-stream")).toHaveText("Datadog · Active");
+  await page.getByRole("button", { name: "HTTPS endpoint" }).click();
+  await page.getByLabel("Endpoint URL").fill("https://siem.globex.test/ingest");
+  await page.getByRole("button", { name: "Start streaming" }).click();
+  await expect(page).toHaveURL(/\/return\/audit-log-streaming\?flow=flow_\w+&outcome=completed$/);
+  await page.goto("/widgets/audit-log-streaming");
+  await hydrated(page);
+  await expect(page.locator('[data-component="AdminPortalAuditLogStreaming"]').getByText("Streaming")).toBeVisible();
+
+  // Audit logs: what the application recorded, through the SDK's endpoint.
+  const orgs = await (await request.get(`${EMULATOR_URL}/organizations?limit=10`, { headers: { Authorization: "Bearer sk_test_emulator" } })).json();
+  const globex = orgs.data.find((o: { name: string }) => o.name === "Globex Inc");
+  const recorded = await request.post(`${EMULATOR_URL}/audit_logs/events`, {
+    headers: { Authorization: "Bearer sk_test_emulator" },
+    data: { organization_id: globex.id, event: { action: "invoice.paid", occurred_at: "2026-11-26T09:00:00.000Z", actor: { id: "user_1", type: "user", name: "Bea Both" }, targets: [{ id: "inv_1", type: "invoice" }], context: { location: "203.0.113.7" } } },
+  });
+  expect(recorded.status()).toBe(201);
+  await page.goto("/");
+  await hydrated(page);
+  await page.locator('[data-card="audit-log-streaming"]').getByRole("button", { name: "View audit logs" }).click();
+  await expect(page.getByTestId("audit-event")).toContainText("invoice.paid");
+
+  // Certificate renewal: a PEM the customer pastes (here one the emulator made).
+  await page.goto("/");
+  await hydrated(page);
+  await page.locator('[data-card="sso"]').getByRole("button", { name: "Renew certificate" }).click();
+  await expect(page.getByRole("heading", { name: "Renew the certificate of Globex Okta" })).toBeVisible();
+  await expect(page.getByTestId("current-certificate")).toContainText("The current certificate ends");
+});

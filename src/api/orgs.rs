@@ -38,6 +38,8 @@ pub struct Card {
     pub detail: Option<String>,
     /// The hosted Admin Portal intent for the same ground, if any.
     pub portal_intent: Option<String>,
+    /// Hosted-only intents on this card: (intent, button label).
+    pub hosted_only: Vec<(String, String)>,
 }
 
 /// One of the user's organizations, for switching.
@@ -74,7 +76,7 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
 /// The dashboard of the session's organization.
 #[server(endpoint = "dashboard")]
 pub async fn dashboard() -> Result<OrgDashboard, AppError> {
-    use crate::catalog::{WidgetKind, CATALOG};
+    use crate::catalog::{WidgetKind, CATALOG, HOSTED_ONLY_INTENTS};
     use crate::server::auth::CurrentSession;
     use crate::server::state::AppState;
 
@@ -129,7 +131,12 @@ pub async fn dashboard() -> Result<OrgDashboard, AppError> {
                 _ => None,
             };
             let portal_intent = w.portal_intent.map(str::to_string);
-            Card { slug: w.slug.into(), title: w.title.into(), purpose: w.purpose.into(), status, detail, portal_intent }
+            let hosted_only = HOSTED_ONLY_INTENTS
+                .iter()
+                .filter(|(_, slug, _)| *slug == w.slug)
+                .map(|(intent, _, label)| (intent.to_string(), label.to_string()))
+                .collect();
+            Card { slug: w.slug.into(), title: w.title.into(), purpose: w.purpose.into(), status, detail, portal_intent, hosted_only }
         })
         .collect();
     Ok(OrgDashboard {

@@ -10,14 +10,16 @@ pub fn WidgetCard(card: Card) -> impl IntoView {
     let (class, footer) = match card.status {
         CardStatus::Open => {
             // A POST (behind the Origin check): it starts a flow and spends a link.
-            let portal = card.portal_intent.map(|intent| {
+            let portal_button = |intent: String, label: String| {
                 view! {
                     <form method="post" action=format!("/portal/{intent}") class="inline">
-                        <button type="submit" class="secondary">"Set up in Admin Portal"</button>
+                        <button type="submit" class="secondary">{label}</button>
                     </form>
                 }
-            });
-            ("card", view! { <a class="button" href=href>"Open widget"</a> {portal} }.into_any())
+            };
+            let portal = card.portal_intent.map(|intent| portal_button(intent, "Set up in Admin Portal".into()));
+            let hosted = card.hosted_only.into_iter().map(|(intent, label)| portal_button(intent, label)).collect_view();
+            ("card", view! { <a class="button" href=href>"Open widget"</a> {portal} {hosted} }.into_any())
         }
         CardStatus::Forbidden { permission } => (
             "card disabled",

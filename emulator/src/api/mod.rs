@@ -1,6 +1,7 @@
 //! The server-to-server WorkOS API (Bearer API key).
 
 pub mod api_keys;
+pub mod audit_logs;
 pub mod authorization;
 pub mod directory_sync;
 pub mod events;
@@ -45,5 +46,6 @@ pub fn router(emu: &Emulator) -> Router<Emulator> {
         .route("/organization_domains/{id}/verify", post(organization_domains::verify_route))
         .route("/portal/generate_link", post(portal::generate_link))
         .route("/events", get(events::list))
+        .route("/audit_logs/events", post(audit_logs::create))
         .layer(axum::middleware::from_fn_with_state(emu.clone(), crate::http::require_api_key))
 }

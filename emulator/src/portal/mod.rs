@@ -3,6 +3,8 @@
 //! five minutes, and for one organization; the portal session it starts is kept
 //! in a cookie scoped to `/portal`.
 
+pub mod audit_logs;
+pub mod certificate_renewal;
 pub mod directory_sync;
 pub mod domain_verification;
 pub mod log_streams;
@@ -57,6 +59,8 @@ pub fn router() -> Router<Emulator> {
         .route("/portal/dsync/link", get(directory_sync::link_page).post(directory_sync::link))
         .route("/portal/log_streams", get(log_streams::start).post(log_streams::choose_destination))
         .route("/portal/log_streams/settings", get(log_streams::settings_page).post(log_streams::save))
+        .route("/portal/audit_logs", get(audit_logs::view))
+        .route("/portal/certificate_renewal", get(certificate_renewal::start).post(certificate_renewal::upload))
         .route("/portal/{intent}", get(not_emulated))
 }
 
@@ -132,7 +136,7 @@ pub fn expired_page() -> Response {
 async fn not_emulated(session: PortalSession) -> Response {
     let body = html! {
         h1 { "Not available in the emulator yet" }
-        p.sub { "The emulator's Admin Portal does not have the " code { (session.intent) } " flow yet (it has sso, domain_verification, dsync and log_streams)." }
+        p.sub { "The emulator's Admin Portal does not have the " code { (session.intent) } " flow (it has sso, domain_verification, dsync, log_streams, audit_logs and certificate_renewal)." }
     };
     (StatusCode::NOT_IMPLEMENTED, Html(layout("Admin Portal", session.return_url.as_deref(), &body))).into_response()
 }
