@@ -50,6 +50,13 @@ test("Domain verification through the hosted portal, and the logo's way back cha
   await expect(page).toHaveURL(/\/return\/domains\?flow=flow_\w+&outcome=completed$/);
   await expect(page.getByTestId("changes")).toContainText("Added acme-eu.test (verified)");
   await expect(page.getByTestId("domains")).toContainText("acme-eu.test");
+  // Both flows are on the dashboard, newest first, with how they ended (older
+  // tests' flows may follow: Orgdeck's database outlives the emulator's resets).
+  await page.goto("/");
+  await hydrated(page);
+  const statuses = page.getByTestId("flows").locator("tbody tr");
+  await expect(statuses.nth(0)).toHaveAttribute("data-status", "completed");
+  await expect(statuses.nth(1)).toHaveAttribute("data-status", "returned");
 });
 
 test("a member is refused at /portal/sso with the permission named, and no link is made", async ({ page }) => {

@@ -42,6 +42,34 @@ pub struct Card {
     pub hosted_only: Vec<(String, String)>,
 }
 
+/// One of the user's recent hosted Admin Portal flows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlowRow {
+    pub id: String,
+    pub slug: String,
+    pub intent: String,
+    pub started_at: String,
+    /// `completed`, `returned`, `abandoned`, `in progress` or `link expired`.
+    pub status: String,
+}
+
+/// How a flow stands: its recorded outcome, else "in progress" while its
+/// five-minute link may still be used, else "link expired".
+#[cfg(feature = "ssr")]
+pub fn flow_status(outcome: Option<&str>, started_at: &str, now: &str) -> String {
+    match outcome {
+        Some(o) => o.to_string(),
+        None => {
+            let started = started_at.parse::<chrono::DateTime<chrono::Utc>>().ok();
+            let now = now.parse::<chrono::DateTime<chrono::Utc>>().ok();
+            match (started, now) {
+                (Some(s), Some(n)) if (n - s).num_seconds() > 300 => "link expired".into(),
+                _ => "in progress".into(),
+            }
+        }
+    }
+}
+
 /// One of the user's organizations, for switching.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrgChoice {
@@ -60,6 +88,7 @@ pub struct OrgDashboard {
     pub pending_invitations: usize,
     pub viewer: Viewer,
     pub cards: Vec<Card>,
+    pub flows: Vec<FlowRow>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -139,6 +168,16 @@ pub async fn dashboard() -> Result<OrgDashboard, AppError> {
             Card { slug: w.slug.into(), title: w.title.into(), purpose: w.purpose.into(), status, detail, portal_intent, hosted_only }
         })
         .collect();
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let recent = state
+        .store
+        .recent_flows(&org_id, &session.user_id, 5)
+        .await
+        .map_err(|e| AppError::Internal { message: format!("Orgdeck's database: {e}") })?;
+    let flows = recent
+        .into_iter()
+        .map(|f| FlowRow { status: flow_status(f.outcome.as_deref(), &f.started_at, &now), id: f.id, slug: f.slug, intent: f.intent, started_at: f.started_at })
+        .collect();
     Ok(OrgDashboard {
         org_id,
         org_name: org.name,
@@ -153,6 +192,7 @@ pub async fn dashboard() -> Result<OrgDashboard, AppError> {
             .collect(),
         active_members: members.len(),
         pending_invitations: invitations.len(),
+        flows,
         viewer: Viewer { name: me.name, email: me.email, role: session.role },
         cards,
     })
@@ -331,5 +371,18 @@ pub(crate) mod calls {
             }
         }
         Ok((members, invitations))
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flow_that_never_came_back_expires_with_its_link() {
+        let start = "2026-11-26T09:00:00.000Z";
+        assert_eq!(flow_status(Some("completed"), start, "2026-11-26T10:00:00.000Z"), "completed");
+        assert_eq!(flow_status(None, start, "2026-11-26T09:04:59.000Z"), "in progress");
+        assert_eq!(flow_status(None, start, "2026-11-26T09:05:01.000Z"), "link expired");
     }
 }

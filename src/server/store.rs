@@ -21,6 +21,20 @@ pub struct Flow {
     pub snapshot: String,
 }
 
+fn flow_of(r: &sqlx::sqlite::SqliteRow) -> Flow {
+    Flow {
+        id: r.get("id"),
+        organization_id: r.get("organization_id"),
+        user_id: r.get("user_id"),
+        intent: r.get("intent"),
+        slug: r.get("slug"),
+        started_at: r.get("started_at"),
+        ended_at: r.get("ended_at"),
+        outcome: r.get("outcome"),
+        snapshot: r.get("snapshot"),
+    }
+}
+
 #[derive(Clone)]
 pub struct Store {
     pool: SqlitePool,
@@ -67,17 +81,18 @@ impl Store {
             .bind(user_id)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row.map(|r| Flow {
-            id: r.get("id"),
-            organization_id: r.get("organization_id"),
-            user_id: r.get("user_id"),
-            intent: r.get("intent"),
-            slug: r.get("slug"),
-            started_at: r.get("started_at"),
-            ended_at: r.get("ended_at"),
-            outcome: r.get("outcome"),
-            snapshot: r.get("snapshot"),
-        }))
+        Ok(row.as_ref().map(flow_of))
+    }
+
+    /// The user's latest flows in the organization, newest first.
+    pub async fn recent_flows(&self, organization_id: &str, user_id: &str, limit: i64) -> Result<Vec<Flow>, sqlx::Error> {
+        let rows = sqlx::query("SELECT * FROM flows WHERE organization_id = ? AND user_id = ? ORDER BY started_at DESC LIMIT ?")
+            .bind(organization_id)
+            .bind(user_id)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(flow_of).collect())
     }
 
     /// Records how the flow ended, the first time only.
@@ -114,6 +129,8 @@ mod tests {
         assert_eq!(store.flow("flow_1", "org_a", "user_a").await.unwrap(), Some(flow.clone()));
         assert_eq!(store.flow("flow_1", "org_b", "user_a").await.unwrap(), None);
         assert_eq!(store.flow("flow_1", "org_a", "user_b").await.unwrap(), None);
+        assert_eq!(store.recent_flows("org_a", "user_a", 5).await.unwrap(), vec![flow.clone()]);
+        assert!(store.recent_flows("org_a", "user_b", 5).await.unwrap().is_empty());
         store.end_flow("flow_1", "completed", "2026-11-26T00:01:00Z").await.unwrap();
         store.end_flow("flow_1", "returned", "2026-11-26T00:02:00Z").await.unwrap();
         let ended = store.flow("flow_1", "org_a", "user_a").await.unwrap().unwrap();
