@@ -5,7 +5,7 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
-use maud::{html, Markup, DOCTYPE};
+use maud::html;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -51,40 +51,29 @@ pub async fn list(State(emu): State<Emulator>, headers: HeaderMap, Query(q): Que
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("text/html"));
     if wants_html {
-        Html(page(&emails).into_string()).into_response()
+        Html(page(&emails)).into_response()
     } else {
         Json(json!({"data": emails})).into_response()
     }
 }
 
-fn page(emails: &[Email]) -> Markup {
-    html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                title { "Outbox · WorkOS emulator" }
-                style { (maud::PreEscaped(crate::pages::STYLE)) }
-            }
-            body {
-                main.wide {
-                    h1 { "Outbox" }
-                    p.sub { "Every email the emulator has sent, newest first. Nothing leaves this machine." }
-                    @if emails.is_empty() {
-                        p { "No emails yet." }
-                    }
-                    @for e in emails {
-                        article.email data-to=(e.to) {
-                            h2 { (e.subject) }
-                            p.who { "To " (e.to) " · " (e.created_at) }
-                            @if let Some(code) = &e.code {
-                                p { "Code: " strong.code { (code) } }
-                            }
-                            pre { (e.text) }
-                        }
-                    }
+fn page(emails: &[Email]) -> String {
+    let body = html! {
+        h1 { "Outbox" }
+        p.sub { "Every email the emulator has sent, newest first. Nothing leaves this machine." }
+        @if emails.is_empty() {
+            p { "No emails yet." }
+        }
+        @for e in emails {
+            article.email data-to=(e.to) {
+                h2 { (e.subject) }
+                p.who { "To " (e.to) " · " (e.created_at) }
+                @if let Some(code) = &e.code {
+                    p { "Code: " strong.code { (code) } }
                 }
+                pre { (e.text) }
             }
         }
-    }
+    };
+    crate::pages::document("Outbox · WorkOS emulator", true, body)
 }

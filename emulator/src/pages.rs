@@ -21,7 +21,9 @@ hr{border:0;border-top:1px solid #e8e8ec;margin:1.5rem 0} .badge{font-size:.75re
 article.email{border-top:1px solid #e8e8ec;padding:1rem 0} pre{white-space:pre-wrap;font-family:inherit;margin:.5rem 0 0}\
 .code{font-size:1.3rem;letter-spacing:.15em}";
 
-fn layout(title: &str, body: Markup) -> String {
+/// A whole page of the emulator: the shared head and style, `body` in `main`
+/// (`wide` for lists such as the outbox and the Admin Portal).
+pub fn document(title: &str, wide: bool, body: Markup) -> String {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -33,14 +35,15 @@ fn layout(title: &str, body: Markup) -> String {
                 style { (maud::PreEscaped(STYLE)) }
             }
             body {
-                main {
-                    (body)
-                    p.badge { "WorkOS emulator · offline" }
-                }
+                main.wide[wide] { (body) }
             }
         }
     }
     .into_string()
+}
+
+fn layout(title: &str, body: Markup) -> String {
+    document(title, false, html! { (body) p.badge { "WorkOS emulator · offline" } })
 }
 
 const SIGN_IN: &str = "/user_management/authorize/sign-in";

@@ -17,7 +17,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use maud::{html, Markup, DOCTYPE};
+use maud::{html, Markup};
 use serde::Deserialize;
 
 use crate::ids::secret_token;
@@ -154,31 +154,17 @@ pub fn finish(session: &PortalSession, what: &str) -> Response {
 
 /// The portal's page: the logo goes back to the application (`return_url`).
 pub fn layout(title: &str, return_url: Option<&str>, body: &Markup) -> String {
-    html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · Admin Portal" }
-                link rel="icon" href="data:,";
-                style { (maud::PreEscaped(crate::pages::STYLE)) }
-            }
-            body {
-                main.wide {
-                    p {
-                        @match return_url {
-                            Some(url) => a.logo href=(url) data-testid="portal-logo" { "← Back to the application" },
-                            None => span.badge { "Admin Portal" },
-                        }
-                    }
-                    (body)
-                    p.badge { "WorkOS emulator · Admin Portal" }
-                }
+    let body = html! {
+        p {
+            @match return_url {
+                Some(url) => a.logo href=(url) data-testid="portal-logo" { "← Back to the application" },
+                None => span.badge { "Admin Portal" },
             }
         }
-    }
-    .into_string()
+        (body)
+        p.badge { "WorkOS emulator · Admin Portal" }
+    };
+    crate::pages::document(&format!("{title} · Admin Portal"), true, body)
 }
 
 /// A page of the flow, or the same page again with what was wrong (422).
