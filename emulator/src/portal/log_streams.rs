@@ -13,8 +13,10 @@ use crate::ids::new_id;
 use crate::model::AuditLogStream;
 use crate::state::Emulator;
 
-/// (type, label, fields: (name, label))
-const DESTINATIONS: &[(&str, &str, &[(&str, &str)])] = &[
+/// A destination: its type, its label, and its settings' (name, label).
+type Destination = (&'static str, &'static str, &'static [(&'static str, &'static str)]);
+
+const DESTINATIONS: &[Destination] = &[
     ("Datadog", "Datadog", &[("api_key", "API key"), ("region", "Region (US1, US3, US5, EU1, AP1)")]),
     ("Splunk", "Splunk", &[("hec_url", "HTTP Event Collector URL"), ("hec_token", "HEC token")]),
     ("S3", "Amazon S3", &[("bucket", "Bucket name"), ("region", "AWS region"), ("role_arn", "IAM role ARN")]),
