@@ -66,6 +66,16 @@ impl ApiError {
         Self::new(status, json!({"error": error, "error_description": description.into()}))
     }
 
+    /// The same error in the private Widgets API's shape: `{message}`, plus
+    /// `errors` when there are any (no `code`).
+    pub fn for_widgets(self) -> Self {
+        let mut body = json!({"message": self.body["message"]});
+        if let Some(errors) = self.body.get("errors") {
+            body["errors"] = errors.clone();
+        }
+        Self { status: self.status, body, retry_after: self.retry_after }
+    }
+
     /// The private Widgets API answers `{message}` only.
     pub fn widget(status: StatusCode, message: impl Into<String>) -> Self {
         Self::new(status, json!({"message": message.into()}))

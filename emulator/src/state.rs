@@ -297,6 +297,11 @@ impl Db {
         (active, inactive, self.directory_groups.iter().filter(|g| g.directory_id == directory_id).count())
     }
 
+    /// Whether any organization has this domain (in any state).
+    pub fn domain_in_use(&self, domain: &str) -> bool {
+        self.organizations.iter().any(|o| o.domains.iter().any(|d| d.domain == domain))
+    }
+
     /// The user's enrolled (verified) authenticator-app factor.
     pub fn totp_factor(&self, user_id: &str) -> Option<&TotpFactor> {
         self.totp_factors.iter().find(|f| f.user_id == user_id && f.verified)

@@ -31,7 +31,7 @@ pub fn add(emu: &Emulator, db: &mut Db, organization_id: &str, domain: &str) -> 
     if !valid_domain(&domain) {
         return Err(ApiError::invalid("domain", "invalid", format!("'{domain}' is not a valid domain.")));
     }
-    if db.organizations.iter().any(|o| o.domains.iter().any(|d| d.domain == domain)) {
+    if db.domain_in_use(&domain) {
         return Err(ApiError::new(StatusCode::CONFLICT, json!({"message": format!("The domain {domain} is already in use by an organization.")})));
     }
     let now = emu.now_iso();

@@ -93,7 +93,7 @@ pub async fn create(State(emu): State<Emulator>, Body(body): Body<CreateBody>) -
         }
     }
     for (domain, _) in &wanted {
-        if db.organizations.iter().any(|o| o.domains.iter().any(|d| &d.domain == domain)) {
+        if db.domain_in_use(domain) {
             return Err(ApiError::new(
                 StatusCode::CONFLICT,
                 serde_json::json!({"message": format!("An Organization with the domain {domain} already exists.")}),

@@ -115,16 +115,12 @@ fn own_domain(db: &Db, org: &str, id: &str) -> Result<(), ApiError> {
     }
 }
 
-fn plain(e: ApiError) -> ApiError {
-    ApiError::widget(e.status, e.body["message"].as_str().unwrap_or("The request failed.").to_string())
-}
-
 pub async fn delete_domain(State(emu): State<Emulator>, caller: WidgetCaller, Path(id): Path<String>) -> ApiResult {
     caller.require(DOMAINS)?;
     let org = caller.organization()?.to_string();
     let mut db = emu.db();
     own_domain(&db, &org, &id)?;
-    let gone = organization_domains::remove(&emu, &mut db, &id).map_err(plain)?;
+    let gone = organization_domains::remove(&emu, &mut db, &id).map_err(ApiError::for_widgets)?;
     Ok(Json(domain_json(&gone)).into_response())
 }
 
@@ -133,7 +129,7 @@ pub async fn reverify_domain(State(emu): State<Emulator>, caller: WidgetCaller, 
     let org = caller.organization()?.to_string();
     let mut db = emu.db();
     own_domain(&db, &org, &id)?;
-    let d = organization_domains::verify(&emu, &mut db, &id).map_err(plain)?;
+    let d = organization_domains::verify(&emu, &mut db, &id).map_err(ApiError::for_widgets)?;
     Ok(Json(domain_json(&d)).into_response())
 }
 

@@ -75,15 +75,6 @@ fn not_found() -> ApiError {
     ApiError::widget(StatusCode::NOT_FOUND, "API key not found.")
 }
 
-/// The widget API's error bodies carry no `code`; the 422 keeps its `errors`.
-fn widget_error(e: ApiError) -> ApiError {
-    let mut body = json!({"message": e.body["message"]});
-    if let Some(errors) = e.body.get("errors") {
-        body["errors"] = errors.clone();
-    }
-    ApiError::new(e.status, body)
-}
-
 pub async fn list(State(emu): State<Emulator>, caller: WidgetCaller, Query(q): Query<ListQuery>) -> ApiResult {
     caller.require(MANAGE)?;
     let org = caller.organization()?.to_string();
@@ -109,7 +100,7 @@ pub async fn create(State(emu): State<Emulator>, caller: WidgetCaller, Body(body
     let owner = ApiKeyOwner::Organization { organization_id: caller.organization()?.to_string() };
     let mut db = emu.db();
     let key = api_keys::create(&emu, &mut db, NewKey { owner, name: body.name, permissions: body.permissions, expires_at: body.expires_at })
-        .map_err(widget_error)?;
+        .map_err(ApiError::for_widgets)?;
     Ok((StatusCode::CREATED, Json(created_json(&key))).into_response())
 }
 
@@ -160,7 +151,7 @@ pub async fn expire(State(emu): State<Emulator>, caller: WidgetCaller, Path(id):
     let org = caller.organization()?.to_string();
     let mut db = emu.db();
     org_key_position(&db, &org, &id)?;
-    let key = api_keys::expire(&emu, &mut db, &id, body.expires_at).map_err(widget_error)?;
+    let key = api_keys::expire(&emu, &mut db, &id, body.expires_at).map_err(ApiError::for_widgets)?;
     Ok(Json(row(&key)).into_response())
 }
 
@@ -195,7 +186,7 @@ pub async fn user_create(State(emu): State<Emulator>, caller: WidgetCaller, Body
     let owner = ApiKeyOwner::User { user_id: caller.user_id.clone(), organization_id: org };
     let mut db = emu.db();
     let key = api_keys::create(&emu, &mut db, NewKey { owner, name: body.name, permissions: body.permissions, expires_at: body.expires_at })
-        .map_err(widget_error)?;
+        .map_err(ApiError::for_widgets)?;
     Ok((StatusCode::CREATED, Json(created_json(&key))).into_response())
 }
 
@@ -217,6 +208,6 @@ pub async fn user_delete(State(emu): State<Emulator>, caller: WidgetCaller, Path
 pub async fn user_expire(State(emu): State<Emulator>, caller: WidgetCaller, Path(id): Path<String>, Body(body): Body<ExpireBody>) -> ApiResult {
     let mut db = emu.db();
     user_key_position(&db, &caller, &id)?;
-    let key = api_keys::expire(&emu, &mut db, &id, body.expires_at).map_err(widget_error)?;
+    let key = api_keys::expire(&emu, &mut db, &id, body.expires_at).map_err(ApiError::for_widgets)?;
     Ok(Json(user_row(&db, &key)).into_response())
 }
