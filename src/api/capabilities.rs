@@ -132,9 +132,9 @@ pub async fn capability_now(slug: String, flow: Option<String>, outcome: Option<
         return Ok(ReturnState { now, flow: None });
     };
     let org = session.organization_id.clone().ok_or_else(|| AppError::NoOrganization { email: session.email.clone() })?;
-    let store_error = |e: sqlx::Error| AppError::Internal { message: format!("Orgdeck's database: {e}") };
+    use crate::server::store::{db_error, now_iso};
     // Only the organization and user that started a flow may see it.
-    let found = state.store.flow(&flow_id, &org, &session.user_id).await.map_err(store_error)?;
+    let found = state.store.flow(&flow_id, &org, &session.user_id).await.map_err(db_error)?;
     let Some(record) = found.filter(|f| f.slug == widget.slug) else {
         return Err(AppError::Invalid { field: Some("flow".into()), message: "This Admin Portal flow is not one of yours.".into() });
     };
@@ -143,16 +143,22 @@ pub async fn capability_now(slug: String, flow: Option<String>, outcome: Option<
         Some("returned") => "returned",
         _ => "abandoned",
     };
-    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    state.store.end_flow(&record.id, outcome, &at).await.map_err(store_error)?;
+    // The first return decides the outcome; later views show that one.
+    let (outcome, ended_at) = match (record.outcome.clone(), record.ended_at.clone()) {
+        (Some(o), at) => (o, at),
+        (None, _) => {
+            let at = now_iso();
+            state.store.end_flow(&record.id, outcome, &at).await.map_err(db_error)?;
+            (outcome.to_string(), Some(at))
+        }
+    };
     let before: Option<CapabilityState> = serde_json::from_str(&record.snapshot).ok();
-    let ended = state.store.flow(&flow_id, &org, &session.user_id).await.map_err(store_error)?.unwrap_or(record);
     Ok(ReturnState {
         flow: Some(FlowView {
-            intent: ended.intent,
-            started_at: ended.started_at,
-            ended_at: ended.ended_at,
-            outcome: ended.outcome,
+            intent: record.intent,
+            started_at: record.started_at,
+            ended_at,
+            outcome: Some(outcome),
             changes: before.map(|b| changes(&b, &now)).unwrap_or_default(),
         }),
         now,

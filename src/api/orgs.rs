@@ -168,12 +168,8 @@ pub async fn dashboard() -> Result<OrgDashboard, AppError> {
             Card { slug: w.slug.into(), title: w.title.into(), purpose: w.purpose.into(), status, detail, portal_intent, hosted_only }
         })
         .collect();
-    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    let recent = state
-        .store
-        .recent_flows(&org_id, &session.user_id, 5)
-        .await
-        .map_err(|e| AppError::Internal { message: format!("Orgdeck's database: {e}") })?;
+    let now = crate::server::store::now_iso();
+    let recent = state.store.recent_flows(&org_id, &session.user_id, 5).await.map_err(crate::server::store::db_error)?;
     let flows = recent
         .into_iter()
         .map(|f| FlowRow { status: flow_status(f.outcome.as_deref(), &f.started_at, &now), id: f.id, slug: f.slug, intent: f.intent, started_at: f.started_at })

@@ -63,12 +63,12 @@ async fn begin(state: &AppState, session: &CurrentSession, headers: &HeaderMap, 
         user_id: session.user_id.clone(),
         intent: intent.to_string(),
         slug: widget.slug.to_string(),
-        started_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        started_at: super::store::now_iso(),
         ended_at: None,
         outcome: None,
         snapshot: serde_json::to_string(&snapshot).unwrap_or_default(),
     };
-    state.store.start_flow(&flow).await.map_err(|e| AppError::Internal { message: format!("Orgdeck's database: {e}") })?;
+    state.store.start_flow(&flow).await.map_err(super::store::db_error)?;
     tracing::info!(flow = %flow.id, intent, organization = %flow.organization_id, "Admin Portal flow started");
     Ok(link)
 }

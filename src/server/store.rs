@@ -35,6 +35,16 @@ fn flow_of(r: &sqlx::sqlite::SqliteRow) -> Flow {
     }
 }
 
+/// A database failure, as users see it.
+pub fn db_error(e: sqlx::Error) -> crate::error::AppError {
+    crate::error::AppError::Internal { message: format!("Orgdeck's database: {e}") }
+}
+
+/// Now, as flows record times (ISO 8601, milliseconds, UTC).
+pub fn now_iso() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
 #[derive(Clone)]
 pub struct Store {
     pool: SqlitePool,
