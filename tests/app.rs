@@ -59,6 +59,11 @@ impl App {
 
     /// Walks /login → hosted page → /auth/callback like a browser; returns the callback's response.
     async fn sign_in(&self, client: &Client, email: &str) -> Response {
+        self.sign_in_to(client, email, None).await
+    }
+
+    /// [`Self::sign_in`], answering the organization picker with `organization`.
+    async fn sign_in_to(&self, client: &Client, email: &str, organization: Option<&str>) -> Response {
         let res = client.get(format!("{}/login?return_to=/widgets/users", self.base)).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
         let authorize = location(&res);
@@ -70,7 +75,12 @@ impl App {
         let password = format!("orgdeck-{}", email.split('@').next().unwrap());
         let res = client
             .post(format!("{}/user_management/authorize/sign-in", self.emu.base_url()))
-            .form(&[("request", request.as_str()), ("email", email), ("password", password.as_str())])
+            .form(&[
+                ("request", request.as_str()),
+                ("email", email),
+                ("password", password.as_str()),
+                ("organization_id", organization.unwrap_or_default()),
+            ])
             .send()
             .await
             .unwrap();
@@ -312,4 +322,21 @@ async fn a_portal_flow_is_for_the_sessions_organization_and_only_its_user_sees_i
     // A member cannot start one at all.
     let res = max.post(format!("{}/portal/sso", app.base)).header(ORIGIN, &app.base).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_return_state_reads_what_only_the_widget_api_shows_the_stream_and_certificate_dates() {
+    let app = start().await;
+    let bea = browser();
+    app.sign_in_to(&bea, "bea@globex.test", Some(&app.org_id("Globex Inc"))).await;
+    let body = app.server_fn(&bea, "capability_now", &[("slug", "audit-log-streaming")], Some(&app.base)).await.text().await.unwrap();
+    assert!(body.contains(r#""destination":"Datadog","state":"Active""#), "{body}");
+    let body = app.server_fn(&bea, "capability_now", &[("slug", "sso")], Some(&app.base)).await.text().await.unwrap();
+    let ends = app.emu.emulator.db().connections[0].certificates[0].not_after.clone();
+    assert!(body.contains(&format!(r#""certificate_ends":"{ends}""#)), "{ends} in {body}");
+    // In Acme, which streams nowhere, there is no stream, and no error.
+    let acme = browser();
+    app.sign_in(&acme, "ada@acme.test").await;
+    let body = app.server_fn(&acme, "capability_now", &[("slug", "audit-log-streaming")], Some(&app.base)).await.text().await.unwrap();
+    assert!(body.contains(r#""stream":null"#), "{body}");
 }

@@ -1,6 +1,8 @@
-//! Routes for operators and tests: health, reset, and the clock.
+//! Routes for operators and tests: health, reset, the clock, the emulated
+//! customer's DNS and identity provider.
 
-use axum::extract::State;
+use axum::extract::{Query, State};
+use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
 use serde::Deserialize;
@@ -51,4 +53,21 @@ pub async fn set_dns(State(emu): State<Emulator>, Body(body): Body<DnsBody>) -> 
         db.dns_records.remove(&domain);
     }
     Ok(Json(json!({"domain": domain, "present": body.present})).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct IdpCertificateQuery {
+    subject: Option<String>,
+    days: Option<u64>,
+}
+
+/// `GET /_emulator/idp/certificate[?subject=&days=]`: a new PEM signing
+/// certificate from the emulated identity provider, valid from now for `days`
+/// (365 by default), for the `certificate_renewal` flow to be given one.
+pub async fn idp_certificate(State(emu): State<Emulator>, Query(q): Query<IdpCertificateQuery>) -> impl IntoResponse {
+    let now = emu.clock().unix().max(0) as u64;
+    let days = q.days.unwrap_or(365).clamp(1, 3650);
+    let subject = q.subject.unwrap_or_else(|| "CN=Emulated IdP".into());
+    let pem = emu.keys().certificate_pem(&subject, now.saturating_sub(60), now + days * 86_400);
+    ([(header::CONTENT_TYPE, "application/x-pem-file")], pem)
 }

@@ -49,6 +49,7 @@ pub fn router(emu: Emulator) -> Router {
         .route("/_emulator/clock", get(control::get_clock).post(control::set_clock))
         .route("/_emulator/outbox", get(outbox::list))
         .route("/_emulator/dns", post(control::set_dns))
+        .route("/_emulator/idp/certificate", get(control::idp_certificate))
         .fallback(|| async {
             http::ApiError::new(axum::http::StatusCode::NOT_FOUND, serde_json::json!({"message": "Not Found"}))
         })

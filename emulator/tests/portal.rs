@@ -231,7 +231,10 @@ async fn certificate_renewal_takes_a_valid_pem_and_records_the_event() {
     let expired = env.emu.emulator.keys().certificate_pem("CN=Old", now - 900_000, now - 1);
     let res = post(&env, &b, "/portal/certificate_renewal", &[("certificate", &expired)]).await;
     assert!(res.text().await.unwrap().contains("already expired"));
-    let fresh = env.emu.emulator.keys().certificate_pem("CN=Globex Okta 2027", now - 60, now + 3 * 365 * 86_400);
+    // The emulated IdP's new certificate, as a customer would download it.
+    let url = format!("{}/_emulator/idp/certificate?subject=CN%3DGlobex%20Okta%202027&days=1095", env.emu.base_url());
+    let fresh = reqwest::get(url).await.unwrap().text().await.unwrap();
+    assert!(fresh.starts_with("-----BEGIN CERTIFICATE-----"), "{fresh}");
     let res = post(&env, &b, "/portal/certificate_renewal", &[("certificate", &fresh)]).await;
     assert_eq!(location(&res), SUCCESS);
 

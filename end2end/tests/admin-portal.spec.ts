@@ -67,6 +67,10 @@ test("Directory sync and log streams: Globex's directory with its counts, and it
   const dsync = page.locator('[data-component="DirectorySync"]');
   await expect(dsync.getByText(/3 users/)).toBeVisible();
   await expect(dsync.getByText(/2 groups/)).toBeVisible();
+  // Its own "Manage" opens the hosted portal on this directory, in a new tab.
+  const [portal] = await Promise.all([page.waitForEvent("popup"), dsync.getByRole("link", { name: "Manage" }).click()]);
+  await expect(portal.getByTestId("existing-directory")).toHaveText("Globex Okta SCIM · okta scim v2.0 · linked");
+  await portal.close();
   await page.getByTestId("done").click();
   await expect(page.getByTestId("directories")).toContainText("okta scim v2.0");
 

@@ -22,7 +22,7 @@ test("SSO through the hosted Admin Portal: from the dashboard button to the retu
   await hydrated(page);
   await expect(page.getByTestId("outcome")).toHaveText("You finished setting up Single sign-on in the Admin Portal.");
   await expect(page.getByTestId("flow")).toHaveAttribute("data-outcome", "completed");
-  await expect(page.getByTestId("changes")).toContainText("Added Acme Corp Okta (OktaSAML · active)");
+  await expect(page.getByTestId("changes")).toContainText("Added Acme Corp Okta (OktaSAML · active · certificate ends 20");
   await expect(page.getByTestId("connections")).toContainText("Acme Corp Okta");
   await page.goto("/");
   await expect(page.locator('[data-card="sso"]').getByTestId("card-state")).toHaveText("Acme Corp Okta · active");
@@ -112,15 +112,19 @@ test("an Admin Portal link works once: opened again, it shows the expired-link p
   expectLoggedStatus(consoleErrors, 410);
 });
 
-test("Log streams, audit logs and certificate renewal through the hosted portal, from Globex's dashboard", async ({ page, request }) => {
+test("Log streams, audit logs and certificate renewal through the hosted portal, from Globex's dashboard", async ({ page, request, consoleErrors }) => {
   await signIn(page, USERS.both.email, "/", "Globex Inc");
   // Log streams: Datadog today; now to an HTTPS endpoint.
+  await expect(page.locator('[data-card="audit-log-streaming"]').getByTestId("card-state")).toHaveText("Datadog · Active");
   await page.locator('[data-card="audit-log-streaming"]').getByRole("button", { name: "Set up in Admin Portal" }).click();
   await expect(page.getByTestId("existing-stream")).toHaveText("Datadog · Active");
   await page.getByRole("button", { name: "HTTPS endpoint" }).click();
   await page.getByLabel("Endpoint URL").fill("https://siem.globex.test/ingest");
   await page.getByRole("button", { name: "Start streaming" }).click();
   await expect(page).toHaveURL(/\/return\/audit-log-streaming\?flow=flow_\w+&outcome=completed$/);
+  await hydrated(page);
+  await expect(page.getByTestId("stream")).toHaveText("GenericHttps · Active");
+  await expect(page.getByTestId("changes")).toHaveText("Audit-log stream: Datadog · Active → GenericHttps · Active");
   await page.goto("/widgets/audit-log-streaming");
   await hydrated(page);
   await expect(page.locator('[data-component="AdminPortalAuditLogStreaming"]').getByText("Streaming")).toBeVisible();
@@ -144,4 +148,19 @@ test("Log streams, audit logs and certificate renewal through the hosted portal,
   await page.locator('[data-card="sso"]').getByRole("button", { name: "Renew certificate" }).click();
   await expect(page.getByRole("heading", { name: "Renew the certificate of Globex Okta" })).toBeVisible();
   await expect(page.getByTestId("current-certificate")).toContainText("The current certificate ends");
+  await page.getByLabel("New certificate (PEM)").fill("-----BEGIN CERTIFICATE-----\nnot really\n-----END CERTIFICATE-----");
+  await page.getByRole("button", { name: "Upload certificate" }).click();
+  await expect(page.getByRole("alert")).toContainText("not a PEM certificate");
+  expectLoggedStatus(consoleErrors, 422);
+  // The identity provider's new certificate (the emulated IdP makes one), valid three years.
+  const pem = await (await request.get(`${EMULATOR_URL}/_emulator/idp/certificate?subject=CN%3DGlobex%20Okta%202029&days=1095`)).text();
+  await page.getByLabel("New certificate (PEM)").fill(pem);
+  await page.getByRole("button", { name: "Upload certificate" }).click();
+  await expect(page).toHaveURL(/\/return\/sso\?flow=flow_\w+&outcome=completed$/);
+  await hydrated(page);
+  const { now } = await (await request.get(`${EMULATOR_URL}/_emulator/clock`)).json();
+  const renewedUntil = new Date(Date.parse(now) + 1095 * 86_400_000).toISOString().slice(0, 10);
+  await expect(page.getByTestId("changes")).toContainText(`Globex Okta: OktaSAML · active · certificate ends`);
+  await expect(page.getByTestId("changes")).toContainText(`→ OktaSAML · active · certificate ends ${renewedUntil}`);
+  await expect(page.getByTestId("connections")).toContainText(renewedUntil);
 });

@@ -27,9 +27,20 @@ pub struct KeyRow {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConnectionRow {
+    pub id: String,
     pub name: String,
     pub connection_type: String,
     pub state: String,
+    /// When its SAML signing certificate ends (the widget API's date; read
+    /// only where it is shown).
+    pub certificate_ends: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreamRow {
+    pub destination: String,
+    pub state: String,
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,8 +63,8 @@ pub enum CapabilityState {
     Sso { org_name: String, connections: Vec<ConnectionRow> },
     Domains { org_name: String, domains: Vec<DomainRow> },
     Directories { org_name: String, directories: Vec<DirectoryRow> },
-    /// WorkOS has no public API for log streams: only the widget shows one.
-    AuditLogStream { org_name: String },
+    /// Read through the widget API: WorkOS's public API has no log streams.
+    AuditLogStream { org_name: String, stream: Option<StreamRow> },
     Members { org_name: String, members: Vec<MemberRow>, invitations: Vec<MemberRow> },
     Profile { name: String, email: String, email_verified: bool, locale: Option<String> },
     Security { authenticator_app: bool },
@@ -78,13 +89,26 @@ pub struct ReturnState {
     pub flow: Option<FlowView>,
 }
 
+impl ConnectionRow {
+    /// "OktaSAML · active · certificate ends 2026-12-16"
+    pub fn summary(&self) -> String {
+        match &self.certificate_ends {
+            Some(at) => format!("{} · {} · certificate ends {}", self.connection_type, self.state, at.get(..10).unwrap_or(at)),
+            None => format!("{} · {}", self.connection_type, self.state),
+        }
+    }
+}
+
 impl CapabilityState {
     /// Rows keyed by their first cell (a name), for telling what changed.
     fn rows(&self) -> Vec<(String, String)> {
         let row = |key: &str, rest: String| (key.to_string(), rest);
         match self {
             CapabilityState::Sso { connections, .. } => {
-                connections.iter().map(|c| row(&c.name, format!("{} · {}", c.connection_type, c.state))).collect()
+                connections.iter().map(|c| row(&c.name, c.summary())).collect()
+            }
+            CapabilityState::AuditLogStream { stream, .. } => {
+                stream.iter().map(|s| row("Audit-log stream", format!("{} · {}", s.destination, s.state))).collect()
             }
             CapabilityState::Domains { domains, .. } => domains.iter().map(|d| row(&d.domain, d.state.clone())).collect(),
             CapabilityState::Directories { directories, .. } => directories
@@ -170,6 +194,7 @@ pub(crate) mod calls {
     use super::*;
     use crate::catalog::{WidgetInfo, WidgetKind};
     use crate::server::auth::CurrentSession;
+    use crate::server::widget_api;
     use crate::server::workos::{display_name, explain};
     use workos::resources::api_keys::ListOrganizationApiKeysParams;
     use workos::resources::multi_factor_auth::ListUserAuthFactorsParams;
@@ -241,7 +266,17 @@ pub(crate) mod calls {
                 };
                 let org_name = organization.name.clone();
                 Ok(match widget.kind {
-                    WidgetKind::Sso => CapabilityState::Sso { org_name, connections: calls::connections(client, &org_id).await? },
+                    WidgetKind::Sso => {
+                        let (connections, ends) =
+                            tokio::join!(calls::connections(client, &org_id), widget_api::certificate_ends(client, &org_id, &session.user_id));
+                        let mut connections = connections?;
+                        for (id, at) in ends? {
+                            if let Some(c) = connections.iter_mut().find(|c| c.id == id) {
+                                c.certificate_ends = Some(at);
+                            }
+                        }
+                        CapabilityState::Sso { org_name, connections }
+                    }
                     WidgetKind::DirectorySync => CapabilityState::Directories { org_name, directories: calls::directories(client, &org_id).await? },
                     WidgetKind::Domains => CapabilityState::Domains {
                         org_name,
@@ -251,7 +286,7 @@ pub(crate) mod calls {
                             .map(|d| DomainRow { domain: d.domain.clone(), state: d.state.as_ref().map_or("unknown", |s| s.as_str()).to_string() })
                             .collect(),
                     },
-                    _ => CapabilityState::AuditLogStream { org_name },
+                    _ => CapabilityState::AuditLogStream { org_name, stream: widget_api::log_stream(client, &org_id, &session.user_id).await? },
                 })
             }
             WidgetKind::OrganizationSwitcher => match client.organizations().get_organization(&org()?).await {
@@ -263,5 +298,39 @@ pub(crate) mod calls {
                 Ok(CapabilityState::Members { org_name: org.name, members, invitations })
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn okta(state: &str, ends: Option<&str>) -> ConnectionRow {
+        ConnectionRow {
+            id: "conn_1".into(),
+            name: "Globex Okta".into(),
+            connection_type: "OktaSAML".into(),
+            state: state.into(),
+            certificate_ends: ends.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn a_renewed_certificate_is_a_change_of_its_connection() {
+        let sso = |ends| CapabilityState::Sso { org_name: "Globex".into(), connections: vec![okta("active", Some(ends))] };
+        let said = changes(&sso("2026-12-16T10:00:00.000Z"), &sso("2029-11-25T10:00:00.000Z"));
+        assert_eq!(said, vec!["Globex Okta: OktaSAML · active · certificate ends 2026-12-16 → OktaSAML · active · certificate ends 2029-11-25"]);
+        assert!(changes(&sso("2026-12-16T10:00:00.000Z"), &sso("2026-12-16T10:00:00.000Z")).is_empty());
+    }
+
+    #[test]
+    fn a_new_destination_replaces_the_stream() {
+        let stream = |destination: &str| CapabilityState::AuditLogStream {
+            org_name: "Globex".into(),
+            stream: Some(StreamRow { destination: destination.into(), state: "Active".into(), error: None }),
+        };
+        let none = CapabilityState::AuditLogStream { org_name: "Globex".into(), stream: None };
+        assert_eq!(changes(&stream("Datadog"), &stream("GenericHttps")), vec!["Audit-log stream: Datadog · Active → GenericHttps · Active"]);
+        assert_eq!(changes(&none, &stream("Splunk")), vec!["Added Audit-log stream (Splunk · Active)"]);
     }
 }

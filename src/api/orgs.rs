@@ -114,18 +114,25 @@ pub async fn dashboard() -> Result<OrgDashboard, AppError> {
     let client = &state.workos;
     let may = |permission: &str| session.permissions.iter().any(|p| p == permission);
     let may_list_keys = may("widgets:api-keys:manage");
-    let (this, organizations, me, sso, dirs) = tokio::join!(
+    let (this, organizations, me, sso, dirs, stream) = tokio::join!(
         calls::organization_and_members(client, &org_id),
         calls::user_organizations(client, &session.user_id),
         calls::self_service(client, &session.user_id, &org_id, may_list_keys),
         async { if may("widgets:sso:manage") { Some(calls::connections(client, &org_id).await) } else { None } },
         async { if may("widgets:dsync:manage") { Some(calls::directories(client, &org_id).await) } else { None } },
+        async {
+            match may("widgets:audit-log-streaming:manage") {
+                true => Some(crate::server::widget_api::log_stream(client, &org_id, &session.user_id).await),
+                false => None,
+            }
+        },
     );
     let (org, members, invitations) = this?;
     let organizations = organizations?;
     let me = me?;
     let sso = sso.transpose()?;
     let dirs = dirs.transpose()?;
+    let stream = stream.transpose()?;
     let verified = org.domains.iter().filter(|d| d.state.as_ref().is_some_and(|s| s.as_str() == "verified")).count();
     let cards = CATALOG
         .iter()
@@ -156,6 +163,10 @@ pub async fn dashboard() -> Result<OrgDashboard, AppError> {
                 WidgetKind::DirectorySync => dirs.as_ref().map(|list| match list.first() {
                     None => "Not set up".to_string(),
                     Some(d) => format!("{} · {} · {}", d.name, d.state, plural(d.active_users, "user", "users")),
+                }),
+                WidgetKind::AuditLogStreaming => stream.as_ref().map(|s| match s {
+                    None => "Not set up".to_string(),
+                    Some(s) => format!("{} · {}", s.destination, s.state),
                 }),
                 _ => None,
             };
@@ -285,7 +296,13 @@ pub(crate) mod calls {
             Ok(list) => Ok(list
                 .data
                 .into_iter()
-                .map(|c| ConnectionRow { name: c.name, connection_type: c.connection_type.as_str().to_string(), state: c.state.as_str().to_string() })
+                .map(|c| ConnectionRow {
+                    id: c.id,
+                    name: c.name,
+                    connection_type: c.connection_type.as_str().to_string(),
+                    state: c.state.as_str().to_string(),
+                    certificate_ends: None,
+                })
                 .collect()),
             Err(e) => Err(explain(client, e).await),
         }

@@ -104,8 +104,11 @@ fn StateNow(now: CapabilityState) -> impl IntoView {
         .into_any(),
         CapabilityState::Sso { org_name, connections } => view! {
             <p class="muted">{org_name}"'s SSO connections, as WorkOS reports them now:"</p>
-            <Table testid="connections" head=&["Name", "Type", "State"]
-                rows=connections.into_iter().map(|c: ConnectionRow| vec![c.name, c.connection_type, c.state]).collect()/>
+            <Table testid="connections" head=&["Name", "Type", "State", "Certificate ends"]
+                rows=connections
+                    .into_iter()
+                    .map(|c: ConnectionRow| vec![c.name, c.connection_type, c.state, c.certificate_ends.unwrap_or_else(|| "—".into())])
+                    .collect()/>
         }
         .into_any(),
         CapabilityState::Domains { org_name, domains } => view! {
@@ -123,12 +126,15 @@ fn StateNow(now: CapabilityState) -> impl IntoView {
                     .collect()/>
         }
         .into_any(),
-        CapabilityState::AuditLogStream { org_name } => view! {
-            <p class="muted">
-                "WorkOS's public API has no endpoint for " {org_name} "'s audit-log stream: the widget shows it."
-            </p>
-        }
-        .into_any(),
+        CapabilityState::AuditLogStream { org_name, stream } => match stream {
+            None => view! { <p data-testid="stream">{org_name}" streams its audit logs nowhere yet."</p> }.into_any(),
+            Some(s) => view! {
+                <p class="muted">{org_name}"'s audit-log stream, as WorkOS reports it now:"</p>
+                <p data-testid="stream">{format!("{} · {}", s.destination, s.state)}</p>
+                {s.error.map(|e| view! { <p class="error">{e}</p> })}
+            }
+            .into_any(),
+        },
         CapabilityState::Organization { org_name } => view! {
             <p>"Your session is in " <strong data-testid="org-now">{org_name}</strong> "."</p>
         }

@@ -9,4 +9,5 @@ pub mod router;
 pub mod settings;
 pub mod state;
 pub mod store;
+pub mod widget_api;
 pub mod workos;
