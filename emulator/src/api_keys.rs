@@ -61,7 +61,15 @@ pub fn create(emu: &Emulator, db: &mut Db, new: NewKey) -> Result<ApiKey, ApiErr
         expires_at,
     };
     db.api_keys.push(key.clone());
+    db.record_event(emu, "api_key.created", Some(key.owner.organization_id()), key.to_json());
     Ok(key)
+}
+
+/// Revokes the key at `position`: it is gone and stops validating at once (`api_key.revoked`).
+pub fn revoke(emu: &Emulator, db: &mut Db, position: usize) -> ApiKey {
+    let key = db.api_keys.remove(position);
+    db.record_event(emu, "api_key.revoked", Some(key.owner.organization_id()), key.to_json());
+    key
 }
 
 /// Expires a key now, or at `at` (ISO 8601). An already expired key is a 409.

@@ -263,6 +263,10 @@ fn continue_sign_in(emu: &Emulator, mut db: MutexGuard<'_, Db>, key: &str, reque
             ended_at: None,
         },
     );
+    if let Some(s) = db.sessions.get(&session_id) {
+        let (data, org) = (s.to_json(), s.organization_id.clone());
+        db.record_event(&emu, "session.created", org.as_deref(), data);
+    }
     let code = secret_token();
     db.auth_codes.insert(
         code.clone(),
@@ -436,8 +440,7 @@ pub struct LogoutQuery {
 /// `GET /user_management/sessions/logout`: ends the session, then goes to `return_to`.
 pub async fn logout(State(emu): State<Emulator>, Query(q): Query<LogoutQuery>) -> Response {
     if let Some(sid) = q.session_id.as_deref() {
-        let now = emu.now_iso();
-        emu.db().revoke_session(sid, &now);
+        emu.db().revoke_session(&emu, sid);
     }
     match q.return_to.filter(|r| Url::parse(r).is_ok()) {
         Some(url) => Redirect::to(&url).into_response(),

@@ -1,14 +1,15 @@
 //! Routes for operators and tests: health, reset, the clock, the emulated
-//! customer's DNS and identity provider.
+//! customer's DNS and identity provider, webhook endpoints, faults and deliveries.
 
-use axum::extract::{Query, State};
-use axum::http::header;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::http::{ApiResult, Body};
+use crate::events::{Fault, Settings as WebhookSettings};
+use crate::http::{ApiError, ApiResult, Body};
 use crate::state::Emulator;
 
 pub async fn health(State(emu): State<Emulator>) -> impl IntoResponse {
@@ -70,4 +71,71 @@ pub async fn idp_certificate(State(emu): State<Emulator>, Query(q): Query<IdpCer
     let subject = q.subject.unwrap_or_else(|| "CN=Emulated IdP".into());
     let pem = emu.keys().certificate_pem(&subject, now.saturating_sub(60), now + days * 86_400);
     ([(header::CONTENT_TYPE, "application/x-pem-file")], pem)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EndpointBody {
+    url: String,
+    secret: Option<String>,
+    #[serde(default)]
+    events: Vec<String>,
+}
+
+/// `POST /_emulator/webhook_endpoints {url, secret?, events?}`: deliver events there
+/// (all types when `events` is empty); a secret is generated when none is given.
+pub async fn add_webhook_endpoint(State(emu): State<Emulator>, Body(body): Body<EndpointBody>) -> ApiResult {
+    let parsed = url::Url::parse(&body.url).ok().filter(|u| matches!(u.scheme(), "http" | "https"));
+    if parsed.is_none() {
+        return Err(ApiError::invalid("url", "invalid", "url must be an http(s) URL"));
+    }
+    let secret = body.secret.filter(|s| !s.is_empty()).unwrap_or_else(crate::ids::secret_token);
+    let endpoint = emu.webhooks().add_endpoint(&body.url, &secret, body.events);
+    Ok((StatusCode::CREATED, Json(json!(endpoint))).into_response())
+}
+
+pub async fn list_webhook_endpoints(State(emu): State<Emulator>) -> impl IntoResponse {
+    Json(json!({"data": emu.webhooks().endpoints()}))
+}
+
+pub async fn remove_webhook_endpoint(State(emu): State<Emulator>, Path(id): Path<String>) -> ApiResult {
+    match emu.webhooks().remove_endpoint(&id) {
+        true => Ok(StatusCode::NO_CONTENT.into_response()),
+        false => Err(ApiError::not_found("WebhookEndpoint", &id)),
+    }
+}
+
+/// `GET|POST /_emulator/webhooks/settings {retry_scale, timeout_ms}`.
+pub async fn get_webhook_settings(State(emu): State<Emulator>) -> impl IntoResponse {
+    Json(json!(emu.webhooks().settings()))
+}
+
+pub async fn set_webhook_settings(State(emu): State<Emulator>, Body(body): Body<WebhookSettings>) -> ApiResult {
+    if !(body.retry_scale.is_finite() && body.retry_scale >= 0.0) {
+        return Err(ApiError::invalid("retry_scale", "invalid", "retry_scale must be a number ≥ 0"));
+    }
+    emu.webhooks().set_settings(body.clone());
+    Ok(Json(json!(body)).into_response())
+}
+
+/// `POST /_emulator/webhooks/faults {action: drop|delay|duplicate|reorder, count?, delay_ms?, event?}`;
+/// `DELETE` clears them.
+pub async fn add_webhook_fault(State(emu): State<Emulator>, Body(fault): Body<Fault>) -> ApiResult {
+    emu.webhooks().add_fault(fault.clone());
+    Ok((StatusCode::CREATED, Json(json!(fault))).into_response())
+}
+
+pub async fn clear_webhook_faults(State(emu): State<Emulator>) -> impl IntoResponse {
+    emu.webhooks().clear_faults();
+    StatusCode::NO_CONTENT
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DeliveriesQuery {
+    event_id: Option<String>,
+}
+
+/// `GET /_emulator/deliveries[?event_id=]`: every delivery, newest first, with its attempts.
+pub async fn deliveries(State(emu): State<Emulator>, Query(q): Query<DeliveriesQuery>) -> impl IntoResponse {
+    let list: Vec<_> = emu.webhooks().deliveries().into_iter().filter(|d| q.event_id.as_ref().is_none_or(|id| &d.event_id == id)).collect();
+    Json(crate::events::deliveries_json(&list))
 }

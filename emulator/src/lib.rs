@@ -8,6 +8,7 @@ pub mod api_keys;
 pub mod authkit;
 pub mod clock;
 pub mod control;
+pub mod events;
 pub mod http;
 pub mod ids;
 pub mod keys;
@@ -50,6 +51,11 @@ pub fn router(emu: Emulator) -> Router {
         .route("/_emulator/outbox", get(outbox::list))
         .route("/_emulator/dns", post(control::set_dns))
         .route("/_emulator/idp/certificate", get(control::idp_certificate))
+        .route("/_emulator/webhook_endpoints", get(control::list_webhook_endpoints).post(control::add_webhook_endpoint))
+        .route("/_emulator/webhook_endpoints/{id}", axum::routing::delete(control::remove_webhook_endpoint))
+        .route("/_emulator/webhooks/settings", get(control::get_webhook_settings).post(control::set_webhook_settings))
+        .route("/_emulator/webhooks/faults", post(control::add_webhook_fault).delete(control::clear_webhook_faults))
+        .route("/_emulator/deliveries", get(control::deliveries))
         .fallback(|| async {
             http::ApiError::new(axum::http::StatusCode::NOT_FOUND, serde_json::json!({"message": "Not Found"}))
         })

@@ -146,6 +146,28 @@ pub struct Invitation {
     pub updated_at: String,
 }
 
+impl Invitation {
+    /// WorkOS's invitation object, as events carry it: without the token, which
+    /// only the inviter's own API calls see.
+    pub fn to_event_json(&self) -> Value {
+        let at = |state: &str| (self.state == state).then(|| self.updated_at.clone());
+        json!({
+            "object": "invitation",
+            "id": self.id,
+            "email": self.email,
+            "state": self.state,
+            "accepted_at": at("accepted"),
+            "revoked_at": at("revoked"),
+            "expires_at": crate::clock::iso(self.expires_at),
+            "organization_id": self.organization_id,
+            "inviter_user_id": self.inviter_user_id,
+            "accepted_user_id": None::<String>,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        })
+    }
+}
+
 /// An AuthKit session: what a `sid` claim names.
 #[derive(Debug, Clone)]
 pub struct Session {

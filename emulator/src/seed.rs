@@ -31,6 +31,19 @@ pub struct Seed {
     pub directories: Vec<DirectorySeed>,
     #[serde(default)]
     pub audit_log_streams: Vec<AuditLogStreamSeed>,
+    /// Where events are delivered (more can be added at run time).
+    #[serde(default)]
+    pub webhook_endpoints: Vec<WebhookEndpointSeed>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookEndpointSeed {
+    pub url: String,
+    pub secret: String,
+    /// Event types; empty for all.
+    #[serde(default)]
+    pub events: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

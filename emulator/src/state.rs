@@ -262,13 +262,9 @@ impl Db {
     /// Appends an event to the log (`GET /events`; webhooks deliver from it).
     pub fn record_event(&mut self, emu: &Emulator, event: &str, organization_id: Option<&str>, data: serde_json::Value) -> String {
         let id = crate::ids::new_id("event", emu.clock().millis());
-        self.events.push(Event {
-            id: id.clone(),
-            event: event.to_string(),
-            organization_id: organization_id.map(str::to_string),
-            data,
-            created_at: emu.now_iso(),
-        });
+        let event = Event { id: id.clone(), event: event.to_string(), organization_id: organization_id.map(str::to_string), data, created_at: emu.now_iso() };
+        emu.webhooks().publish(&event);
+        self.events.push(event);
         id
     }
 
@@ -279,15 +275,31 @@ impl Db {
         out
     }
 
-    /// Ends a session: its refresh tokens stop working at once.
-    pub fn revoke_session(&mut self, session_id: &str, now_iso: &str) -> bool {
+    /// Ends a session: its refresh tokens stop working at once (`session.revoked`).
+    pub fn revoke_session(&mut self, emu: &Emulator, session_id: &str) -> bool {
+        let now_iso = emu.now_iso();
         let Some(s) = self.sessions.get_mut(session_id).filter(|s| s.active) else { return false };
         s.active = false;
         s.status = "revoked".into();
-        s.ended_at = Some(now_iso.to_string());
-        s.updated_at = now_iso.to_string();
+        s.ended_at = Some(now_iso.clone());
+        s.updated_at = now_iso;
+        let (data, org) = (s.to_json(), s.organization_id.clone());
         self.refresh_tokens.retain(|_, g| g.session_id != session_id);
+        self.record_event(emu, "session.revoked", org.as_deref(), data);
         true
+    }
+
+    /// A membership as events carry it (without the embedded user).
+    pub fn membership_event(&mut self, emu: &Emulator, event: &str, m: &crate::model::Membership) {
+        let mut data = match self.user(&m.user_id) {
+            Some(u) => m.to_json(u, None),
+            None => return,
+        };
+        if let Some(o) = data.as_object_mut() {
+            o.remove("user");
+            o.remove("organization_name");
+        }
+        self.record_event(emu, event, Some(&m.organization_id), data);
     }
 
     /// A directory's active and inactive users, and its groups.
@@ -364,12 +376,17 @@ struct Inner {
     keys: Arc<SigningKeys>,
     clock: Clock,
     base_url: Mutex<String>,
+    webhooks: crate::events::Webhooks,
 }
 
 impl Emulator {
     pub fn new(seed: Seed) -> Emulator {
         let keys = SigningKeys::for_seed(&seed.environment.signing_key_seed);
         let db = Db::from_seed(&seed, &keys);
+        let webhooks = crate::events::Webhooks::default();
+        for e in &seed.webhook_endpoints {
+            webhooks.add_endpoint(&e.url, &e.secret, e.events.clone());
+        }
         Emulator {
             inner: Arc::new(Inner {
                 seed,
@@ -377,6 +394,7 @@ impl Emulator {
                 keys,
                 clock: Clock::default(),
                 base_url: Mutex::new("http://127.0.0.1:4100".into()),
+                webhooks,
             }),
         }
     }
@@ -386,9 +404,17 @@ impl Emulator {
         self.inner.db.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Back to the seed. Webhook endpoints and delivery settings stay (the app
+    /// that registered one still listens); faults and the delivery log go.
     pub fn reset(&self) {
         *self.db() = Db::from_seed(&self.inner.seed, &self.inner.keys);
         self.inner.clock.set_offset(0);
+        self.inner.webhooks.clear_faults();
+        self.inner.webhooks.clear_deliveries();
+    }
+
+    pub fn webhooks(&self) -> &crate::events::Webhooks {
+        &self.inner.webhooks
     }
 
     pub fn seed(&self) -> &Seed {

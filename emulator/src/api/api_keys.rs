@@ -108,7 +108,7 @@ pub async fn validate(State(emu): State<Emulator>, Body(body): Body<ValidateBody
 pub async fn delete(State(emu): State<Emulator>, Path(id): Path<String>) -> ApiResult {
     let mut db = emu.db();
     let at = db.api_keys.iter().position(|k| k.id == id).ok_or_else(|| ApiError::not_found("API key", &id))?;
-    db.api_keys.remove(at);
+    api_keys::revoke(&emu, &mut db, at);
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

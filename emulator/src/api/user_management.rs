@@ -77,10 +77,9 @@ pub struct RevokeSessionBody {
 /// `POST /user_management/sessions/revoke`: the session's refresh token stops working.
 pub async fn revoke_session(State(emu): State<Emulator>, Body(body): Body<RevokeSessionBody>) -> ApiResult {
     let id = body.session_id.filter(|s| !s.is_empty()).ok_or_else(|| ApiError::required("session_id"))?;
-    let now = emu.now_iso();
     let mut db = emu.db();
     let session = db.sessions.get(&id).cloned().ok_or_else(|| ApiError::not_found("Session", &id))?;
-    db.revoke_session(&id, &now);
+    db.revoke_session(&emu, &id);
     let session = db.sessions.get(&id).cloned().unwrap_or(session);
     Ok(Json(session.to_json()).into_response())
 }

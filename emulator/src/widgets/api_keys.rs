@@ -136,7 +136,7 @@ pub async fn delete(State(emu): State<Emulator>, caller: WidgetCaller, Path(id):
     let org = caller.organization()?.to_string();
     let mut db = emu.db();
     let at = org_key_position(&db, &org, &id)?;
-    db.api_keys.remove(at);
+    crate::api_keys::revoke(&emu, &mut db, at);
     Ok(Json(json!({"success": true})).into_response())
 }
 
@@ -201,7 +201,7 @@ fn user_key_position(db: &Db, caller: &WidgetCaller, id: &str) -> Result<usize, 
 pub async fn user_delete(State(emu): State<Emulator>, caller: WidgetCaller, Path(id): Path<String>) -> ApiResult {
     let mut db = emu.db();
     let at = user_key_position(&db, &caller, &id)?;
-    db.api_keys.remove(at);
+    crate::api_keys::revoke(&emu, &mut db, at);
     Ok(Json(json!({"success": true})).into_response())
 }
 

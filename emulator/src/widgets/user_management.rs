@@ -165,7 +165,7 @@ pub async fn invite(State(emu): State<Emulator>, caller: WidgetCaller, Body(body
         Some(_) => return Err(bad(format!("{email} is already a member of this organization."))),
         None => {}
     }
-    db.memberships.push(Membership {
+    let membership = Membership {
         id: new_id("om", millis),
         user_id: user_id.clone(),
         organization_id: org.clone(),
@@ -173,11 +173,13 @@ pub async fn invite(State(emu): State<Emulator>, caller: WidgetCaller, Body(body
         role_slugs: vec![role],
         created_at: now_iso.clone(),
         updated_at: now_iso.clone(),
-    });
-    db.invitations.push(Invitation {
+    };
+    db.memberships.push(membership.clone());
+    db.membership_event(&emu, "organization_membership.created", &membership);
+    let invitation = Invitation {
         id: new_id("invitation", millis),
         email,
-        organization_id: org,
+        organization_id: org.clone(),
         user_id,
         inviter_user_id: Some(caller.user_id.clone()),
         state: "pending".into(),
@@ -185,7 +187,10 @@ pub async fn invite(State(emu): State<Emulator>, caller: WidgetCaller, Body(body
         expires_at: now + chrono::Duration::days(INVITE_DAYS),
         created_at: now_iso.clone(),
         updated_at: now_iso,
-    });
+    };
+    let data = invitation.to_event_json();
+    db.invitations.push(invitation);
+    db.record_event(&emu, "invitation.created", Some(&org), data);
     Ok(Json(json!({"success": true})).into_response())
 }
 
@@ -212,7 +217,8 @@ pub async fn resend_invite(State(emu): State<Emulator>, caller: WidgetCaller, Pa
     invitation.expires_at = now + chrono::Duration::days(INVITE_DAYS);
     invitation.token = secret_token();
     invitation.updated_at = now_iso;
-    let id = invitation.id.clone();
+    let (id, data) = (invitation.id.clone(), invitation.to_event_json());
+    db.record_event(&emu, "invitation.resent", Some(&org), data);
     Ok(Json(json!({"id": id, "success": true})).into_response())
 }
 
@@ -225,8 +231,14 @@ pub async fn revoke_invite(State(emu): State<Emulator>, caller: WidgetCaller, Pa
     let invitation = pending_invitation(&mut db, &user_id, &org)?;
     invitation.state = "revoked".into();
     invitation.updated_at = now_iso;
-    let id = invitation.id.clone();
+    let (id, data) = (invitation.id.clone(), invitation.to_event_json());
+    db.record_event(&emu, "invitation.revoked", Some(&org), data);
+    let pending: Vec<Membership> =
+        db.memberships.iter().filter(|m| m.user_id == user_id && m.organization_id == org && m.status == "pending").cloned().collect();
     db.memberships.retain(|m| !(m.user_id == user_id && m.organization_id == org && m.status == "pending"));
+    for m in &pending {
+        db.membership_event(&emu, "organization_membership.deleted", m);
+    }
     Ok(Json(json!({"id": id, "success": true})).into_response())
 }
 
@@ -257,7 +269,9 @@ pub async fn change_roles(
         .ok_or_else(|| ApiError::widget(StatusCode::NOT_FOUND, "This user is not a member of the organization."))?;
     membership.role_slugs = body.roles;
     membership.updated_at = now_iso;
-    let id = membership.id.clone();
+    let changed = membership.clone();
+    let id = changed.id.clone();
+    db.membership_event(&emu, "organization_membership.updated", &changed);
     Ok(Json(json!({"id": id, "success": true})).into_response())
 }
 
@@ -274,6 +288,7 @@ pub async fn remove_member(State(emu): State<Emulator>, caller: WidgetCaller, Pa
         .position(|m| m.user_id == user_id && m.organization_id == org)
         .ok_or_else(|| ApiError::widget(StatusCode::NOT_FOUND, "This user is not a member of the organization."))?;
     let removed = db.memberships.remove(position);
+    db.membership_event(&emu, "organization_membership.deleted", &removed);
     Ok(Json(json!({"id": removed.id, "success": true})).into_response())
 }
 

@@ -143,7 +143,9 @@ pub async fn update_me(State(emu): State<Emulator>, caller: WidgetCaller, Body(b
         u.locale = v;
     }
     u.updated_at = now;
-    Ok(Json(me_json(u)).into_response())
+    let (me, data) = (me_json(u), serde_json::to_value(&*u).unwrap_or_default());
+    db.record_event(&emu, "user.updated", None, data);
+    Ok(Json(me).into_response())
 }
 
 fn valid_locale(tag: &str) -> bool {
@@ -283,7 +285,8 @@ pub async fn verify_email_change(State(emu): State<Emulator>, caller: WidgetCall
     u.email = new_email;
     u.email_verified = true;
     u.updated_at = now_iso;
-    let me = me_json(u);
+    let (me, data) = (me_json(u), serde_json::to_value(&*u).unwrap_or_default());
+    db.record_event(&emu, "user.updated", None, data);
     let mut out = grant_elevated(&emu, &mut db, &caller.user_id);
     out["user"] = me;
     Ok(Json(out).into_response())
@@ -496,12 +499,11 @@ pub async fn sessions(State(emu): State<Emulator>, caller: WidgetCaller) -> ApiR
 }
 
 pub async fn revoke_session(State(emu): State<Emulator>, caller: WidgetCaller, Path(id): Path<String>) -> ApiResult {
-    let now = emu.now_iso();
     let mut db = emu.db();
     if !db.sessions.get(&id).is_some_and(|s| s.user_id == caller.user_id && s.active) {
         return Err(ApiError::widget(StatusCode::NOT_FOUND, "Session not found."));
     }
-    db.revoke_session(&id, &now);
+    db.revoke_session(&emu, &id);
     Ok(Json(json!({"success": true})).into_response())
 }
 
@@ -514,12 +516,11 @@ pub struct RevokeAllBody {
 /// Every other live session of the user; the one named stays.
 pub async fn revoke_all_sessions(State(emu): State<Emulator>, caller: WidgetCaller, Body(body): Body<RevokeAllBody>) -> ApiResult {
     let keep = body.current_session_id.filter(|s| !s.is_empty()).ok_or_else(|| bad("currentSessionId is required."))?;
-    let now = emu.now_iso();
     let mut db = emu.db();
     let others: Vec<String> =
         db.live_sessions(&caller.user_id).into_iter().filter(|s| s.id != keep).map(|s| s.id.clone()).collect();
     for id in others {
-        db.revoke_session(&id, &now);
+        db.revoke_session(&emu, &id);
     }
     Ok(Json(json!({"success": true})).into_response())
 }
