@@ -39,7 +39,8 @@ export default defineConfig({
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
   // The server cargo-leptos built (make test builds it first), on the embedded emulator.
   webServer: {
-    command: "./target/debug/orgdeck",
+    // A database of its own, new for each run: the developer's data/ stays theirs.
+    command: "rm -rf target/e2e-data && ./target/debug/orgdeck",
     cwd: "..",
     url: `${BASE_URL}/health`,
     reuseExistingServer: !process.env.CI,
@@ -58,6 +59,8 @@ export default defineConfig({
       WORKOS_CLIENT_ID: "",
       WORKOS_COOKIE_PASSWORD: "",
       WORKOS_REDIRECT_URI: "",
+      WORKOS_WEBHOOK_SECRET: "",
+      DATABASE_URL: "sqlite://target/e2e-data/orgdeck.db",
       RUST_LOG: "warn",
     },
   },

@@ -4,7 +4,7 @@
 #[tokio::main]
 async fn main() {
     use leptos::prelude::get_configuration;
-    use orgdeck::server::{embedded, router::router, settings::Settings, state::AppState, store::Store};
+    use orgdeck::server::{embedded, router::router, settings::Settings, state::AppState, store::Store, webhooks};
 
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
@@ -24,12 +24,15 @@ async fn main() {
     let store = Store::connect(&settings.database_url)
         .await
         .unwrap_or_else(|e| fail(format!("{e}\n  fix: point DATABASE_URL at a writable sqlite: file, or unset it for sqlite://data/orgdeck.db")));
-    let app = router(AppState::new(leptos_options, settings, store));
+    let state = AppState::new(leptos_options, settings, store);
+    let app = router(state.clone());
 
     let listener = tokio::net::TcpListener::bind(&addr).await.unwrap_or_else(|e| {
         fail(format!("cannot listen on {addr}: {e}. Stop whatever uses that port, or set LEPTOS_SITE_ADDR."))
     });
     print!("{banner}");
+    // What webhooks missed while Orgdeck was down, then every minute.
+    webhooks::spawn_catch_up(state, webhooks::CATCH_UP_EVERY);
     let service = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     if let Err(e) = axum::serve(listener, service).await {
         eprintln!("orgdeck: server error: {e}");

@@ -291,8 +291,7 @@ async fn a_nearly_expired_token_is_refreshed_early_and_a_revoked_session_signs_o
 
     // The session is revoked at WorkOS (from another browser, say): the next refresh fails.
     let sid = app.emu.emulator.db().sessions.values().find(|s| s.active).unwrap().id.clone();
-    let now = app.emu.emulator.now_iso();
-    app.emu.emulator.db().revoke_session(&sid, &now);
+    app.emu.emulator.db().revoke_session(&app.emu.emulator, &sid);
     let res = client.get(format!("{}/", app.base)).header("cookie", &second).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(location(&res).starts_with("/login"), "{}", location(&res));

@@ -167,6 +167,22 @@ async fn a_delayed_delivery_arrives_after_a_later_one() {
 }
 
 #[tokio::test]
+async fn a_reordered_delivery_waits_for_the_next_one() {
+    let env = start().await;
+    let receiver = Receiver::default();
+    let url = receiver.listen().await;
+    register(&env, &url, &["organization_domain.created"]).await;
+    env.http.post(format!("{}/_emulator/webhooks/faults", env.base())).json(&json!({"action": "reorder"})).send().await.unwrap();
+    add_domain(&env, "held.acme.test").await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(receiver.ids().is_empty(), "held back");
+    add_domain(&env, "next.acme.test").await;
+    eventually("both", async || receiver.ids().len() == 2).await;
+    let got = receiver.got.lock().unwrap().clone();
+    assert_eq!((got[0].data["domain"].as_str(), got[1].data["domain"].as_str()), (Some("next.acme.test"), Some("held.acme.test")));
+}
+
+#[tokio::test]
 async fn the_events_api_syncs_by_cursor_and_forgets_after_thirty_days() {
     let env = start().await;
     for d in ["a", "b", "c", "d", "e"] {

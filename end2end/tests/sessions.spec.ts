@@ -11,6 +11,7 @@ test("Sessions: signed in twice, one browser signs the other out", async ({ page
   phone.on("console", (m) => m.type() === "error" && phoneErrors.push(m.text()));
   phone.on("pageerror", (e) => phoneErrors.push(e.message));
   await signIn(phone, USERS.admin.email);
+  await expect(phone.getByTestId("live-feed")).toHaveAttribute("data-connected", "true");
 
   await signIn(page, USERS.admin.email, "/widgets/sessions");
   const widget = page.locator('[data-component="UserSessions"]');
@@ -25,6 +26,8 @@ test("Sessions: signed in twice, one browser signs the other out", async ({ page
   await expect(dialog).toBeHidden();
   await expect(widget.getByText(/iPhone|iOS/)).toBeHidden();
 
+  // The phone's open dashboard hears of it at once (WorkOS's session.revoked, live).
+  await expect(phone.getByTestId("signed-out")).toBeVisible();
   // The phone's next request: its refresh is refused, so it is signed out.
   await phone.goto("/");
   await expect(phone).toHaveURL(new RegExp(`^${EMULATOR_URL}/user_management/authorize`));

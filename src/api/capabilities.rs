@@ -81,6 +81,8 @@ pub struct FlowView {
     pub ended_at: Option<String>,
     pub outcome: Option<String>,
     pub changes: Vec<String>,
+    /// WorkOS events about the organization received since the flow started.
+    pub events: Vec<super::events::EventRow>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -177,6 +179,8 @@ pub async fn capability_now(slug: String, flow: Option<String>, outcome: Option<
         }
     };
     let before: Option<CapabilityState> = serde_json::from_str(&record.snapshot).ok();
+    let since = crate::server::store::EventQuery { organization_id: Some(org), since: Some(record.started_at.clone()), limit: 50, ..Default::default() };
+    let events = state.store.events(&since).await.map_err(db_error)?.into_iter().map(super::events::row).collect();
     Ok(ReturnState {
         flow: Some(FlowView {
             intent: record.intent,
@@ -184,6 +188,7 @@ pub async fn capability_now(slug: String, flow: Option<String>, outcome: Option<
             ended_at,
             outcome: Some(outcome),
             changes: before.map(|b| changes(&b, &now)).unwrap_or_default(),
+            events,
         }),
         now,
     })

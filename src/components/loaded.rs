@@ -18,7 +18,9 @@ where
     V: IntoView + 'static,
 {
     view! {
-        <Suspense fallback=move || view! { <p class="loading">{loading}</p> }>
+        // A transition: a reload (after a live event) keeps showing the old
+        // value until the new one is there, instead of a loading line.
+        <Transition fallback=move || view! { <p class="loading">{loading}</p> }>
             {move || {
                 let render = render.clone();
                 Suspend::new(async move {
@@ -28,6 +30,6 @@ where
                     }
                 })
             }}
-        </Suspense>
+        </Transition>
     }
 }

@@ -1,6 +1,7 @@
 //! View pieces used by several pages.
 
 pub mod error_notice;
+pub mod live_feed;
 pub mod loaded;
 pub mod org_header;
 pub mod token_clock;
@@ -8,6 +9,7 @@ pub mod widget_card;
 pub mod widget_host;
 
 pub use error_notice::{ErrorNotice, SignOutButton};
+pub use live_feed::LiveFeed;
 pub use loaded::loaded;
 pub use org_header::OrgHeader;
 pub use token_clock::TokenClock;

@@ -4,7 +4,27 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::orgs::{dashboard, FlowRow, OrgDashboard};
-use crate::components::{loaded, OrgHeader, WidgetCard};
+use crate::components::{loaded, LiveFeed, OrgHeader, WidgetCard};
+
+/// Reloads `data` once for a burst of events, shortly after the first.
+pub fn reload_after_events<T>(data: Resource<T>) -> Callback<()>
+where
+    T: Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+{
+    let pending = RwSignal::new(false);
+    Callback::new(move |_| {
+        if !pending.get_untracked() {
+            pending.set(true);
+            set_timeout(
+                move || {
+                    pending.set(false);
+                    data.refetch();
+                },
+                std::time::Duration::from_millis(250),
+            );
+        }
+    })
+}
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
@@ -12,6 +32,7 @@ pub fn DashboardPage() -> impl IntoView {
     view! {
         <Title text="Dashboard · Orgdeck"/>
         {loaded(data, "Loading your organization…", |d| view! { <DashboardView dashboard=d/> })}
+        <LiveFeed on_event=reload_after_events(data)/>
     }
 }
 

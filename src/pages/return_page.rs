@@ -5,9 +5,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::capabilities::{capability_now, CapabilityState, ConnectionRow, DirectoryRow, DomainRow, FlowView, KeyRow, ReturnState, SessionRow};
+use crate::api::events::EventRow;
 use crate::api::orgs::{plural, MemberRow};
 use crate::catalog::WidgetInfo;
-use crate::components::loaded;
+use crate::components::{loaded, LiveFeed};
+use crate::pages::dashboard::reload_after_events;
 
 fn outcome_text(outcome: &str, title: &str) -> String {
     match outcome {
@@ -41,6 +43,7 @@ pub fn ReturnPage() -> impl IntoView {
             {r.flow.map(|flow| view! { <FlowSummary flow/> })}
             <StateNow now=r.now/>
         })}
+        <LiveFeed on_event=reload_after_events(data)/>
     }
 }
 
@@ -60,8 +63,22 @@ fn FlowSummary(flow: FlowView) -> impl IntoView {
             </p>
             <h2 class="section">"What changed"</h2>
             {changes}
+            <h2 class="section">"WorkOS events since the flow started"</h2>
+            <EventList rows=flow.events/>
         </section>
     }
+}
+
+#[component]
+pub fn EventList(rows: Vec<EventRow>) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="muted" data-testid="flow-events">"None received yet."</p> }.into_any();
+    }
+    let items = rows
+        .into_iter()
+        .map(|e| view! { <li data-event=e.event.clone()><code>{e.event.clone()}</code> " " <span class="muted">{e.created_at}" · " {e.source}</span></li> })
+        .collect_view();
+    view! { <ul data-testid="flow-events">{items}</ul> }.into_any()
 }
 
 #[component]

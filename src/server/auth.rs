@@ -408,7 +408,8 @@ fn is_static(path: &str) -> bool {
 /// Pages need a session; sign-in itself, static files and server functions
 /// (which answer `NotSignedIn` themselves) do not.
 fn needs_sign_in(path: &str) -> bool {
-    const OPEN: &[&str] = &["/login", "/logout", "/auth/", "/pkg/", "/widget-host/", "/api/", "/favicon.ico", "/health"];
+    const OPEN: &[&str] =
+        &["/login", "/logout", "/auth/", "/pkg/", "/widget-host/", "/api/", "/favicon.ico", "/health", "/webhooks/", "/events/live"];
     !OPEN.iter().any(|p| path == p.trim_end_matches('/') || path.starts_with(p))
 }
 

@@ -30,6 +30,10 @@ pub async fn start_if_needed(settings: &mut Settings, dir: &Path) -> Result<Opti
     };
     let emu = &running.emulator;
     settings.use_emulator(emu.api_key(), emu.client_id(), running.addr);
+    // Deliver every event to Orgdeck's own endpoint, signed with its secret.
+    if let Some(secret) = settings.webhook_secret.as_deref() {
+        emu.webhooks().add_endpoint(&format!("{}/webhooks/workos", settings.site_url), secret, Vec::new());
+    }
     Ok(Some(running))
 }
 

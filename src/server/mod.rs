@@ -3,11 +3,13 @@
 
 pub mod auth;
 pub mod embedded;
+pub mod feed;
 pub mod guard;
 pub mod portal;
 pub mod router;
 pub mod settings;
 pub mod state;
 pub mod store;
+pub mod webhooks;
 pub mod widget_api;
 pub mod workos;

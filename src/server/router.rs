@@ -6,7 +6,7 @@ use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 
 use super::state::AppState;
-use super::{auth, guard, portal};
+use super::{auth, guard, portal, webhooks};
 use crate::app::{shell, App};
 
 pub fn router(state: AppState) -> Router {
@@ -17,6 +17,8 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/callback", get(auth::callback))
         .route("/logout", post(auth::logout))
         .route("/portal/{intent}", post(portal::start))
+        .route("/webhooks/workos", post(webhooks::ingest))
+        .route("/events/live", get(webhooks::live))
         .route("/health", get(|| async { "ok" }))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

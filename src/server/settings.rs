@@ -278,7 +278,8 @@ impl Settings {
                     api_key: String::new(),
                     client_id: String::new(),
                     cookie_password: cookie_password.unwrap_or_else(random_hex_64),
-                    webhook_secret,
+                    // The embedded emulator is told to sign its deliveries with it.
+                    webhook_secret: Some(webhook_secret.unwrap_or_else(random_hex_64)),
                     site_url,
                     redirect_uri,
                     redirect_uri_fixed,

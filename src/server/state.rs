@@ -6,6 +6,7 @@ use axum::extract::FromRef;
 use leptos::prelude::*;
 
 use super::auth::SessionRefresher;
+use super::feed::Feed;
 use super::settings::Settings;
 use super::store::Store;
 use crate::error::AppError;
@@ -17,6 +18,7 @@ pub struct AppState {
     pub workos: Arc<::workos::Client>,
     pub sessions: Arc<SessionRefresher>,
     pub store: Store,
+    pub feed: Feed,
 }
 
 impl AppState {
@@ -28,6 +30,7 @@ impl AppState {
             workos: Arc::new(workos),
             sessions: Arc::new(SessionRefresher::default()),
             store,
+            feed: Feed::default(),
         }
     }
 

@@ -1,5 +1,5 @@
 //! What Orgdeck keeps itself (SQLite through sqlx; the migrations in `migrations/`):
-//! the Admin Portal flows it started.
+//! the Admin Portal flows it started, and the WorkOS events it received.
 
 use std::str::FromStr;
 
@@ -35,6 +35,46 @@ fn flow_of(r: &sqlx::sqlite::SqliteRow) -> Flow {
     }
 }
 
+/// A WorkOS event as stored: once per id, whichever way it came first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEvent {
+    pub id: String,
+    pub event: String,
+    pub organization_id: Option<String>,
+    pub user_id: Option<String>,
+    pub created_at: String,
+    pub received_at: String,
+    /// `webhook` or `events_api`.
+    pub source: String,
+    /// The whole event, as WorkOS sent it (JSON).
+    pub payload: String,
+}
+
+fn event_of(r: &sqlx::sqlite::SqliteRow) -> StoredEvent {
+    StoredEvent {
+        id: r.get("id"),
+        event: r.get("event"),
+        organization_id: r.get("organization_id"),
+        user_id: r.get("user_id"),
+        created_at: r.get("created_at"),
+        received_at: r.get("received_at"),
+        source: r.get("source"),
+        payload: r.get("payload"),
+    }
+}
+
+/// Which stored events to list, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct EventQuery {
+    pub organization_id: Option<String>,
+    pub event: Option<String>,
+    /// Only events created at or after this time.
+    pub since: Option<String>,
+    /// Only events older than this `(created_at, id)` (the page before).
+    pub before: Option<(String, String)>,
+    pub limit: i64,
+}
+
 /// A database failure, as users see it.
 pub fn db_error(e: sqlx::Error) -> crate::error::AppError {
     crate::error::AppError::Internal { message: format!("Orgdeck's database: {e}") }
@@ -60,9 +100,16 @@ impl Store {
         }
         // Each connection to an in-memory database is a database of its own.
         let connections = if url.contains(":memory:") { 1 } else { 4 };
+        // WAL: readers do not wait for the writer; a busy writer is waited for,
+        // not failed (a burst of webhooks all write at once).
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+            .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
+            .busy_timeout(std::time::Duration::from_secs(30));
         let pool = SqlitePoolOptions::new()
             .max_connections(connections)
-            .connect_with(options.create_if_missing(true))
+            .connect_with(options)
             .await
             .map_err(|e| format!("cannot open the database {url}: {e}"))?;
         sqlx::migrate!("./migrations").run(&pool).await.map_err(|e| format!("cannot migrate the database {url}: {e}"))?;
@@ -117,6 +164,100 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Stores the event unless one with its id is there: true when it was new.
+    pub async fn insert_event(&self, e: &StoredEvent) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "INSERT INTO events (id, event, organization_id, user_id, created_at, received_at, source, payload) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&e.id)
+        .bind(&e.event)
+        .bind(&e.organization_id)
+        .bind(&e.user_id)
+        .bind(&e.created_at)
+        .bind(&e.received_at)
+        .bind(&e.source)
+        .bind(&e.payload)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn events(&self, q: &EventQuery) -> Result<Vec<StoredEvent>, sqlx::Error> {
+        let mut sql = sqlx::QueryBuilder::<sqlx::Sqlite>::new("SELECT * FROM events WHERE 1 = 1");
+        if let Some(org) = &q.organization_id {
+            sql.push(" AND organization_id = ").push_bind(org);
+        }
+        if let Some(kind) = &q.event {
+            sql.push(" AND event = ").push_bind(kind);
+        }
+        if let Some(since) = &q.since {
+            sql.push(" AND created_at >= ").push_bind(since);
+        }
+        if let Some((at, id)) = &q.before {
+            sql.push(" AND (created_at < ").push_bind(at).push(" OR (created_at = ").push_bind(at).push(" AND id < ").push_bind(id).push("))");
+        }
+        sql.push(" ORDER BY created_at DESC, id DESC LIMIT ").push_bind(q.limit);
+        let rows = sql.build().fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(event_of).collect())
+    }
+
+    pub async fn event(&self, id: &str) -> Result<Option<StoredEvent>, sqlx::Error> {
+        let row = sqlx::query("SELECT * FROM events WHERE id = ?").bind(id).fetch_optional(&self.pool).await?;
+        Ok(row.as_ref().map(event_of))
+    }
+
+    /// The event types stored for an organization, for a filter.
+    pub async fn event_types(&self, organization_id: &str) -> Result<Vec<String>, sqlx::Error> {
+        let rows = sqlx::query("SELECT DISTINCT event FROM events WHERE organization_id = ? ORDER BY event")
+            .bind(organization_id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(|r| r.get("event")).collect())
+    }
+
+    pub async fn event_count(&self) -> Result<i64, sqlx::Error> {
+        sqlx::query("SELECT COUNT(*) AS n FROM events").fetch_one(&self.pool).await.map(|r| r.get("n"))
+    }
+
+    /// All stored event ids (for tests and reconciliation).
+    pub async fn event_ids(&self) -> Result<Vec<String>, sqlx::Error> {
+        let rows = sqlx::query("SELECT id FROM events ORDER BY id").fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(|r| r.get("id")).collect())
+    }
+
+    /// The newest stored event's time, where a lost cursor starts again.
+    pub async fn newest_event_at(&self) -> Result<Option<String>, sqlx::Error> {
+        sqlx::query("SELECT MAX(created_at) AS at FROM events").fetch_one(&self.pool).await.map(|r| r.get("at"))
+    }
+
+    pub async fn cursor(&self, name: &str) -> Result<Option<String>, sqlx::Error> {
+        let row = sqlx::query("SELECT event_id FROM sync_cursors WHERE name = ?").bind(name).fetch_optional(&self.pool).await?;
+        Ok(row.map(|r| r.get("event_id")))
+    }
+
+    pub async fn set_cursor(&self, name: &str, event_id: Option<&str>) -> Result<(), sqlx::Error> {
+        match event_id {
+            Some(id) => {
+                sqlx::query(
+                    "INSERT INTO sync_cursors (name, event_id, updated_at) VALUES (?, ?, ?) \
+                     ON CONFLICT (name) DO UPDATE SET event_id = excluded.event_id, updated_at = excluded.updated_at",
+                )
+                .bind(name)
+                .bind(id)
+                .bind(now_iso())
+                .execute(&self.pool)
+                .await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM sync_cursors WHERE name = ?").bind(name).execute(&self.pool).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,5 +286,36 @@ mod tests {
         store.end_flow("flow_1", "returned", "2026-11-26T00:02:00Z").await.unwrap();
         let ended = store.flow("flow_1", "org_a", "user_a").await.unwrap().unwrap();
         assert_eq!((ended.outcome.as_deref(), ended.ended_at.as_deref()), (Some("completed"), Some("2026-11-26T00:01:00Z")));
+    }
+
+    fn event(id: &str, org: &str, at: &str) -> StoredEvent {
+        StoredEvent {
+            id: id.into(),
+            event: "invitation.created".into(),
+            organization_id: Some(org.into()),
+            user_id: None,
+            created_at: at.into(),
+            received_at: at.into(),
+            source: "webhook".into(),
+            payload: "{}".into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn an_event_is_stored_once_and_paged_newest_first() {
+        let store = Store::connect("sqlite::memory:").await.unwrap();
+        assert!(store.insert_event(&event("event_1", "org_a", "2026-11-26T00:00:01Z")).await.unwrap());
+        assert!(!store.insert_event(&event("event_1", "org_a", "2026-11-26T00:00:01Z")).await.unwrap(), "a replay is not new");
+        store.insert_event(&event("event_2", "org_a", "2026-11-26T00:00:02Z")).await.unwrap();
+        store.insert_event(&event("event_3", "org_b", "2026-11-26T00:00:03Z")).await.unwrap();
+        let q = EventQuery { organization_id: Some("org_a".into()), limit: 1, ..Default::default() };
+        let first = store.events(&q).await.unwrap();
+        assert_eq!(first[0].id, "event_2");
+        let next = EventQuery { before: Some((first[0].created_at.clone(), first[0].id.clone())), ..q };
+        assert_eq!(store.events(&next).await.unwrap()[0].id, "event_1");
+        assert_eq!(store.event_count().await.unwrap(), 3);
+        store.set_cursor("events_api", Some("event_3")).await.unwrap();
+        store.set_cursor("events_api", Some("event_4")).await.unwrap();
+        assert_eq!(store.cursor("events_api").await.unwrap().as_deref(), Some("event_4"));
     }
 }

@@ -1,0 +1,284 @@
+//! WorkOS events in: `POST /webhooks/workos` (verified with the SDK, stored once
+//! per event id, answered after the commit), the Events API catch-up that
+//! stores what webhooks missed, and `GET /events/live` that streams the
+//! session's organization's events to its pages.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use futures::stream::Stream;
+use serde_json::Value;
+use tokio::sync::broadcast::error::RecvError;
+use workos::resources::events::ListEventsParams;
+use workos::{PaginationOrder, WebhookVerifier};
+
+use super::auth::CurrentSession;
+use super::state::AppState;
+use super::store::{now_iso, StoredEvent};
+use crate::api::events::LiveEvent;
+
+/// WorkOS's tolerance for a signature's age.
+pub const TOLERANCE: Duration = Duration::from_secs(180);
+/// How often the catch-up reads the Events API when nothing else asks it to.
+pub const CATCH_UP_EVERY: Duration = Duration::from_secs(60);
+const CURSOR: &str = "events_api";
+
+/// The event types the catch-up asks for (the Events API wants them named):
+/// every WorkOS event about organizations, their members, sign-in and setup.
+pub const EVENT_TYPES: &[&str] = &[
+    "api_key.created",
+    "api_key.revoked",
+    "api_key.updated",
+    "authentication.email_verification_succeeded",
+    "authentication.magic_auth_failed",
+    "authentication.magic_auth_succeeded",
+    "authentication.mfa_succeeded",
+    "authentication.oauth_failed",
+    "authentication.oauth_succeeded",
+    "authentication.passkey_failed",
+    "authentication.passkey_succeeded",
+    "authentication.password_failed",
+    "authentication.password_succeeded",
+    "authentication.sso_failed",
+    "authentication.sso_succeeded",
+    "connection.activated",
+    "connection.deactivated",
+    "connection.deleted",
+    "connection.saml_certificate_renewed",
+    "dsync.activated",
+    "dsync.deleted",
+    "dsync.group.created",
+    "dsync.group.deleted",
+    "dsync.group.updated",
+    "dsync.group.user_added",
+    "dsync.group.user_removed",
+    "dsync.user.created",
+    "dsync.user.deleted",
+    "dsync.user.updated",
+    "email_verification.created",
+    "invitation.accepted",
+    "invitation.created",
+    "invitation.resent",
+    "invitation.revoked",
+    "magic_auth.created",
+    "organization.created",
+    "organization.deleted",
+    "organization.updated",
+    "organization_domain.created",
+    "organization_domain.deleted",
+    "organization_domain.updated",
+    "organization_domain.verification_failed",
+    "organization_domain.verified",
+    "organization_membership.created",
+    "organization_membership.deleted",
+    "organization_membership.updated",
+    "organization_role.created",
+    "organization_role.deleted",
+    "organization_role.updated",
+    "password_reset.created",
+    "password_reset.succeeded",
+    "role.created",
+    "role.deleted",
+    "role.updated",
+    "session.created",
+    "session.revoked",
+    "user.created",
+    "user.deleted",
+    "user.updated",
+];
+
+/// The organization and user an event is about, from its payload.
+fn owners(event: &str, data: &Value) -> (Option<String>, Option<String>) {
+    let text = |v: &Value| v.as_str().map(str::to_string);
+    let org = if event.starts_with("organization.") {
+        text(&data["id"])
+    } else {
+        text(&data["organization_id"]).or_else(|| text(&data["owner"]["organization_id"])).or_else(|| {
+            (data["owner"]["type"] == "organization").then(|| text(&data["owner"]["id"])).flatten()
+        })
+    };
+    let user = if event.starts_with("user.") { text(&data["id"]) } else { text(&data["user_id"]) };
+    (org, user)
+}
+
+/// An event as stored, from WorkOS's envelope.
+pub fn stored(envelope: &Value, source: &str) -> Option<StoredEvent> {
+    let id = envelope["id"].as_str()?.to_string();
+    let event = envelope["event"].as_str()?.to_string();
+    let (organization_id, user_id) = owners(&event, &envelope["data"]);
+    Some(StoredEvent {
+        id,
+        event,
+        organization_id,
+        user_id,
+        created_at: envelope["created_at"].as_str().unwrap_or_default().to_string(),
+        received_at: now_iso(),
+        source: source.to_string(),
+        payload: envelope.to_string(),
+    })
+}
+
+/// Stores it; tells the feed only when it was new.
+async fn keep(state: &AppState, event: StoredEvent) -> Result<bool, sqlx::Error> {
+    let new = state.store.insert_event(&event).await?;
+    if new {
+        state.feed.publish(event);
+    }
+    Ok(new)
+}
+
+/// `POST /webhooks/workos`: 200 once the event is in the database (a replay
+/// too: it is there), 400 for a bad signature with one log line and nothing
+/// stored, 503 when no secret is configured (WorkOS then retries).
+pub async fn ingest(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(secret) = state.settings.webhook_secret.as_deref() else {
+        tracing::warn!("refused a webhook: WORKOS_WEBHOOK_SECRET is not set");
+        return (StatusCode::SERVICE_UNAVAILABLE, "Webhooks are off: set WORKOS_WEBHOOK_SECRET to the endpoint's secret from the WorkOS Dashboard.")
+            .into_response();
+    };
+    let signature = headers.get("workos-signature").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let Ok(body) = std::str::from_utf8(&body) else {
+        tracing::warn!("refused a webhook: the body is not UTF-8");
+        return (StatusCode::BAD_REQUEST, "The body is not UTF-8 JSON.").into_response();
+    };
+    let verified = WebhookVerifier::new(secret).with_tolerance(TOLERANCE).verify_payload(signature, body);
+    if let Err(e) = verified {
+        tracing::warn!("refused a webhook: {e}");
+        return (StatusCode::BAD_REQUEST, "The WorkOS-Signature header does not match this body and secret.").into_response();
+    }
+    let envelope: Value = serde_json::from_str(body).unwrap_or_default();
+    let Some(event) = stored(&envelope, "webhook") else {
+        tracing::warn!("refused a signed webhook that is not a WorkOS event");
+        return (StatusCode::BAD_REQUEST, "A signed body, but not a WorkOS event (id, event).").into_response();
+    };
+    match keep(&state, event).await {
+        Ok(_) => StatusCode::OK.into_response(),
+        Err(e) => {
+            // WorkOS retries a 5xx: nothing is lost.
+            tracing::error!("could not store a webhook: {e}");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
+}
+
+/// Reads the Events API from the stored cursor to the end and stores what is
+/// not there yet: how many were new.
+pub async fn catch_up(state: &AppState) -> Result<usize, String> {
+    let client = &state.workos;
+    let mut cursor = state.store.cursor(CURSOR).await.map_err(|e| e.to_string())?;
+    let mut range_start = None;
+    let mut new = 0;
+    loop {
+        let params = ListEventsParams {
+            limit: Some(100),
+            order: Some(PaginationOrder::Asc),
+            after: cursor.clone(),
+            range_start: range_start.clone(),
+            ..ListEventsParams::new(EVENT_TYPES.iter().map(|t| t.to_string()).collect())
+        };
+        let page = match client.events().list_events(params).await {
+            Ok(p) => p,
+            // A cursor WorkOS no longer knows (older than its 30 days): go on
+            // from the newest event stored instead.
+            Err(e) if cursor.is_some() && matches!(e.status(), Some(400 | 404 | 422)) => {
+                tracing::warn!("the Events API refused the stored cursor ({e}); going on from the newest stored event");
+                cursor = None;
+                range_start = state.store.newest_event_at().await.map_err(|e| e.to_string())?;
+                continue;
+            }
+            Err(e) => return Err(format!("the Events API: {e}")),
+        };
+        for e in &page.data {
+            let envelope = serde_json::to_value(e).unwrap_or_default();
+            if let Some(event) = stored(&envelope, "events_api") {
+                if keep(state, event).await.map_err(|e| e.to_string())? {
+                    new += 1;
+                }
+            }
+        }
+        let Some(last) = page.data.last() else { break };
+        cursor = Some(last.id.clone());
+        state.store.set_cursor(CURSOR, cursor.as_deref()).await.map_err(|e| e.to_string())?;
+        if page.list_metadata.after.is_none() {
+            break;
+        }
+    }
+    Ok(new)
+}
+
+/// Catches up now, then every `every`, for as long as the server runs.
+pub fn spawn_catch_up(state: AppState, every: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            match catch_up(&state).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("stored {n} WorkOS events the webhooks had not brought"),
+                Err(e) => tracing::warn!("event catch-up failed (it tries again in {every:?}): {e}"),
+            }
+            tokio::time::sleep(every).await;
+        }
+    })
+}
+
+/// `GET /events/live`: the session's organization's events as they arrive
+/// (server-sent events; the browser's EventSource reconnects by itself);
+/// nothing without a session in an organization.
+pub async fn live(State(state): State<AppState>, session: Option<Extension<CurrentSession>>) -> Response {
+    // 204 tells an EventSource to stop for good, quietly (a 401 would be logged
+    // in the console of every page whose session just ended, and retried).
+    let Some((org, sid)) = session.and_then(|Extension(s)| Some((s.organization_id?, s.session_id))) else {
+        return StatusCode::NO_CONTENT.into_response();
+    };
+    Sse::new(stream(state.feed.subscribe(), org, sid)).keep_alive(KeepAlive::default()).into_response()
+}
+
+/// Is `e` the revocation of session `sid`?
+fn ends_session(e: &StoredEvent, sid: &str) -> bool {
+    e.event == "session.revoked" && serde_json::from_str::<Value>(&e.payload).is_ok_and(|v| v["data"]["id"] == sid)
+}
+
+/// The organization's events; when WorkOS revokes this very session, a
+/// `signed_out` and the end (the page stops asking for what it may no longer read).
+fn stream(rx: tokio::sync::broadcast::Receiver<StoredEvent>, org: String, sid: String) -> impl Stream<Item = Result<SseEvent, Infallible>> {
+    futures::stream::unfold(Some((rx, org, sid)), |open| async move {
+        let (mut rx, org, sid) = open?;
+        loop {
+            let sse = match rx.recv().await {
+                Ok(e) if ends_session(&e, &sid) => return Some((Ok(SseEvent::default().event("signed_out").data("{}")), None)),
+                Ok(e) if e.organization_id.as_deref() == Some(org.as_str()) => {
+                    let live = LiveEvent { id: e.id, event: e.event, created_at: e.created_at };
+                    SseEvent::default().event("workos").data(serde_json::to_string(&live).unwrap_or_default())
+                }
+                Ok(_) => continue,
+                // Too far behind: the page reloads what it shows.
+                Err(RecvError::Lagged(_)) => SseEvent::default().event("lagged").data("{}"),
+                Err(RecvError::Closed) => return None,
+            };
+            return Some((Ok(sse), Some((rx, org, sid))));
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_event_belongs_to_the_organization_its_payload_names() {
+        let (org, user) = owners("invitation.created", &json!({"organization_id": "org_1", "email": "a@b.test"}));
+        assert_eq!((org.as_deref(), user), (Some("org_1"), None));
+        let (org, _) = owners("organization.updated", &json!({"id": "org_2"}));
+        assert_eq!(org.as_deref(), Some("org_2"));
+        let (org, _) = owners("api_key.created", &json!({"owner": {"type": "organization", "id": "org_3"}}));
+        assert_eq!(org.as_deref(), Some("org_3"));
+        let (org, user) = owners("user.updated", &json!({"id": "user_1"}));
+        assert_eq!((org, user.as_deref()), (None, Some("user_1")));
+    }
+}
