@@ -5,7 +5,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{ParamSegment, StaticSegment};
 
-use crate::pages::{DashboardPage, EventsPage, ReturnPage, WidgetPage};
+use crate::pages::{DashboardPage, DoctorPage, EventsPage, ReturnPage, WidgetPage};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -47,6 +47,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("widgets"), ParamSegment("slug")) view=WidgetPage/>
                     <Route path=(StaticSegment("return"), ParamSegment("slug")) view=ReturnPage/>
                     <Route path=StaticSegment("events") view=EventsPage/>
+                    <Route path=StaticSegment("doctor") view=DoctorPage/>
                 </Routes>
             </main>
         </Router>

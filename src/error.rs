@@ -33,6 +33,20 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The HTTP status a server function answers with this error.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotSignedIn => 401,
+            AppError::NoOrganization { .. } | AppError::MissingPermission { .. } => 403,
+            AppError::UnknownWidget { .. } | AppError::NotBuilt { .. } | AppError::OrganizationNotFound { .. } => 404,
+            AppError::Invalid { .. } => 422,
+            // WorkOS said no to Orgdeck itself: a bad gateway, not the user's doing.
+            AppError::WorkosUnauthorized | AppError::Workos { .. } => 502,
+            AppError::Unavailable { .. } => 503,
+            AppError::Internal { .. } => 500,
+        }
+    }
+
     /// What happened, in a sentence or two.
     pub fn detail(&self) -> String {
         match self {

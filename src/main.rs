@@ -1,4 +1,6 @@
 //! The Orgdeck server: settings → (embedded emulator) → state → router → serve.
+//! `orgdeck doctor [--json]` runs the integration checks instead, and exits
+//! with the number of failures.
 
 #[cfg(feature = "ssr")]
 #[tokio::main]
@@ -25,6 +27,16 @@ async fn main() {
         .await
         .unwrap_or_else(|e| fail(format!("{e}\n  fix: point DATABASE_URL at a writable sqlite: file, or unset it for sqlite://data/orgdeck.db")));
     let state = AppState::new(leptos_options, settings, store);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("doctor") {
+        let checks = orgdeck::server::doctor::run(&state).await;
+        match args.iter().any(|a| a == "--json") {
+            true => println!("{}", serde_json::to_string_pretty(&checks).unwrap_or_default()),
+            false => print!("{}", orgdeck::server::doctor::as_text(&checks)),
+        }
+        drop(emulator);
+        std::process::exit(orgdeck::server::doctor::failures(&checks).min(100) as i32);
+    }
     let app = router(state.clone());
 
     let listener = tokio::net::TcpListener::bind(&addr).await.unwrap_or_else(|e| {

@@ -339,3 +339,59 @@ async fn the_return_state_reads_what_only_the_widget_api_shows_the_stream_and_ce
     let body = app.server_fn(&acme, "capability_now", &[("slug", "audit-log-streaming")], Some(&app.base)).await.text().await.unwrap();
     assert!(body.contains(r#""stream":null"#), "{body}");
 }
+
+#[tokio::test]
+async fn server_functions_answer_with_the_status_their_error_means() {
+    let app = start().await;
+    let nobody = browser();
+    let res = app.server_fn(&nobody, "widget_token", &[("slug", "users")], Some(&app.base)).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert!(res.text().await.unwrap().contains("NotSignedIn"));
+    let max = browser();
+    app.sign_in(&max, "max@acme.test").await;
+    let res = app.server_fn(&max, "widget_token", &[("slug", "users")], Some(&app.base)).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = app.server_fn(&max, "widget_token", &[("slug", "no-such-widget")], Some(&app.base)).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = app.server_fn(&max, "widget_token", &[("slug", "profile")], Some(&app.base)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_doctor_passes_a_good_emulator_setup_and_names_each_failure_with_its_fix() {
+    use orgdeck::api::doctor::Verdict;
+    use orgdeck::server::doctor::{failures, run};
+    let app = start().await;
+    let ada = browser();
+    app.sign_in(&ada, "ada@acme.test").await;
+    let body = app.server_fn(&ada, "doctor", &[], Some(&app.base)).await.text().await.unwrap();
+    assert!(body.contains("\"verdict\":\"Pass\""), "{body}");
+    assert!(!body.contains("\"verdict\":\"Fail\""), "{body}");
+
+    // The same checks against a broken setup: a revoked key, no webhook secret, a tenant that is not there.
+    let store = orgdeck::server::store::Store::connect("sqlite::memory:").await.unwrap();
+    let addr: SocketAddr = "127.0.0.1:3999".parse().unwrap();
+    let mut settings = Settings::from_sources(|_| None, Some("[tenants]\nacme-eu = \"org_01MISSING\"\n"), addr).unwrap();
+    settings.use_emulator("sk_test_revoked", app.emu.emulator.client_id(), app.emu.addr);
+    settings.mode = orgdeck::server::settings::Mode::Workos;
+    settings.webhook_secret = None;
+    let options = LeptosOptions::builder().output_name("orgdeck").site_root("target/site").site_addr(addr).build();
+    let checks = run(&AppState::new(options, settings, store)).await;
+    let verdict = |name: &str| checks.iter().find(|c| c.name == name).unwrap_or_else(|| panic!("{name} in {checks:?}")).clone();
+    let key = verdict("API key accepted");
+    assert_eq!(key.verdict, Verdict::Fail);
+    assert!(key.fix.unwrap().contains("sk_"), "the fix names the key");
+    assert_eq!(verdict("Webhooks").verdict, Verdict::Fail);
+    assert_eq!(verdict("Database").verdict, Verdict::Pass);
+    assert_eq!(failures(&checks), 2, "{checks:#?}");
+
+    // With the right key, the tenant that does not exist is named.
+    let store = orgdeck::server::store::Store::connect("sqlite::memory:").await.unwrap();
+    let mut settings = Settings::from_sources(|_| None, Some("[tenants]\nacme-eu = \"org_01MISSING\"\n"), addr).unwrap();
+    settings.use_emulator(app.emu.emulator.api_key(), app.emu.emulator.client_id(), app.emu.addr);
+    let options = LeptosOptions::builder().output_name("orgdeck").site_root("target/site").site_addr(addr).build();
+    let checks = run(&AppState::new(options, settings, store)).await;
+    let tenants = checks.iter().find(|c| c.name == "Tenant map").unwrap();
+    assert_eq!(tenants.verdict, Verdict::Fail);
+    assert!(tenants.detail.contains("acme-eu → org_01MISSING"), "{}", tenants.detail);
+}

@@ -139,3 +139,24 @@ pub async fn deliveries(State(emu): State<Emulator>, Query(q): Query<DeliveriesQ
     let list: Vec<_> = emu.webhooks().deliveries().into_iter().filter(|d| q.event_id.as_ref().is_none_or(|id| &d.event_id == id)).collect();
     Json(crate::events::deliveries_json(&list))
 }
+
+/// `POST /_emulator/faults` (see `faults.rs`): 201 with the fault.
+pub async fn add_fault(State(emu): State<Emulator>, Body(fault): Body<crate::faults::Fault>) -> ApiResult {
+    if fault.path.is_empty() || !fault.path.starts_with('/') {
+        return Err(ApiError::invalid("path", "invalid", "path must start with /"));
+    }
+    if fault.status.is_some_and(|s| !(100..=599).contains(&s)) {
+        return Err(ApiError::invalid("status", "invalid", "status must be an HTTP status"));
+    }
+    emu.faults().add(fault.clone());
+    Ok((StatusCode::CREATED, Json(json!(fault))).into_response())
+}
+
+pub async fn list_faults(State(emu): State<Emulator>) -> impl IntoResponse {
+    Json(json!({"data": emu.faults().all()}))
+}
+
+pub async fn clear_faults(State(emu): State<Emulator>) -> impl IntoResponse {
+    emu.faults().clear();
+    StatusCode::NO_CONTENT
+}

@@ -9,6 +9,7 @@ pub mod authkit;
 pub mod clock;
 pub mod control;
 pub mod events;
+pub mod faults;
 pub mod http;
 pub mod ids;
 pub mod keys;
@@ -56,9 +57,11 @@ pub fn router(emu: Emulator) -> Router {
         .route("/_emulator/webhooks/settings", get(control::get_webhook_settings).post(control::set_webhook_settings))
         .route("/_emulator/webhooks/faults", post(control::add_webhook_fault).delete(control::clear_webhook_faults))
         .route("/_emulator/deliveries", get(control::deliveries))
+        .route("/_emulator/faults", get(control::list_faults).post(control::add_fault).delete(control::clear_faults))
         .fallback(|| async {
             http::ApiError::new(axum::http::StatusCode::NOT_FOUND, serde_json::json!({"message": "Not Found"}))
         })
+        .layer(axum::middleware::from_fn_with_state(emu.clone(), faults::inject))
         .layer(axum::middleware::from_fn(http::add_request_id))
         .with_state(emu)
 }

@@ -377,6 +377,7 @@ struct Inner {
     clock: Clock,
     base_url: Mutex<String>,
     webhooks: crate::events::Webhooks,
+    faults: crate::faults::Faults,
 }
 
 impl Emulator {
@@ -395,6 +396,7 @@ impl Emulator {
                 clock: Clock::default(),
                 base_url: Mutex::new("http://127.0.0.1:4100".into()),
                 webhooks,
+                faults: crate::faults::Faults::default(),
             }),
         }
     }
@@ -411,6 +413,11 @@ impl Emulator {
         self.inner.clock.set_offset(0);
         self.inner.webhooks.clear_faults();
         self.inner.webhooks.clear_deliveries();
+        self.inner.faults.clear();
+    }
+
+    pub fn faults(&self) -> &crate::faults::Faults {
+        &self.inner.faults
     }
 
     pub fn webhooks(&self) -> &crate::events::Webhooks {

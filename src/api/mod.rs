@@ -2,6 +2,7 @@
 //! the types they return are shared with the browser.
 
 pub mod capabilities;
+pub mod doctor;
 pub mod events;
 pub mod orgs;
 pub mod session;

@@ -2,12 +2,14 @@
 //! sessions, the WorkOS client, the embedded emulator, request guards.
 
 pub mod auth;
+pub mod doctor;
 pub mod embedded;
 pub mod feed;
 pub mod guard;
 pub mod portal;
 pub mod router;
 pub mod settings;
+pub mod statuses;
 pub mod state;
 pub mod store;
 pub mod webhooks;

@@ -6,7 +6,7 @@ use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 
 use super::state::AppState;
-use super::{auth, guard, portal, webhooks};
+use super::{auth, guard, portal, statuses, webhooks};
 use crate::app::{shell, App};
 
 pub fn router(state: AppState) -> Router {
@@ -22,6 +22,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(|| async { "ok" }))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(statuses::typed_error_statuses))
         .layer(from_fn_with_state(state.clone(), auth::session_layer))
         .layer(from_fn_with_state(state.clone(), guard::same_origin_only))
         .with_state(state)

@@ -52,6 +52,8 @@ pub struct Settings {
     pub api: ApiEndpoint,
     pub secure_cookies: bool,
     pub admins: Vec<String>,
+    /// Leptos.toml `[tenants]`: your app's tenant id → WorkOS organization id.
+    pub tenants: Vec<(String, String)>,
     /// Where Orgdeck keeps its own records (`sqlite:` URLs).
     pub database_url: String,
 }
@@ -91,6 +93,9 @@ struct LeptosToml {
     orgdeck: OrgdeckSection,
     #[serde(default)]
     emulator: EmulatorSection,
+    /// Your app's tenant id → WorkOS organization id.
+    #[serde(default)]
+    tenants: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -228,7 +233,15 @@ impl Settings {
             }
         };
         let webhook_secret = var("WORKOS_WEBHOOK_SECRET");
-        let admins = file.orgdeck.admins.iter().map(|a| a.to_lowercase()).collect();
+        let admins: Vec<String> = file.orgdeck.admins.iter().map(|a| a.to_lowercase()).collect();
+        let tenants: Vec<(String, String)> = file.tenants.into_iter().collect();
+        if let Some((tenant, org)) = tenants.iter().find(|(_, org)| !org.starts_with("org_")) {
+            return Err(bad(
+                "Leptos.toml",
+                format!("[tenants] maps '{tenant}' to '{org}', which is not a WorkOS organization id"),
+                "use the org_… id from WorkOS Dashboard → Organizations",
+            ));
+        }
 
         match api_key {
             Some(api_key) => {
@@ -253,7 +266,8 @@ impl Settings {
                         https: https.unwrap_or(true),
                     },
                     secure_cookies,
-                    admins,
+                    admins: admins.clone(),
+                    tenants: tenants.clone(),
                     database_url,
                 })
             }
@@ -285,7 +299,8 @@ impl Settings {
                     redirect_uri_fixed,
                     api: ApiEndpoint { hostname: addr.ip().to_string(), port: Some(addr.port()), https: false },
                     secure_cookies,
-                    admins,
+                    admins: admins.clone(),
+                    tenants: tenants.clone(),
                     database_url,
                 })
             }
@@ -301,6 +316,12 @@ impl Settings {
 
     pub fn is_emulator(&self) -> bool {
         matches!(self.mode, Mode::Emulator { .. })
+    }
+
+    /// May this user use the admin tools (the doctor, the lab)? Everyone on
+    /// the emulator; against real WorkOS, the emails in Leptos.toml's `admins`.
+    pub fn is_admin(&self, email: &str) -> bool {
+        self.is_emulator() || self.admins.iter().any(|a| a.eq_ignore_ascii_case(email))
     }
 }
 

@@ -165,6 +165,16 @@ impl Store {
 }
 
 impl Store {
+    /// How many migrations the database has applied, and how many Orgdeck knows.
+    pub async fn migrations_applied(&self) -> Result<(i64, i64), sqlx::Error> {
+        let known = sqlx::migrate!("./migrations").migrations.len() as i64;
+        let applied: i64 = sqlx::query("SELECT COUNT(*) AS n FROM _sqlx_migrations WHERE success")
+            .fetch_one(&self.pool)
+            .await
+            .map(|r| r.get("n"))?;
+        Ok((applied, known))
+    }
+
     /// Stores the event unless one with its id is there: true when it was new.
     pub async fn insert_event(&self, e: &StoredEvent) -> Result<bool, sqlx::Error> {
         let done = sqlx::query(

@@ -1,0 +1,30 @@
+//! Server functions answer a failure with the status it means (401 signed out,
+//! 403 forbidden, 404 not found, 422 invalid, 502/503 WorkOS), not Leptos's
+//! blanket 500: one layer, so no server function can forget it.
+
+use axum::body::{to_bytes, Body};
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::Response;
+
+use crate::error::AppError;
+
+/// Errors are a few hundred bytes; anything bigger is not one of ours.
+const MOST: usize = 64 * 1024;
+
+pub async fn typed_error_statuses(request: Request, next: Next) -> Response {
+    let is_server_fn = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body, MOST).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
