@@ -34,7 +34,11 @@ fn settings_checks(state: &AppState) -> Vec<Check> {
     let mut out = Vec::new();
     out.push(match (emulator, s.api_key.starts_with("sk_")) {
         (true, _) => pass("WORKOS_API_KEY", "not set: Orgdeck runs on its embedded emulator (no WorkOS account needed)"),
-        (false, true) => pass("WORKOS_API_KEY", format!("set, {}…", &s.api_key[..s.api_key.len().min(8)])),
+        // Only the environment's prefix is shown: the rest is the secret.
+        (false, true) => pass("WORKOS_API_KEY", match ["sk_test_", "sk_live_"].iter().find(|p| s.api_key.starts_with(**p)) {
+            Some(prefix) => format!("set ({prefix}…)"),
+            None => "set (sk_…)".to_string(),
+        }),
         (false, false) => check("WORKOS_API_KEY", Verdict::Fail, "does not start with sk_", Some("copy the secret key from WorkOS Dashboard → API Keys")),
     });
     out.push(match (emulator, s.client_id.starts_with("client_")) {
