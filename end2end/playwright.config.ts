@@ -61,6 +61,8 @@ export default defineConfig({
       WORKOS_REDIRECT_URI: "",
       WORKOS_WEBHOOK_SECRET: "",
       DATABASE_URL: "sqlite://target/e2e-data/orgdeck.db",
+      // A hung WorkOS is given up on quickly (the errors spec hangs it on purpose).
+      WORKOS_TIMEOUT_MS: "1500",
       RUST_LOG: "warn",
     },
   },

@@ -5,7 +5,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{ParamSegment, StaticSegment};
 
-use crate::pages::{DashboardPage, DoctorPage, EventsPage, ReturnPage, WidgetPage};
+use crate::pages::{DashboardPage, DoctorPage, EventsPage, LabPage, ReturnPage, WidgetPage};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -40,7 +40,12 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/orgdeck.css"/>
         <Title text="Orgdeck"/>
         <Router>
-            <nav class="topbar"><a href="/" class="brand">"Orgdeck"</a></nav>
+            <nav class="topbar">
+                <a href="/" class="brand">"Orgdeck"</a>
+                <a href="/events">"Events"</a>
+                <a href="/lab">"Widget lab"</a>
+                <a href="/doctor">"Doctor"</a>
+            </nav>
             <main>
                 <Routes fallback=|| view! { <p class="notice">"Page not found." <a href="/">"Go to the dashboard"</a></p> }>
                     <Route path=StaticSegment("") view=DashboardPage/>
@@ -48,6 +53,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("return"), ParamSegment("slug")) view=ReturnPage/>
                     <Route path=StaticSegment("events") view=EventsPage/>
                     <Route path=StaticSegment("doctor") view=DoctorPage/>
+                    <Route path=StaticSegment("lab") view=LabPage/>
                 </Routes>
             </main>
         </Router>

@@ -395,3 +395,25 @@ async fn the_doctor_passes_a_good_emulator_setup_and_names_each_failure_with_its
     assert_eq!(tenants.verdict, Verdict::Fail);
     assert!(tenants.detail.contains("acme-eu → org_01MISSING"), "{}", tenants.detail);
 }
+
+#[tokio::test]
+async fn against_real_workos_only_the_listed_admins_may_use_the_lab_and_the_doctor() {
+    let app = start_with(|s| {
+        s.mode = orgdeck::server::settings::Mode::Workos;
+        s.admins = vec!["ada@acme.test".into()];
+    })
+    .await;
+    let ada = browser();
+    app.sign_in(&ada, "ada@acme.test").await;
+    let res = app.server_fn(&ada, "lab_setup", &[], Some(&app.base)).await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    let max = browser();
+    app.sign_in(&max, "max@acme.test").await;
+    for name in ["lab_setup", "lab_history", "doctor"] {
+        let res = app.server_fn(&max, name, &[], Some(&app.base)).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{name}");
+        assert!(res.text().await.unwrap().contains("Leptos.toml"), "{name} names where admins are listed");
+    }
+    let res = app.server_fn(&max, "lab_mint", &[("slug", "users")], Some(&app.base)).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}

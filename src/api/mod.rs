@@ -4,6 +4,7 @@
 pub mod capabilities;
 pub mod doctor;
 pub mod events;
+pub mod lab;
 pub mod orgs;
 pub mod session;
 pub mod tokens;

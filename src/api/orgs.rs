@@ -93,6 +93,7 @@ pub struct OrgDashboard {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberRow {
+    pub user_id: String,
     pub name: String,
     pub email: String,
     pub role: String,
@@ -372,7 +373,7 @@ pub(crate) mod calls {
                 Err(e) => return Err(explain(client, e).await),
             };
             for m in &page.data {
-                let row = MemberRow { name: display_name(&m.user), email: m.user.email.clone(), role: m.role.slug.clone() };
+                let row = MemberRow { user_id: m.user.id.clone(), name: display_name(&m.user), email: m.user.email.clone(), role: m.role.slug.clone() };
                 match m.status {
                     UserOrganizationMembershipStatus::Pending => invitations.push(row),
                     _ => members.push(row),

@@ -23,6 +23,9 @@ pub struct WidgetSetup {
     pub offline_icons: bool,
     /// The hosted Admin Portal intent covering the same ground, if any.
     pub portal_intent: Option<String>,
+    /// The lab's token: the widget gets exactly this one, never a fresh one.
+    #[serde(default)]
+    pub fixed_token: Option<String>,
 }
 
 #[cfg(feature = "ssr")]
@@ -63,6 +66,7 @@ pub async fn widget_mount(slug: String) -> Result<WidgetSetup, AppError> {
         current_session_id: (widget.kind == WidgetKind::Sessions).then_some(session.session_id),
         offline_icons: state.settings.is_emulator(),
         portal_intent: widget.portal_intent.map(str::to_string),
+        fixed_token: None,
     })
 }
 

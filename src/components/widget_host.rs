@@ -133,10 +133,15 @@ mod browser {
         notice: RwSignal<Option<String>>,
     ) {
         let slug = mount.slug.clone();
+        let fixed = mount.fixed_token.clone();
         let get_token = Closure::<dyn FnMut() -> Promise>::new(move || {
-            let slug = slug.clone();
+            let (slug, fixed) = (slug.clone(), fixed.clone());
             future_to_promise(async move {
-                match widget_token(slug).await {
+                let token = match fixed {
+                    Some(t) => Ok(t),
+                    None => widget_token(slug).await,
+                };
+                match token {
                     Ok(token) => {
                         if let Some(exp) = expiry(&token) {
                             on_token.run(exp);

@@ -27,14 +27,7 @@ pub async fn start(
     };
     match begin(&state, &session, &headers, &intent).await {
         Ok(link) => Redirect::to(&link).into_response(),
-        Err(e) => {
-            let status = match e {
-                AppError::MissingPermission { .. } => StatusCode::FORBIDDEN,
-                AppError::UnknownWidget { .. } => StatusCode::NOT_FOUND,
-                _ => StatusCode::BAD_GATEWAY,
-            };
-            problem_page(status, &e)
-        }
+        Err(e) => problem_page(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_GATEWAY), &e),
     }
 }
 

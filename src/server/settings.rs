@@ -52,6 +52,9 @@ pub struct Settings {
     pub api: ApiEndpoint,
     pub secure_cookies: bool,
     pub admins: Vec<String>,
+    /// How long one WorkOS call may take (`WORKOS_TIMEOUT_MS`, default 10 s): a
+    /// slow WorkOS gives a clear error, never a hung page.
+    pub timeout: std::time::Duration,
     /// Leptos.toml `[tenants]`: your app's tenant id → WorkOS organization id.
     pub tenants: Vec<(String, String)>,
     /// Where Orgdeck keeps its own records (`sqlite:` URLs).
@@ -235,6 +238,13 @@ impl Settings {
         let webhook_secret = var("WORKOS_WEBHOOK_SECRET");
         let admins: Vec<String> = file.orgdeck.admins.iter().map(|a| a.to_lowercase()).collect();
         let tenants: Vec<(String, String)> = file.tenants.into_iter().collect();
+        let timeout = match var("WORKOS_TIMEOUT_MS") {
+            None => std::time::Duration::from_secs(10),
+            Some(ms) => match ms.parse::<u64>() {
+                Ok(n) if (100..=120_000).contains(&n) => std::time::Duration::from_millis(n),
+                _ => return Err(bad("WORKOS_TIMEOUT_MS", format!("'{ms}' is not a number of milliseconds from 100 to 120000"), "set e.g. 10000, or unset it")),
+            },
+        };
         if let Some((tenant, org)) = tenants.iter().find(|(_, org)| !org.starts_with("org_")) {
             return Err(bad(
                 "Leptos.toml",
@@ -268,6 +278,7 @@ impl Settings {
                     secure_cookies,
                     admins: admins.clone(),
                     tenants: tenants.clone(),
+                    timeout,
                     database_url,
                 })
             }
@@ -301,6 +312,7 @@ impl Settings {
                     secure_cookies,
                     admins: admins.clone(),
                     tenants: tenants.clone(),
+                    timeout,
                     database_url,
                 })
             }
@@ -415,5 +427,17 @@ mod tests {
         let s = load(&[("WORKOS_API_KEY", "sk_test_secret"), ("WORKOS_CLIENT_ID", "client_a"), ("WORKOS_COOKIE_PASSWORD", PW)], None).unwrap();
         let shown = format!("{s:?}");
         assert!(!shown.contains("sk_test_secret") && !shown.contains(PW));
+    }
+
+    #[test]
+    fn the_workos_timeout_and_the_tenant_map_are_checked() {
+        assert_eq!(load(&[], None).unwrap().timeout, std::time::Duration::from_secs(10));
+        assert_eq!(load(&[("WORKOS_TIMEOUT_MS", "1500")], None).unwrap().timeout, std::time::Duration::from_millis(1500));
+        let e = load(&[("WORKOS_TIMEOUT_MS", "soon")], None).unwrap_err();
+        assert_eq!(e.variable, "WORKOS_TIMEOUT_MS");
+        let s = load(&[], Some("[tenants]\nacme = \"org_01ACME\"\n")).unwrap();
+        assert_eq!(s.tenants, vec![("acme".to_string(), "org_01ACME".to_string())]);
+        let e = load(&[], Some("[tenants]\nacme = \"acme-corp\"\n")).unwrap_err();
+        assert!(e.problem.contains("not a WorkOS organization id"), "{e}");
     }
 }

@@ -175,6 +175,27 @@ impl Store {
         Ok((applied, known))
     }
 
+    pub async fn record_lab_action(&self, a: &crate::api::lab::LabAction) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO lab_actions (id, at, who, what, detail) VALUES (?, ?, ?, ?, ?)")
+            .bind(ulid::Ulid::new().to_string())
+            .bind(&a.at)
+            .bind(&a.who)
+            .bind(&a.what)
+            .bind(&a.detail)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The latest lab actions, newest first.
+    pub async fn lab_actions(&self, limit: i64) -> Result<Vec<crate::api::lab::LabAction>, sqlx::Error> {
+        let rows = sqlx::query("SELECT at, who, what, detail FROM lab_actions ORDER BY at DESC, id DESC LIMIT ?").bind(limit).fetch_all(&self.pool).await?;
+        Ok(rows
+            .iter()
+            .map(|r| crate::api::lab::LabAction { at: r.get("at"), who: r.get("who"), what: r.get("what"), detail: r.get("detail") })
+            .collect())
+    }
+
     /// Stores the event unless one with its id is there: true when it was new.
     pub async fn insert_event(&self, e: &StoredEvent) -> Result<bool, sqlx::Error> {
         let done = sqlx::query(

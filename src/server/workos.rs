@@ -11,6 +11,7 @@ pub fn client(settings: &Settings) -> Client {
         .api_key(settings.api_key.clone())
         .client_id(settings.client_id.clone())
         .base_url(settings.api.base_url())
+        .timeout(settings.timeout)
         .build()
 }
 

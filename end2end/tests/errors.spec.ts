@@ -1,0 +1,85 @@
+import { test, expect, signIn, hydrated, expectLoggedStatus, USERS } from "./fixtures";
+import { EMULATOR_URL } from "../playwright.config";
+import type { APIRequestContext } from "@playwright/test";
+
+/** Makes the emulator answer requests under `path` badly (see emulator/src/faults.rs). */
+async function fault(request: APIRequestContext, f: Record<string, unknown>) {
+  const res = await request.post(`${EMULATOR_URL}/_emulator/faults`, { data: f });
+  expect(res.status()).toBe(201);
+}
+
+test("WorkOS refuses the API key (401): the dashboard says which setting and how to fix it", async ({ page, request }) => {
+  await signIn(page, USERS.admin.email);
+  await fault(request, { path: "/organizations", status: 401 });
+  await page.reload();
+  const notice = page.locator('[data-error="workos-unauthorized"]');
+  await expect(notice).toContainText("WorkOS refused Orgdeck's API key");
+  await expect(notice).toContainText("WORKOS_API_KEY");
+  await expect(notice).toContainText("sk_");
+});
+
+test("an organization WorkOS does not know (404): named, with the organizations the key does see", async ({ page, request }) => {
+  await signIn(page, USERS.admin.email);
+  await fault(request, {
+    path: "/organizations/org_",
+    method: "GET",
+    status: 404,
+    count: 1,
+    body: { message: "Organization not found: 'org_01STAGING'.", code: "entity_not_found", entity_id: "org_01STAGING" },
+  });
+  await page.reload();
+  const notice = page.locator('[data-error="organization-not-found"]');
+  await expect(notice).toContainText("org_01STAGING");
+  await expect(notice).toContainText("Acme Corp (org_");
+  await expect(notice).toContainText("staging key");
+});
+
+test("a 422 names the field, and the hosted portal is not opened", async ({ page, request, consoleErrors }) => {
+  await signIn(page, USERS.admin.email);
+  await fault(request, {
+    path: "/portal/generate_link",
+    status: 422,
+    body: { message: "Validation failed", code: "invalid_request_parameters", errors: [{ field: "return_url", code: "return_url_invalid" }] },
+  });
+  await page.locator('[data-card="sso"]').getByRole("button", { name: "Set up in Admin Portal" }).click();
+  await expect(page.locator("body")).toContainText("return_url");
+  expect(page.url()).not.toContain(EMULATOR_URL);
+  expectLoggedStatus(consoleErrors, 422);
+});
+
+test("a widget token that cannot be had: the widget page offers to reload, nothing blank", async ({ page, request, consoleErrors }) => {
+  await signIn(page, USERS.admin.email);
+  await fault(request, { path: "/widgets/token", status: 500 });
+  await page.goto("/widgets/users");
+  await hydrated(page);
+  const notice = page.locator('[data-error="widget"]');
+  await expect(notice).toContainText("The widget could not load");
+  await expect(notice.getByRole("button", { name: "Reload widget" })).toBeVisible();
+  expectLoggedStatus(consoleErrors, 502);
+  // WorkOS is back: the reload brings the widget.
+  await request.delete(`${EMULATOR_URL}/_emulator/faults`);
+  await notice.getByRole("button", { name: "Reload widget" }).click();
+  await expect(page.locator('[data-component="UsersManagement"]').getByText("ada@acme.test", { exact: true })).toBeVisible();
+});
+
+test("WorkOS down (503, retried) or hung (timed out): a clear message, no hung page", async ({ page, request }) => {
+  await signIn(page, USERS.admin.email);
+  await fault(request, { path: "/organizations", status: 503 });
+  await page.reload();
+  await expect(page.locator('[data-error="workos"]')).toContainText("WorkOS answered 503");
+  await request.delete(`${EMULATOR_URL}/_emulator/faults`);
+
+  await fault(request, { path: "/organizations", hang: true });
+  const started = Date.now();
+  await page.reload();
+  await expect(page.locator('[data-error="unavailable"]')).toContainText("WorkOS cannot be reached", { timeout: 30_000 });
+  expect(Date.now() - started).toBeLessThan(30_000);
+  await request.delete(`${EMULATOR_URL}/_emulator/faults`);
+});
+
+test("a brief 429 with Retry-After is ridden out: the dashboard loads", async ({ page, request }) => {
+  await signIn(page, USERS.admin.email);
+  await fault(request, { path: "/organizations", status: 429, retry_after: 1, count: 1 });
+  await page.reload();
+  await expect(page.locator('[data-card="users"]').getByTestId("card-state")).toHaveText("3 members · 0 pending invitations");
+});

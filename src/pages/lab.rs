@@ -1,0 +1,168 @@
+//! `/lab`: mint a widget token for any organization, member, widget and scope
+//! set; read its header and claims; open the widget with exactly that token;
+//! open the hosted Admin Portal for any intent. Admins only.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::lab::{lab_history, lab_members, lab_mint, lab_portal, lab_setup, LabAction, LabState, Minted};
+use crate::catalog::CATALOG;
+use crate::components::{loaded, ErrorNotice, TokenClock, WidgetHost};
+
+/// Every scope a widget token can carry (the SDK's `WidgetSessionTokenScopes`).
+const SCOPES: &[&str] = &[
+    "widgets:users-table:manage",
+    "widgets:sso:manage",
+    "widgets:domain-verification:manage",
+    "widgets:dsync:manage",
+    "widgets:audit-log-streaming:manage",
+    "widgets:api-keys:manage",
+];
+const INTENTS: &[&str] = &["sso", "domain_verification", "dsync", "log_streams", "audit_logs", "certificate_renewal"];
+
+#[component]
+pub fn LabPage() -> impl IntoView {
+    let search = RwSignal::new(String::new());
+    let setup = Resource::new(move || search.get(), |s| lab_setup(Some(s)));
+    let history = Resource::new(|| (), |_| lab_history());
+    view! {
+        <Title text="Widget lab · Orgdeck"/>
+        <nav class="crumbs"><a href="/">"← Dashboard"</a></nav>
+        <h1>"Widget lab"</h1>
+        <p class="muted">"Mint a widget token for any organization, member and scopes, and see what the widget does with it."</p>
+        <label for="lab-search">"Find an organization"</label>
+        <input id="lab-search" type="search" placeholder="Name"
+            on:change=move |ev| search.set(event_target_value(&ev))/>
+        {loaded(setup, "Listing organizations…", move |s: LabState| view! { <Lab setup=s on_action=move || history.refetch()/> })}
+        {loaded(history, "Reading the lab's log…", |actions: Vec<LabAction>| view! { <Actions actions/> })}
+    }
+}
+
+#[component]
+fn Lab(setup: LabState, on_action: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
+    let first = setup.organizations.first().map(|o| o.id.clone()).unwrap_or_default();
+    let org = RwSignal::new(first);
+    let user = RwSignal::new(String::new());
+    let slug = RwSignal::new("users".to_string());
+    let scopes = RwSignal::new(vec!["widgets:users-table:manage".to_string()]);
+    let intent = RwSignal::new("sso".to_string());
+    let members = Resource::new(move || org.get(), |o| async move { if o.is_empty() { Ok(Vec::new()) } else { lab_members(o).await } });
+    let minted = RwSignal::new(None::<Result<Minted, crate::error::AppError>>);
+    let portal_error = RwSignal::new(None::<crate::error::AppError>);
+    let tenant_of = setup.tenants.clone();
+    let organizations = setup
+        .organizations
+        .iter()
+        .map(|o| {
+            let tenant = tenant_of.iter().find(|(_, id)| *id == o.id).map(|(t, _)| format!(" · tenant {t}")).unwrap_or_default();
+            view! { <option value=o.id.clone()>{format!("{} ({}){tenant}", o.name, o.id)}</option> }
+        })
+        .collect_view();
+    let widgets = CATALOG.iter().filter(|w| w.built).map(|w| view! { <option value=w.slug>{w.title}</option> }).collect_view();
+    let scope_boxes = SCOPES
+        .iter()
+        .map(|s| {
+            let s = s.to_string();
+            let id = format!("scope-{s}");
+            let checked = {
+                let s = s.clone();
+                move || scopes.get().contains(&s)
+            };
+            let toggle = {
+                let s = s.clone();
+                move |_| scopes.update(|list| if list.contains(&s) { list.retain(|x| x != &s) } else { list.push(s.clone()) })
+            };
+            let for_id = id.clone();
+            view! { <label for=for_id><input id=id type="checkbox" prop:checked=checked on:change=toggle/>" " {s}</label> }
+        })
+        .collect_view();
+    let on_mint = on_action.clone();
+    let mint = Action::new(move |_: &()| {
+        let (o, u, w, s) = (org.get_untracked(), user.get_untracked(), slug.get_untracked(), scopes.get_untracked());
+        async move { lab_mint(Some(o).filter(|o| !o.is_empty()), Some(u).filter(|u| !u.is_empty()), w, Some(s)).await }
+    });
+    Effect::new(move |_| {
+        if let Some(result) = mint.value().get() {
+            minted.set(Some(result));
+            on_mint();
+        }
+    });
+    let open_portal = Action::new(move |_: &()| {
+        let (o, i) = (org.get_untracked(), intent.get_untracked());
+        async move { lab_portal(o, i).await }
+    });
+    Effect::new(move |_| match open_portal.value().get() {
+        Some(Ok(_link)) => {
+            #[cfg(feature = "hydrate")]
+            let _ = window().location().assign(&_link);
+        }
+        Some(Err(e)) => portal_error.set(Some(e)),
+        None => {}
+    });
+    let member_options = move || {
+        members.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|m| {
+            view! { <option value=m.user_id.clone()>{format!("{} ({})", m.email, m.role)}</option> }
+        }).collect_view()
+    };
+    let intents = INTENTS.iter().map(|i| view! { <option value=*i>{*i}</option> }).collect_view();
+    view! {
+        <section class="lab" data-testid="lab">
+            <div class="lab-form">
+                <label for="lab-org">"Organization"</label>
+                <select id="lab-org" on:change=move |ev| { org.set(event_target_value(&ev)); user.set(String::new()); }>{organizations}</select>
+                <label for="lab-user">"Member"</label>
+                <select id="lab-user" prop:value=move || user.get() on:change=move |ev| user.set(event_target_value(&ev))>
+                    <option value="">"None (a user-only token needs a user: pick one)"</option>
+                    <Transition>{member_options}</Transition>
+                </select>
+                <label for="lab-widget">"Widget"</label>
+                <select id="lab-widget" on:change=move |ev| slug.set(event_target_value(&ev))>{widgets}</select>
+                <fieldset><legend>"Scopes"</legend>{scope_boxes}</fieldset>
+                <button type="button" on:click=move |_| { mint.dispatch(()); }>"Mint token"</button>
+            </div>
+            {move || minted.get().map(|r| match r {
+                Ok(m) => view! { <MintedView minted=m/> }.into_any(),
+                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+            })}
+            <h2 class="section">"Hosted Admin Portal"</h2>
+            <label for="lab-intent">"Intent"</label>
+            <select id="lab-intent" on:change=move |ev| intent.set(event_target_value(&ev))>{intents}</select>
+            <button type="button" on:click=move |_| { open_portal.dispatch(()); }>"Open Admin Portal"</button>
+            {move || portal_error.get().map(|e| view! { <ErrorNotice error=e/> })}
+        </section>
+    }
+}
+
+#[component]
+fn MintedView(minted: Minted) -> impl IntoView {
+    let expires = Signal::derive(move || minted.expires_at);
+    let open = RwSignal::new(false);
+    let mount = minted.mount.clone();
+    view! {
+        <section class="minted" data-testid="minted">
+            <TokenClock expires_at=expires/>
+            <h3>"Header"</h3><pre data-testid="token-header">{minted.header}</pre>
+            <h3>"Claims"</h3><pre data-testid="token-claims">{minted.claims}</pre>
+            <h3>"The same request with curl"</h3><pre data-testid="token-curl">{minted.curl}</pre>
+            <button type="button" on:click=move |_| open.set(true)>"Open the widget with this token"</button>
+            <Show when=move || open.get()>
+                <WidgetHost mount=mount.clone() on_token=|_| {}/>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn Actions(actions: Vec<LabAction>) -> impl IntoView {
+    let rows = actions
+        .into_iter()
+        .map(|a| view! { <tr><td>{a.at}</td><td>{a.who}</td><td>{a.what}</td><td>{a.detail}</td></tr> })
+        .collect_view();
+    view! {
+        <h2 class="section">"What was done here"</h2>
+        <table data-testid="lab-actions">
+            <thead><tr><th>"When"</th><th>"Who"</th><th>"What"</th><th>"Details"</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
