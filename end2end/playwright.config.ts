@@ -7,6 +7,9 @@ export const SITE_ADDR = "127.0.0.1:3100";
 export const EMULATOR_ADDR = "127.0.0.1:4101";
 export const BASE_URL = `http://${SITE_ADDR}`;
 export const EMULATOR_URL = `http://${EMULATOR_ADDR}`;
+/** A second Orgdeck in real-WorkOS mode, pointed at the first one's emulator (as if it were WorkOS). */
+export const REAL_MODE_ADDR = "127.0.0.1:3102";
+export const REAL_MODE_URL = `http://${REAL_MODE_ADDR}`;
 
 export default defineConfig({
   testDir: "./tests",
@@ -37,8 +40,9 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
-  // The server cargo-leptos built (make test builds it first), on the embedded emulator.
-  webServer: {
+  // The server cargo-leptos built (make test builds it first), on the embedded emulator;
+  // and the same binary in real-WorkOS mode, pointed at that emulator.
+  webServer: [{
     // A database of its own, new for each run: the developer's data/ stays theirs.
     command: "rm -rf target/e2e-data && ./target/debug/orgdeck",
     cwd: "..",
@@ -65,5 +69,31 @@ export default defineConfig({
       WORKOS_TIMEOUT_MS: "1500",
       RUST_LOG: "warn",
     },
-  },
+  }, {
+    command: "rm -rf target/e2e-real && ./target/debug/orgdeck",
+    cwd: "..",
+    url: `${REAL_MODE_URL}/health`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 120_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      LEPTOS_OUTPUT_NAME: "orgdeck",
+      LEPTOS_SITE_ROOT: "target/site",
+      LEPTOS_SITE_PKG_DIR: "pkg",
+      LEPTOS_SITE_ADDR: REAL_MODE_ADDR,
+      LEPTOS_RELOAD_PORT: "3103",
+      WORKOS_API_KEY: "sk_test_emulator",
+      WORKOS_CLIENT_ID: "client_emulator",
+      WORKOS_COOKIE_PASSWORD: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+      WORKOS_API_HOSTNAME: "127.0.0.1",
+      WORKOS_API_PORT: EMULATOR_ADDR.split(":")[1],
+      WORKOS_API_HTTPS: "false",
+      WORKOS_REDIRECT_URI: `${REAL_MODE_URL}/auth/callback`,
+      WORKOS_WEBHOOK_SECRET: "",
+      DATABASE_URL: "sqlite://target/e2e-real/orgdeck.db",
+      WORKOS_TIMEOUT_MS: "1500",
+      RUST_LOG: "error",
+    },
+  }],
 });

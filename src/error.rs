@@ -28,6 +28,8 @@ pub enum AppError {
     Workos { status: u16, message: String, request_id: Option<String> },
     #[error("WorkOS cannot be reached")]
     Unavailable { message: String },
+    #[error("WorkOS refuses the widgets' calls from this site")]
+    OriginRefused { origin: String },
     #[error("Something went wrong in Orgdeck")]
     Internal { message: String },
 }
@@ -41,7 +43,7 @@ impl AppError {
             AppError::UnknownWidget { .. } | AppError::NotBuilt { .. } | AppError::OrganizationNotFound { .. } => 404,
             AppError::Invalid { .. } => 422,
             // WorkOS said no to Orgdeck itself: a bad gateway, not the user's doing.
-            AppError::WorkosUnauthorized | AppError::Workos { .. } => 502,
+            AppError::WorkosUnauthorized | AppError::Workos { .. } | AppError::OriginRefused { .. } => 502,
             AppError::Unavailable { .. } => 503,
             AppError::Internal { .. } => 500,
         }
@@ -77,6 +79,9 @@ impl AppError {
                 None => message.clone(),
             },
             AppError::Unavailable { message } | AppError::Internal { message } => message.clone(),
+            AppError::OriginRefused { origin } => format!(
+                "The widgets call WorkOS from your browser, and WorkOS's CORS check does not list {origin} among the allowed web origins."
+            ),
         }
     }
 
@@ -102,6 +107,9 @@ impl AppError {
             AppError::Invalid { .. } => "Correct the value named above and try again.".into(),
             AppError::Workos { .. } | AppError::Unavailable { .. } => "Try again in a moment; if it persists, check WorkOS's status page.".into(),
             AppError::Internal { .. } => "Reload the page. If it happens again, the server log says more.".into(),
+            AppError::OriginRefused { origin } => {
+                format!("Add {origin} in WorkOS Dashboard → Authentication → Allowed web origins, then reload.")
+            }
         }
     }
 }
@@ -127,6 +135,7 @@ mod tests {
             AppError::WorkosUnauthorized,
             AppError::OrganizationNotFound { id: "org_1".into(), visible: vec!["Acme (org_2)".into()] },
             AppError::Invalid { field: Some("user_id".into()), message: "not a member".into() },
+            AppError::OriginRefused { origin: "https://orgdeck.example.com".into() },
         ];
         for e in all {
             assert!(!e.to_string().is_empty() && !e.detail().is_empty() && !e.fix().is_empty(), "{e:?}");

@@ -375,6 +375,7 @@ async fn the_doctor_passes_a_good_emulator_setup_and_names_each_failure_with_its
     settings.use_emulator("sk_test_revoked", app.emu.emulator.client_id(), app.emu.addr);
     settings.mode = orgdeck::server::settings::Mode::Workos;
     settings.webhook_secret = None;
+    app.emu.emulator.set_refused_origins(vec!["http://127.0.0.1:3999".into()]);
     let options = LeptosOptions::builder().output_name("orgdeck").site_root("target/site").site_addr(addr).build();
     let checks = run(&AppState::new(options, settings, store)).await;
     let verdict = |name: &str| checks.iter().find(|c| c.name == name).unwrap_or_else(|| panic!("{name} in {checks:?}")).clone();
@@ -383,7 +384,10 @@ async fn the_doctor_passes_a_good_emulator_setup_and_names_each_failure_with_its
     assert!(key.fix.unwrap().contains("sk_"), "the fix names the key");
     assert_eq!(verdict("Webhooks").verdict, Verdict::Fail);
     assert_eq!(verdict("Database").verdict, Verdict::Pass);
-    assert_eq!(failures(&checks), 2, "{checks:#?}");
+    let origin = verdict("Allowed web origin");
+    assert_eq!(origin.verdict, Verdict::Fail);
+    assert!(origin.fix.unwrap().contains("Allowed web origins"));
+    assert_eq!(failures(&checks), 3, "{checks:#?}");
 
     // With the right key, the tenant that does not exist is named.
     let store = orgdeck::server::store::Store::connect("sqlite::memory:").await.unwrap();

@@ -160,3 +160,16 @@ pub async fn clear_faults(State(emu): State<Emulator>) -> impl IntoResponse {
     emu.faults().clear();
     StatusCode::NO_CONTENT
 }
+
+#[derive(Debug, Deserialize)]
+pub struct CorsBody {
+    #[serde(default)]
+    refuse: Vec<String>,
+}
+
+/// `POST /_emulator/cors {refuse: [origins]}`: the widgets API refuses these
+/// origins (as WorkOS does an origin missing from "allowed web origins").
+pub async fn set_cors(State(emu): State<Emulator>, Body(body): Body<CorsBody>) -> ApiResult {
+    emu.set_refused_origins(body.refuse.clone());
+    Ok(Json(json!({"refuse": body.refuse})).into_response())
+}

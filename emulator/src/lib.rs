@@ -57,6 +57,7 @@ pub fn router(emu: Emulator) -> Router {
         .route("/_emulator/webhooks/settings", get(control::get_webhook_settings).post(control::set_webhook_settings))
         .route("/_emulator/webhooks/faults", post(control::add_webhook_fault).delete(control::clear_webhook_faults))
         .route("/_emulator/deliveries", get(control::deliveries))
+        .route("/_emulator/cors", post(control::set_cors))
         .route("/_emulator/faults", get(control::list_faults).post(control::add_fault).delete(control::clear_faults))
         .fallback(|| async {
             http::ApiError::new(axum::http::StatusCode::NOT_FOUND, serde_json::json!({"message": "Not Found"}))

@@ -378,6 +378,7 @@ struct Inner {
     base_url: Mutex<String>,
     webhooks: crate::events::Webhooks,
     faults: crate::faults::Faults,
+    refused_origins: Mutex<Vec<String>>,
 }
 
 impl Emulator {
@@ -397,6 +398,7 @@ impl Emulator {
                 base_url: Mutex::new("http://127.0.0.1:4100".into()),
                 webhooks,
                 faults: crate::faults::Faults::default(),
+                refused_origins: Mutex::new(Vec::new()),
             }),
         }
     }
@@ -414,6 +416,16 @@ impl Emulator {
         self.inner.webhooks.clear_faults();
         self.inner.webhooks.clear_deliveries();
         self.inner.faults.clear();
+        self.set_refused_origins(Vec::new());
+    }
+
+    /// Origins the widgets API refuses (CORS), whatever else allows them.
+    pub fn set_refused_origins(&self, origins: Vec<String>) {
+        *self.inner.refused_origins.lock().unwrap_or_else(|e| e.into_inner()) = origins;
+    }
+
+    pub fn refuses_origin(&self, origin: &str) -> bool {
+        self.inner.refused_origins.lock().unwrap_or_else(|e| e.into_inner()).iter().any(|o| o == origin)
     }
 
     pub fn faults(&self) -> &crate::faults::Faults {

@@ -1,5 +1,5 @@
 import { test, expect, signIn, hydrated, expectLoggedStatus, USERS } from "./fixtures";
-import { EMULATOR_URL } from "../playwright.config";
+import { EMULATOR_URL, REAL_MODE_URL } from "../playwright.config";
 import type { APIRequestContext } from "@playwright/test";
 
 /** Makes the emulator answer requests under `path` badly (see emulator/src/faults.rs). */
@@ -82,4 +82,20 @@ test("a brief 429 with Retry-After is ridden out: the dashboard loads", async ({
   await fault(request, { path: "/organizations", status: 429, retry_after: 1, count: 1 });
   await page.reload();
   await expect(page.locator('[data-card="users"]').getByTestId("card-state")).toHaveText("3 members · 0 pending invitations");
+});
+
+test("real-WorkOS mode from an origin WorkOS refuses (CORS): the widget page says which origin to allow", async ({ page, request }) => {
+  expect((await request.post(`${EMULATOR_URL}/_emulator/cors`, { data: { refuse: [REAL_MODE_URL] } })).ok()).toBeTruthy();
+  await page.goto(`${REAL_MODE_URL}/widgets/users`);
+  await expect(page).toHaveURL(new RegExp(`^${EMULATOR_URL}/user_management/authorize`));
+  await page.locator(`button[data-email="${USERS.admin.email}"]`).click();
+  await expect(page).toHaveURL(`${REAL_MODE_URL}/widgets/users`);
+  await hydrated(page);
+  const notice = page.locator('[data-error="origin-refused"]');
+  await expect(notice).toContainText(REAL_MODE_URL);
+  await expect(notice).toContainText("Allowed web origins");
+  await expect(page.locator('[data-component="UsersManagement"]')).toHaveCount(0);
+  // Against real WorkOS the admin tools are for Leptos.toml's admins only (none here): a clear refusal.
+  await page.goto(`${REAL_MODE_URL}/doctor`);
+  await expect(page.locator('[data-error="missing-permission"]')).toContainText("Leptos.toml");
 });

@@ -54,6 +54,12 @@ pub async fn widget_mount(slug: String) -> Result<WidgetSetup, AppError> {
 
     let (widget, session) = allowed(&slug)?;
     let state = crate::server::state::AppState::current()?;
+    // Against real WorkOS, a site missing from the allowed web origins would
+    // get a widget that fails with CORS errors only: say it in words instead.
+    let site = &state.settings.site_url;
+    if !state.settings.is_emulator() && state.origin.refused(&state.workos, site).await {
+        return Err(AppError::OriginRefused { origin: site.clone() });
+    }
     let api = &state.settings.api;
     Ok(WidgetSetup {
         slug: widget.slug.into(),

@@ -27,6 +27,7 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
         AppError::Workos { .. } => "workos",
         AppError::Unavailable { .. } => "unavailable",
         AppError::Internal { .. } => "internal",
+        AppError::OriginRefused { .. } => "origin-refused",
     };
     let action = match &error {
         AppError::NotSignedIn => view! { <a class="button" href="/login">"Sign in"</a> }.into_any(),

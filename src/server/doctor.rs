@@ -1,11 +1,10 @@
 //! The integration checks behind `/doctor` and `orgdeck doctor`: one
 //! implementation, so the page and the command line never disagree.
 
-use axum::http::{header, HeaderMap, HeaderValue, Method};
+use axum::http::header;
 use workos::resources::organization_membership::ListOrganizationMembershipsParams;
 use workos::resources::organizations::ListOrganizationsParams;
 use workos::resources::widgets::CreateTokenParams;
-use workos::transport::HttpRequest;
 
 use super::state::AppState;
 use super::workos::app_error;
@@ -177,28 +176,16 @@ async fn tenant_check(state: &AppState) -> Check {
 
 /// The browser's widgets call WorkOS from this site: its origin must be allowed.
 async fn cors_check(state: &AppState) -> Check {
-    let client = &state.workos;
     let origin = &state.settings.site_url;
-    let mut headers = HeaderMap::new();
-    let (Ok(o), m) = (HeaderValue::from_str(origin), HeaderValue::from_static("GET")) else {
-        return check("Allowed web origin", Verdict::Fail, format!("{origin} is not a valid origin"), None);
-    };
-    headers.insert(header::ORIGIN, o);
-    headers.insert(header::ACCESS_CONTROL_REQUEST_METHOD, m);
-    headers.insert(header::ACCESS_CONTROL_REQUEST_HEADERS, HeaderValue::from_static("authorization,content-type"));
-    let url = format!("{}/_widgets/UserProfile/me", client.base_url().trim_end_matches('/'));
-    let request = HttpRequest { method: Method::OPTIONS, url, headers, body: None };
-    let fix = "add this site's origin in WorkOS Dashboard → Authentication → Allowed web origins (CORS)";
-    match client.transport().execute(request).await {
+    match super::origin::allowed(&state.workos, origin).await {
         Err(e) => check("Allowed web origin", Verdict::Fail, format!("WorkOS could not be asked: {e}"), None),
-        Ok(r) => {
-            let allowed = r.headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).and_then(|v| v.to_str().ok()).unwrap_or_default();
-            if allowed == origin || allowed == "*" {
-                pass("Allowed web origin", format!("WorkOS allows the widgets to call it from {origin}"))
-            } else {
-                check("Allowed web origin", Verdict::Fail, format!("WorkOS refuses the widgets' calls from {origin}"), Some(fix))
-            }
-        }
+        Ok(true) => pass("Allowed web origin", format!("WorkOS allows the widgets to call it from {origin}")),
+        Ok(false) => check(
+            "Allowed web origin",
+            Verdict::Fail,
+            format!("WorkOS refuses the widgets' calls from {origin}"),
+            Some("add this site's origin in WorkOS Dashboard → Authentication → Allowed web origins (CORS)"),
+        ),
     }
 }
 

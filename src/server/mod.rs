@@ -6,6 +6,7 @@ pub mod doctor;
 pub mod embedded;
 pub mod feed;
 pub mod guard;
+pub mod origin;
 pub mod portal;
 pub mod router;
 pub mod settings;

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use super::auth::SessionRefresher;
 use super::feed::Feed;
+use super::origin::OriginCheck;
 use super::settings::Settings;
 use super::store::Store;
 use crate::error::AppError;
@@ -19,6 +20,7 @@ pub struct AppState {
     pub sessions: Arc<SessionRefresher>,
     pub store: Store,
     pub feed: Feed,
+    pub origin: Arc<OriginCheck>,
 }
 
 impl AppState {
@@ -31,6 +33,7 @@ impl AppState {
             sessions: Arc::new(SessionRefresher::default()),
             store,
             feed: Feed::default(),
+            origin: Arc::new(OriginCheck::default()),
         }
     }
 

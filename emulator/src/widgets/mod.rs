@@ -91,13 +91,15 @@ async fn not_found() -> ApiError {
 }
 
 /// The browser calls these from the app's origin: any loopback origin, plus the
-/// seed's `cors_origins` (WorkOS's "allowed web origins").
+/// seed's `cors_origins` (WorkOS's "allowed web origins"), minus the origins
+/// `POST /_emulator/cors` refuses (to show an app what a missing origin does).
 fn cors(emu: &Emulator) -> CorsLayer {
     let extra = emu.seed().environment.cors_origins.clone();
+    let emu = emu.clone();
     CorsLayer::new()
         .allow_origin(AllowOrigin::predicate(move |origin: &HeaderValue, _| {
             let Ok(origin) = origin.to_str() else { return false };
-            extra.iter().any(|o| o == origin) || is_loopback_origin(origin)
+            !emu.refuses_origin(origin) && (extra.iter().any(|o| o == origin) || is_loopback_origin(origin))
         }))
         .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE, Method::OPTIONS])
         .allow_headers([
