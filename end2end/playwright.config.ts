@@ -7,6 +7,17 @@ export const SITE_ADDR = "127.0.0.1:3100";
 export const EMULATOR_ADDR = "127.0.0.1:4101";
 export const BASE_URL = `http://${SITE_ADDR}`;
 export const EMULATOR_URL = `http://${EMULATOR_ADDR}`;
+/** What both servers share: the binary cargo-leptos built, and its site. */
+const SERVER = {
+  cwd: "..",
+  reuseExistingServer: !process.env.CI,
+  timeout: 120_000,
+  stdout: "pipe" as const,
+  stderr: "pipe" as const,
+};
+// A hung WorkOS is given up on quickly (the errors spec hangs it on purpose).
+const SITE = { LEPTOS_OUTPUT_NAME: "orgdeck", LEPTOS_SITE_ROOT: "target/site", LEPTOS_SITE_PKG_DIR: "pkg", WORKOS_TIMEOUT_MS: "1500" };
+
 /** A second Orgdeck in real-WorkOS mode, pointed at the first one's emulator (as if it were WorkOS). */
 export const REAL_MODE_ADDR = "127.0.0.1:3102";
 export const REAL_MODE_URL = `http://${REAL_MODE_ADDR}`;
@@ -43,18 +54,12 @@ export default defineConfig({
   // The server cargo-leptos built (make test builds it first), on the embedded emulator;
   // and the same binary in real-WorkOS mode, pointed at that emulator.
   webServer: [{
+    ...SERVER,
     // A database of its own, new for each run: the developer's data/ stays theirs.
     command: "rm -rf target/e2e-data && ./target/debug/orgdeck",
-    cwd: "..",
     url: `${BASE_URL}/health`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 120_000,
-    stdout: "pipe",
-    stderr: "pipe",
     env: {
-      LEPTOS_OUTPUT_NAME: "orgdeck",
-      LEPTOS_SITE_ROOT: "target/site",
-      LEPTOS_SITE_PKG_DIR: "pkg",
+      ...SITE,
       LEPTOS_SITE_ADDR: SITE_ADDR,
       LEPTOS_RELOAD_PORT: "3101",
       WORKOS_EMULATOR_ADDR: EMULATOR_ADDR,
@@ -65,22 +70,14 @@ export default defineConfig({
       WORKOS_REDIRECT_URI: "",
       WORKOS_WEBHOOK_SECRET: "",
       DATABASE_URL: "sqlite://target/e2e-data/orgdeck.db",
-      // A hung WorkOS is given up on quickly (the errors spec hangs it on purpose).
-      WORKOS_TIMEOUT_MS: "1500",
       RUST_LOG: "warn",
     },
   }, {
+    ...SERVER,
     command: "rm -rf target/e2e-real && ./target/debug/orgdeck",
-    cwd: "..",
     url: `${REAL_MODE_URL}/health`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 120_000,
-    stdout: "pipe",
-    stderr: "pipe",
     env: {
-      LEPTOS_OUTPUT_NAME: "orgdeck",
-      LEPTOS_SITE_ROOT: "target/site",
-      LEPTOS_SITE_PKG_DIR: "pkg",
+      ...SITE,
       LEPTOS_SITE_ADDR: REAL_MODE_ADDR,
       LEPTOS_RELOAD_PORT: "3103",
       WORKOS_API_KEY: "sk_test_emulator",
@@ -92,7 +89,6 @@ export default defineConfig({
       WORKOS_REDIRECT_URI: `${REAL_MODE_URL}/auth/callback`,
       WORKOS_WEBHOOK_SECRET: "",
       DATABASE_URL: "sqlite://target/e2e-real/orgdeck.db",
-      WORKOS_TIMEOUT_MS: "1500",
       RUST_LOG: "error",
     },
   }],

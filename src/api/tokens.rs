@@ -29,6 +29,27 @@ pub struct WidgetSetup {
 }
 
 #[cfg(feature = "ssr")]
+impl WidgetSetup {
+    /// Where and how the browser mounts `widget` against this deployment's WorkOS.
+    pub(crate) fn for_widget(widget: &crate::catalog::WidgetInfo, settings: &crate::server::settings::Settings) -> WidgetSetup {
+        let api = &settings.api;
+        WidgetSetup {
+            slug: widget.slug.into(),
+            title: widget.title.into(),
+            purpose: widget.purpose.into(),
+            component: widget.component.into(),
+            api_hostname: api.hostname.clone(),
+            api_port: api.port,
+            api_https: api.https,
+            current_session_id: None,
+            offline_icons: settings.is_emulator(),
+            portal_intent: widget.portal_intent.map(str::to_string),
+            fixed_token: None,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
 fn allowed(slug: &str) -> Result<(&'static crate::catalog::WidgetInfo, crate::server::auth::CurrentSession), AppError> {
     use crate::catalog::{TokenKind, WidgetInfo};
     use crate::server::auth::CurrentSession;
@@ -60,19 +81,9 @@ pub async fn widget_mount(slug: String) -> Result<WidgetSetup, AppError> {
     if !state.settings.is_emulator() && state.origin.refused(&state.workos, site).await {
         return Err(AppError::OriginRefused { origin: site.clone() });
     }
-    let api = &state.settings.api;
     Ok(WidgetSetup {
-        slug: widget.slug.into(),
-        title: widget.title.into(),
-        purpose: widget.purpose.into(),
-        component: widget.component.into(),
-        api_hostname: api.hostname.clone(),
-        api_port: api.port,
-        api_https: api.https,
         current_session_id: (widget.kind == WidgetKind::Sessions).then_some(session.session_id),
-        offline_icons: state.settings.is_emulator(),
-        portal_intent: widget.portal_intent.map(str::to_string),
-        fixed_token: None,
+        ..WidgetSetup::for_widget(widget, &state.settings)
     })
 }
 
