@@ -30,6 +30,8 @@ pub enum AppError {
     Unavailable { message: String },
     #[error("WorkOS refuses the widgets' calls from this site")]
     OriginRefused { origin: String },
+    #[error("You are signed in to another tenant")]
+    WrongTenant { tenant: String, organization: String },
     #[error("Something went wrong in Orgdeck")]
     Internal { message: String },
 }
@@ -39,7 +41,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::NotSignedIn => 401,
-            AppError::NoOrganization { .. } | AppError::MissingPermission { .. } => 403,
+            AppError::NoOrganization { .. } | AppError::MissingPermission { .. } | AppError::WrongTenant { .. } => 403,
             AppError::UnknownWidget { .. } | AppError::NotBuilt { .. } | AppError::OrganizationNotFound { .. } => 404,
             AppError::Invalid { .. } => 422,
             // WorkOS said no to Orgdeck itself: a bad gateway, not the user's doing.
@@ -82,6 +84,9 @@ impl AppError {
             AppError::OriginRefused { origin } => format!(
                 "The widgets call WorkOS from your browser, and WorkOS's CORS check does not list {origin} among the allowed web origins."
             ),
+            AppError::WrongTenant { tenant, organization } => {
+                format!("Tenant “{tenant}” is the WorkOS organization {organization}, and your session is in another one.")
+            }
         }
     }
 
@@ -110,6 +115,9 @@ impl AppError {
             AppError::OriginRefused { origin } => {
                 format!("Add {origin} in WorkOS Dashboard → Authentication → Allowed web origins, then reload.")
             }
+            AppError::WrongTenant { .. } => {
+                "Switch to that organization from the dashboard if you belong to it, or sign in with an account of that tenant.".into()
+            }
         }
     }
 }
@@ -136,6 +144,7 @@ mod tests {
             AppError::OrganizationNotFound { id: "org_1".into(), visible: vec!["Acme (org_2)".into()] },
             AppError::Invalid { field: Some("user_id".into()), message: "not a member".into() },
             AppError::OriginRefused { origin: "https://orgdeck.example.com".into() },
+            AppError::WrongTenant { tenant: "acme".into(), organization: "org_1".into() },
         ];
         for e in all {
             assert!(!e.to_string().is_empty() && !e.detail().is_empty() && !e.fix().is_empty(), "{e:?}");

@@ -421,3 +421,27 @@ async fn against_real_workos_only_the_listed_admins_may_use_the_lab_and_the_doct
     let res = app.server_fn(&max, "lab_mint", &[("slug", "users")], Some(&app.base)).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_tenant_address_lets_in_only_a_session_already_in_its_organization() {
+    let emu = spawn(Seed::default_seed(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let org = |name: &str| emu.emulator.db().organizations.iter().find(|o| o.name == name).unwrap().id.clone();
+    let (acme, globex) = (org("Acme Corp"), org("Globex Inc"));
+    drop(emu);
+    let app = start_with(move |s| s.tenants = vec![("acme".into(), acme.clone()), ("globex".into(), globex.clone())]).await;
+    let ada = browser();
+    app.sign_in(&ada, "ada@acme.test").await;
+    let res = ada.get(format!("{}/t/acme", app.base)).send().await.unwrap();
+    assert_eq!((res.status(), location(&res)), (StatusCode::SEE_OTHER, "/".to_string()));
+    let res = ada.get(format!("{}/t/globex", app.base)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("You are signed in to another tenant") && page.contains("globex"), "{page}");
+    let res = ada.get(format!("{}/t/%3Cscript%3E", app.base)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("&lt;script&gt;") && !page.contains("<script>"), "escaped: {page}");
+    // Signed out: sign in first, then back here.
+    let res = browser().get(format!("{}/t/acme", app.base)).send().await.unwrap();
+    assert!(location(&res).starts_with("/login?return_to="), "{}", location(&res));
+}

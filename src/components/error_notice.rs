@@ -28,6 +28,7 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
         AppError::Unavailable { .. } => "unavailable",
         AppError::Internal { .. } => "internal",
         AppError::OriginRefused { .. } => "origin-refused",
+        AppError::WrongTenant { .. } => "wrong-tenant",
     };
     let action = match &error {
         AppError::NotSignedIn => view! { <a class="button" href="/login">"Sign in"</a> }.into_any(),

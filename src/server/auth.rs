@@ -446,15 +446,26 @@ pub fn problem_page(status: StatusCode, e: &AppError) -> Response {
     (status, html_page(&e.to_string(), &format!("{} {}", e.detail(), e.fix()), Some(("/login", "Sign in again")))).into_response()
 }
 
-/// A bare page for the sign-in handlers, which run outside the Leptos app.
+/// A bare page for the sign-in handlers, which run outside the Leptos app
+/// (maud escapes what it is given).
 pub fn html_page(title: &str, detail: &str, action: Option<(&str, &str)>) -> Html<String> {
-    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
-    let action = action.map(|(href, label)| format!(r#"<p><a class="button" href="{href}">{}</a></p>"#, esc(label))).unwrap_or_default();
-    Html(format!(
-        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{t} · Orgdeck</title><link rel="icon" href="/favicon.ico"><link rel="stylesheet" href="/pkg/orgdeck.css"></head><body><main><section class="notice error" role="alert"><h1>{t}</h1><p>{d}</p>{action}</section></main></body></html>"#,
-        t = esc(title),
-        d = esc(detail),
-    ))
+    let page = maud::html! {
+        (maud::DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                title { (title) " · Orgdeck" }
+                link rel="icon" href="/favicon.ico";
+                link rel="stylesheet" href="/pkg/orgdeck.css";
+            }
+            body { main { section.notice.error role="alert" {
+                h1 { (title) }
+                p { (detail) }
+                @if let Some((href, label)) = action { p { a.button href=(href) { (label) } } }
+            } } }
+        }
+    };
+    Html(page.into_string())
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub mod settings;
 pub mod statuses;
 pub mod state;
 pub mod store;
+pub mod tenants;
 pub mod webhooks;
 pub mod widget_api;
 pub mod workos;

@@ -6,7 +6,7 @@ use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 
 use super::state::AppState;
-use super::{auth, guard, portal, statuses, webhooks};
+use super::{auth, guard, portal, statuses, tenants, webhooks};
 use crate::app::{shell, App};
 
 pub fn router(state: AppState) -> Router {
@@ -17,6 +17,7 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/callback", get(auth::callback))
         .route("/logout", post(auth::logout))
         .route("/portal/{intent}", post(portal::start))
+        .route("/t/{tenant}", get(tenants::enter))
         .route("/webhooks/workos", post(webhooks::ingest))
         .route("/events/live", get(webhooks::live))
         .route("/health", get(|| async { "ok" }))
