@@ -137,7 +137,7 @@ pub struct DeliveriesQuery {
 /// `GET /_emulator/deliveries[?event_id=]`: every delivery, newest first, with its attempts.
 pub async fn deliveries(State(emu): State<Emulator>, Query(q): Query<DeliveriesQuery>) -> impl IntoResponse {
     let list: Vec<_> = emu.webhooks().deliveries().into_iter().filter(|d| q.event_id.as_ref().is_none_or(|id| &d.event_id == id)).collect();
-    Json(crate::events::deliveries_json(&list))
+    Json(json!({"data": list}))
 }
 
 /// `POST /_emulator/faults` (see `faults.rs`): 201 with the fault.

@@ -12,7 +12,6 @@ use std::time::{Duration, Instant};
 
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use sha2::Sha256;
 use tokio::sync::Notify;
 
@@ -319,11 +318,6 @@ impl Job {
             tokio::time::sleep(wait).await;
         }
     }
-}
-
-/// What a JSON body of the delivery log looks like.
-pub fn deliveries_json(list: &[Delivery]) -> Value {
-    serde_json::json!({ "data": list })
 }
 
 #[cfg(test)]

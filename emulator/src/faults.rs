@@ -11,13 +11,13 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::http::ApiError;
 use crate::state::Emulator;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -83,10 +83,11 @@ impl Faults {
     }
 }
 
-/// WorkOS's error body for a status, when the fault gives none.
+/// WorkOS's error body for a status, when the fault gives none (the
+/// emulator's own 401 where it has one).
 fn default_body(status: StatusCode) -> Value {
     match status.as_u16() {
-        401 => json!({"message": "Unauthorized", "code": "unauthorized"}),
+        401 => ApiError::unauthorized().body,
         404 => json!({"message": "Not Found", "code": "entity_not_found"}),
         422 => json!({"message": "Validation failed", "code": "invalid_request_parameters", "errors": []}),
         429 => json!({"message": "Too many requests", "code": "rate_limit_exceeded"}),
@@ -114,13 +115,7 @@ pub async fn inject(State(emu): State<Emulator>, request: Request, next: Next) -
         return next.run(request).await;
     };
     let body = fault.body.clone().unwrap_or_else(|| default_body(status));
-    let mut response = (status, Json(body)).into_response();
-    if let Some(secs) = fault.retry_after {
-        if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-            response.headers_mut().insert("retry-after", v);
-        }
-    }
-    response
+    ApiError { status, body, retry_after: fault.retry_after }.into_response()
 }
 
 #[cfg(test)]

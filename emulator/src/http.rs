@@ -155,6 +155,29 @@ pub struct PageParams {
     pub order: Option<String>,
 }
 
+impl PageParams {
+    /// `limit`: 10 by default, 1 to 100.
+    pub fn page_size(&self) -> ApiResult<usize> {
+        match self.limit.as_deref() {
+            None | Some("") => Ok(10),
+            Some(s) => match s.parse::<usize>() {
+                Ok(n) if (1..=100).contains(&n) => Ok(n),
+                _ => Err(ApiError::invalid("limit", "invalid", "limit must be a number between 1 and 100")),
+            },
+        }
+    }
+
+    /// Whether `order` (or `default_order`) lists oldest first: `asc` and
+    /// `normal` do, `desc` does not.
+    pub fn ascending(&self, default_order: &str) -> ApiResult<bool> {
+        match self.order.as_deref().unwrap_or(default_order) {
+            "desc" => Ok(false),
+            "asc" | "normal" => Ok(true),
+            _ => Err(ApiError::invalid("order", "invalid", "order must be one of asc, desc, normal")),
+        }
+    }
+}
+
 pub struct Page<T> {
     pub data: Vec<T>,
     pub before: Option<String>,
@@ -179,19 +202,10 @@ pub fn paginate<T>(
     params: &PageParams,
     default_order: &str,
 ) -> ApiResult<Page<T>> {
-    let limit = match params.limit.as_deref() {
-        None | Some("") => 10,
-        Some(s) => match s.parse::<usize>() {
-            Ok(n) if (1..=100).contains(&n) => n,
-            _ => return Err(ApiError::invalid("limit", "invalid", "limit must be a number between 1 and 100")),
-        },
-    };
-    let order = params.order.as_deref().unwrap_or(default_order);
+    let limit = params.page_size()?;
     let mut items = items;
-    match order {
-        "desc" => items.reverse(),
-        "asc" | "normal" => {}
-        _ => return Err(ApiError::invalid("order", "invalid", "order must be one of asc, desc, normal")),
+    if !params.ascending(default_order)? {
+        items.reverse();
     }
     let position = |cursor: &str| items.iter().position(|t| id(t) == cursor);
     let (start, end) = if let Some(after) = params.after.as_deref().filter(|s| !s.is_empty()) {

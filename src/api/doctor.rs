@@ -35,12 +35,6 @@ pub struct Check {
 /// Every check, in order.
 #[server(endpoint = "doctor")]
 pub async fn doctor() -> Result<Vec<Check>, AppError> {
-    use crate::server::auth::CurrentSession;
-    use crate::server::state::AppState;
-    let session = CurrentSession::current()?;
-    let state = AppState::current()?;
-    if !state.settings.is_admin(&session.email) {
-        return Err(AppError::MissingPermission { permission: "admin (Leptos.toml [orgdeck] admins)".into(), role: session.role });
-    }
+    let (_, state) = crate::server::auth::CurrentSession::admin()?;
     Ok(crate::server::doctor::run(&state).await)
 }

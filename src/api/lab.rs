@@ -44,23 +44,13 @@ pub struct Minted {
     pub mount: WidgetSetup,
 }
 
-/// The session's user, if the lab is theirs to use.
 #[cfg(feature = "ssr")]
-fn admin() -> Result<(crate::server::auth::CurrentSession, crate::server::state::AppState), AppError> {
-    use crate::server::auth::CurrentSession;
-    use crate::server::state::AppState;
-    let session = CurrentSession::current()?;
-    let state = AppState::current()?;
-    if !state.settings.is_admin(&session.email) {
-        return Err(AppError::MissingPermission { permission: "admin (Leptos.toml [orgdeck] admins)".into(), role: session.role });
-    }
-    Ok((session, state))
-}
+use crate::server::auth::CurrentSession;
 
 #[server(endpoint = "lab_setup")]
 pub async fn lab_setup(search: Option<String>) -> Result<LabState, AppError> {
     use workos::resources::organizations::ListOrganizationsParams;
-    let (_, state) = admin()?;
+    let (_, state) = CurrentSession::admin()?;
     let params = ListOrganizationsParams { limit: Some(100), search: search.filter(|s| !s.is_empty()), ..Default::default() };
     let organizations = match state.workos.organizations().list_organizations(params).await {
         Ok(list) => list.data.into_iter().map(|o| OrgChoice { id: o.id, name: o.name }).collect(),
@@ -72,13 +62,13 @@ pub async fn lab_setup(search: Option<String>) -> Result<LabState, AppError> {
 /// What was done in the lab, newest first.
 #[server(endpoint = "lab_history")]
 pub async fn lab_history() -> Result<Vec<LabAction>, AppError> {
-    let (_, state) = admin()?;
+    let (_, state) = CurrentSession::admin()?;
     state.store.lab_actions(50).await.map_err(crate::server::store::db_error)
 }
 
 #[server(endpoint = "lab_members")]
 pub async fn lab_members(organization_id: String) -> Result<Vec<MemberChoice>, AppError> {
-    let (_, state) = admin()?;
+    let (_, state) = CurrentSession::admin()?;
     let (members, _) = crate::api::orgs::calls::memberships(&state.workos, &organization_id).await?;
     Ok(members.into_iter().map(|m| MemberChoice { user_id: m.user_id, email: m.email, role: m.role }).collect())
 }
@@ -89,7 +79,7 @@ pub async fn lab_mint(organization_id: Option<String>, user_id: Option<String>, 
     use workos::{WidgetSessionToken, WidgetSessionTokenScopes};
 
     use crate::catalog::WidgetInfo;
-    let (session, state) = admin()?;
+    let (session, state) = CurrentSession::admin()?;
     let widget = WidgetInfo::by_slug(&slug).ok_or_else(|| AppError::UnknownWidget { slug: slug.clone() })?;
     let organization_id = organization_id.filter(|o| !o.is_empty());
     let user_id = user_id.filter(|u| !u.is_empty());
@@ -111,12 +101,7 @@ pub async fn lab_mint(organization_id: Option<String>, user_id: Option<String>, 
         }
     };
     record(&state, &session.email, "minted a widget token", &detail).await?;
-    let part = |i: usize| -> serde_json::Value {
-        use base64::Engine;
-        let raw = token.split('.').nth(i).unwrap_or_default();
-        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(raw).unwrap_or_default();
-        serde_json::from_slice(&bytes).unwrap_or_default()
-    };
+    let part = |i| crate::server::workos::token_part(&token, i).unwrap_or_default();
     let (header, claims) = (part(0), part(1));
     let api = &state.settings.api;
     let curl = format!(
@@ -140,7 +125,7 @@ pub async fn lab_mint(organization_id: Option<String>, user_id: Option<String>, 
 pub async fn lab_portal(organization_id: String, intent: String) -> Result<String, AppError> {
     use workos::resources::admin_portal::GenerateLinkParams;
     use workos::{GenerateLink, GenerateLinkIntent};
-    let (session, state) = admin()?;
+    let (session, state) = CurrentSession::admin()?;
     let parsed = GenerateLinkIntent::from(intent.as_str());
     if matches!(parsed, GenerateLinkIntent::Unknown(_)) {
         return Err(AppError::Invalid { field: Some("intent".into()), message: format!("'{intent}' is not an Admin Portal intent.") });

@@ -9,12 +9,31 @@ use crate::api::events::LiveEvent;
 #[cfg(feature = "hydrate")]
 const KEEP: usize = 20;
 
+/// Reloads `data` once for a burst of events, shortly after the first.
+pub fn reload_after_events<T>(data: Resource<T>) -> Callback<()>
+where
+    T: Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+{
+    let pending = RwSignal::new(false);
+    Callback::new(move |_| {
+        if !pending.get_untracked() {
+            pending.set(true);
+            set_timeout(
+                move || {
+                    pending.set(false);
+                    data.refetch();
+                },
+                std::time::Duration::from_millis(250),
+            );
+        }
+    })
+}
+
 #[component]
 pub fn LiveFeed(
     /// Called for each event (and when the feed fell behind), so a page can
     /// reload what the event changed.
-    #[prop(optional)]
-    on_event: Option<Callback<()>>,
+    on_event: Callback<()>,
 ) -> impl IntoView {
     let events = RwSignal::new(Vec::<LiveEvent>::new());
     let connected = RwSignal::new(false);
@@ -47,7 +66,7 @@ pub fn LiveFeed(
 }
 
 #[cfg(feature = "hydrate")]
-fn listen(events: RwSignal<Vec<LiveEvent>>, connected: RwSignal<bool>, signed_out: RwSignal<bool>, on_event: Option<Callback<()>>) {
+fn listen(events: RwSignal<Vec<LiveEvent>>, connected: RwSignal<bool>, signed_out: RwSignal<bool>, on_event: Callback<()>) {
     use send_wrapper::SendWrapper;
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
@@ -62,15 +81,9 @@ fn listen(events: RwSignal<Vec<LiveEvent>>, connected: RwSignal<bool>, signed_ou
                 list.truncate(KEEP);
             });
         }
-        if let Some(cb) = on_event {
-            cb.run(());
-        }
+        on_event.run(());
     });
-    let on_lagged = Closure::<dyn FnMut(MessageEvent)>::new(move |_| {
-        if let Some(cb) = on_event {
-            cb.run(());
-        }
-    });
+    let on_lagged = Closure::<dyn FnMut(MessageEvent)>::new(move |_| on_event.run(()));
     let on_open = Closure::<dyn FnMut()>::new(move || connected.set(true));
     let closer = source.clone();
     let on_signed_out = Closure::<dyn FnMut(MessageEvent)>::new(move |_| {

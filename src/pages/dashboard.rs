@@ -4,27 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::orgs::{dashboard, FlowRow, OrgDashboard};
-use crate::components::{loaded, LiveFeed, OrgHeader, WidgetCard};
-
-/// Reloads `data` once for a burst of events, shortly after the first.
-pub fn reload_after_events<T>(data: Resource<T>) -> Callback<()>
-where
-    T: Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
-{
-    let pending = RwSignal::new(false);
-    Callback::new(move |_| {
-        if !pending.get_untracked() {
-            pending.set(true);
-            set_timeout(
-                move || {
-                    pending.set(false);
-                    data.refetch();
-                },
-                std::time::Duration::from_millis(250),
-            );
-        }
-    })
-}
+use crate::components::{loaded, reload_after_events, LiveFeed, OrgHeader, WidgetCard};
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {

@@ -6,8 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::events::{event_payload, list_events, EventRow, EventsPage as Page};
-use crate::components::{loaded, ErrorNotice, LiveFeed};
-use crate::pages::dashboard::reload_after_events;
+use crate::components::{loaded, reload_after_events, ErrorNotice, LiveFeed};
 
 #[component]
 pub fn EventsPage() -> impl IntoView {

@@ -8,8 +8,7 @@ use crate::api::capabilities::{capability_now, CapabilityState, ConnectionRow, D
 use crate::api::events::EventRow;
 use crate::api::orgs::{plural, MemberRow};
 use crate::catalog::WidgetInfo;
-use crate::components::{loaded, LiveFeed};
-use crate::pages::dashboard::reload_after_events;
+use crate::components::{loaded, reload_after_events, LiveFeed};
 
 fn outcome_text(outcome: &str, title: &str) -> String {
     match outcome {

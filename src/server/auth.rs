@@ -73,6 +73,17 @@ impl CurrentSession {
             None => Err(AppError::NoOrganization { email: session.email }),
         }
     }
+
+    /// The session, if its user may use the admin tools (the doctor, the lab),
+    /// with the state they work on.
+    pub fn admin() -> Result<(CurrentSession, AppState), AppError> {
+        let session = Self::current()?;
+        let state = AppState::current()?;
+        if !state.settings.is_admin(&session.email) {
+            return Err(AppError::MissingPermission { permission: "admin (Leptos.toml [orgdeck] admins)".into(), role: session.role });
+        }
+        Ok((session, state))
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -229,16 +240,8 @@ const REFRESH_MARGIN: i64 = 60;
 
 /// Whether the sealed session's access token expires within `margin` seconds.
 fn expires_within(sealed: &str, password: &str, margin: i64) -> bool {
-    use base64::Engine;
     let Ok(data) = workos::helpers::session::unseal_session(sealed, password) else { return false };
-    let exp = data
-        .access_token
-        .expose()
-        .split('.')
-        .nth(1)
-        .and_then(|p| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(p.trim_end_matches('=')).ok())
-        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-        .and_then(|c| c["exp"].as_i64());
+    let exp = super::workos::token_part(data.access_token.expose(), 1).and_then(|c| c["exp"].as_i64());
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
     exp.is_some_and(|exp| exp - now < margin)
 }

@@ -44,8 +44,7 @@ fn settings_checks(state: &AppState) -> Vec<Check> {
         (_, true) => pass("WORKOS_CLIENT_ID", s.client_id.clone()),
         (_, false) => check("WORKOS_CLIENT_ID", Verdict::Fail, "does not start with client_", Some("copy the client ID from WorkOS Dashboard → API Keys")),
     });
-    let pw = &s.cookie_password;
-    out.push(match (pw.len() == 64 && pw.bytes().all(|b| b.is_ascii_hexdigit()), emulator) {
+    out.push(match (super::settings::is_cookie_password(&s.cookie_password), emulator) {
         (true, true) => pass("WORKOS_COOKIE_PASSWORD", "64 hex characters (a throwaway one on the emulator: sessions end at restart)"),
         (true, false) => pass("WORKOS_COOKIE_PASSWORD", "64 hex characters"),
         (false, _) => check("WORKOS_COOKIE_PASSWORD", Verdict::Fail, "not 64 hex characters", Some("generate one with `openssl rand -hex 32`")),

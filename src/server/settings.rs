@@ -178,7 +178,7 @@ impl Settings {
         }
         let cookie_password = var("WORKOS_COOKIE_PASSWORD");
         if let Some(pw) = &cookie_password {
-            if pw.len() != 64 || !pw.bytes().all(|b| b.is_ascii_hexdigit()) {
+            if !is_cookie_password(pw) {
                 return Err(bad(
                     "WORKOS_COOKIE_PASSWORD",
                     format!("must be exactly 64 hexadecimal characters (it has {})", pw.len()),
@@ -335,6 +335,11 @@ impl Settings {
     pub fn is_admin(&self, email: &str) -> bool {
         self.is_emulator() || self.admins.iter().any(|a| a.eq_ignore_ascii_case(email))
     }
+}
+
+/// What sealing the session takes: 64 hexadecimal characters (32 bytes).
+pub fn is_cookie_password(pw: &str) -> bool {
+    pw.len() == 64 && pw.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 fn random_hex_64() -> String {

@@ -162,9 +162,7 @@ impl Store {
             .await?;
         Ok(())
     }
-}
 
-impl Store {
     /// How many migrations the database has applied, and how many Orgdeck knows.
     pub async fn migrations_applied(&self) -> Result<(i64, i64), sqlx::Error> {
         let known = sqlx::migrate!("./migrations").migrations.len() as i64;
@@ -268,23 +266,16 @@ impl Store {
         Ok(row.map(|r| r.get("event_id")))
     }
 
-    pub async fn set_cursor(&self, name: &str, event_id: Option<&str>) -> Result<(), sqlx::Error> {
-        match event_id {
-            Some(id) => {
-                sqlx::query(
-                    "INSERT INTO sync_cursors (name, event_id, updated_at) VALUES (?, ?, ?) \
-                     ON CONFLICT (name) DO UPDATE SET event_id = excluded.event_id, updated_at = excluded.updated_at",
-                )
-                .bind(name)
-                .bind(id)
-                .bind(now_iso())
-                .execute(&self.pool)
-                .await?;
-            }
-            None => {
-                sqlx::query("DELETE FROM sync_cursors WHERE name = ?").bind(name).execute(&self.pool).await?;
-            }
-        }
+    pub async fn set_cursor(&self, name: &str, event_id: &str) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO sync_cursors (name, event_id, updated_at) VALUES (?, ?, ?) \
+             ON CONFLICT (name) DO UPDATE SET event_id = excluded.event_id, updated_at = excluded.updated_at",
+        )
+        .bind(name)
+        .bind(event_id)
+        .bind(now_iso())
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 }
@@ -345,8 +336,8 @@ mod tests {
         let next = EventQuery { before: Some((first[0].created_at.clone(), first[0].id.clone())), ..q };
         assert_eq!(store.events(&next).await.unwrap()[0].id, "event_1");
         assert_eq!(store.event_count().await.unwrap(), 3);
-        store.set_cursor("events_api", Some("event_3")).await.unwrap();
-        store.set_cursor("events_api", Some("event_4")).await.unwrap();
+        store.set_cursor("events_api", "event_3").await.unwrap();
+        store.set_cursor("events_api", "event_4").await.unwrap();
         assert_eq!(store.cursor("events_api").await.unwrap().as_deref(), Some("event_4"));
     }
 }

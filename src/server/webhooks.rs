@@ -203,8 +203,8 @@ pub async fn catch_up(state: &AppState) -> Result<usize, String> {
             }
         }
         let Some(last) = page.data.last() else { break };
+        state.store.set_cursor(CURSOR, &last.id).await.map_err(|e| e.to_string())?;
         cursor = Some(last.id.clone());
-        state.store.set_cursor(CURSOR, cursor.as_deref()).await.map_err(|e| e.to_string())?;
         if page.list_metadata.after.is_none() {
             break;
         }

@@ -15,6 +15,15 @@ pub fn client(settings: &Settings) -> Client {
         .build()
 }
 
+/// Part `index` of a JWT (0 the header, 1 the claims), decoded but not
+/// verified: for reading an expiry or showing a token, never for trusting it.
+pub fn token_part(token: &str, index: usize) -> Option<serde_json::Value> {
+    use base64::Engine;
+    let raw = token.split('.').nth(index)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(raw.trim_end_matches('=')).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
 /// "First Last", or whichever part is known, or the email.
 pub fn display_name(user: &workos::User) -> String {
     match (&user.first_name, &user.last_name) {

@@ -32,18 +32,8 @@ pub async fn list(State(emu): State<Emulator>, Query(q): Query<ListQuery>) -> Ap
     if kinds.is_empty() {
         return Err(ApiError::required("events"));
     }
-    let limit = match q.page.limit.as_deref() {
-        None | Some("") => 10,
-        Some(s) => match s.parse::<usize>() {
-            Ok(n) if (1..=100).contains(&n) => n,
-            _ => return Err(ApiError::invalid("limit", "invalid", "limit must be a number between 1 and 100")),
-        },
-    };
-    let ascending = match q.page.order.as_deref().unwrap_or("desc") {
-        "desc" => false,
-        "asc" | "normal" => true,
-        _ => return Err(ApiError::invalid("order", "invalid", "order must be one of asc, desc, normal")),
-    };
+    let limit = q.page.page_size()?;
+    let ascending = q.page.ascending("desc")?;
     let org = q.organization_id.filter(|s| !s.is_empty());
     let (start, end) = (q.range_start.filter(|s| !s.is_empty()), q.range_end.filter(|s| !s.is_empty()));
     let kept_since = crate::clock::iso(emu.clock().now() - chrono::Duration::days(RETENTION_DAYS));
