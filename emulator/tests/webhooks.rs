@@ -247,3 +247,31 @@ async fn the_members_widget_sessions_and_keys_record_events() {
     assert_eq!(invitation.data["email"], "new@acme.test");
     assert!(invitation.data.get("token").is_none(), "no invitation token in events");
 }
+
+#[tokio::test]
+async fn endpoints_are_listed_and_removed_and_faults_cleared() {
+    let env = start().await;
+    let receiver = Receiver::default();
+    let url = receiver.listen().await;
+    let endpoint = register(&env, &url, &[]).await;
+    let id = endpoint["id"].as_str().unwrap().to_string();
+    assert!(endpoint["secret"] == SECRET, "the secret given is the one used");
+    let list: Value = env.http.get(format!("{}/_emulator/webhook_endpoints", env.base())).send().await.unwrap().json().await.unwrap();
+    assert!(list["data"].as_array().unwrap().iter().any(|e| e["id"] == id.as_str()));
+    let bad = env.http.post(format!("{}/_emulator/webhook_endpoints", env.base())).json(&json!({"url": "ftp://x"})).send().await.unwrap();
+    assert_eq!(bad.status(), 422);
+    // A fault set and cleared does nothing.
+    env.http.post(format!("{}/_emulator/webhooks/faults", env.base())).json(&json!({"action": "drop", "count": 5})).send().await.unwrap();
+    let res = env.http.delete(format!("{}/_emulator/webhooks/faults", env.base())).send().await.unwrap();
+    assert_eq!(res.status(), 204);
+    add_domain(&env, "kept.acme.test").await;
+    eventually("delivered despite the cleared fault", async || receiver.ids().len() == 1).await;
+    // Removed: nothing more arrives there; removing twice is a 404.
+    let res = env.http.delete(format!("{}/_emulator/webhook_endpoints/{id}", env.base())).send().await.unwrap();
+    assert_eq!(res.status(), 204);
+    let res = env.http.delete(format!("{}/_emulator/webhook_endpoints/{id}", env.base())).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    add_domain(&env, "unheard.acme.test").await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(receiver.ids().len(), 1);
+}
