@@ -16,20 +16,22 @@ WASM_BINDGEN_PIN := $(shell sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)"
 # chromium for the browser suite; libssl-dev and pkg-config for webauthn-rs (OpenSSL).
 APT_PACKAGES := chromium libssl-dev pkg-config
 # The official widgets, bundled; cargo-leptos copies public/ into the site.
-WIDGETS_BUNDLE := public/widget-host/host.js
+WIDGETS_BUNDLE := public/widget-host/manifest.json
 WIDGETS_DEPS := widgets/node_modules/.package-lock.json
 END2END_DEPS := end2end/node_modules/.package-lock.json
 
 .PHONY: run test setup build bench check-browser-deps \
-        setup-wasm-target setup-cargo-leptos setup-wasm-bindgen setup-debian
+        setup-wasm-target setup-cargo-leptos setup-wasm-bindgen setup-nextest setup-debian
 
 ## make run: set up what is missing, build, serve on http://127.0.0.1:3000
 run: setup
 	cargo leptos serve
 
 ## make test: set up what is missing, then every test (Rust, then the browser suite)
-test: build $(END2END_DEPS) check-browser-deps
-	cargo test --workspace --features orgdeck/ssr
+# The Rust tests run under cargo-nextest (.config/nextest.toml): a process per
+# test, and a hung test is stopped and named rather than holding CI.
+test: build setup-nextest $(END2END_DEPS) check-browser-deps
+	cargo nextest run --workspace --features orgdeck/ssr
 	cd end2end && npx playwright test
 
 # The browser's WASM must not pull in server crates (the SDK, the runtime, HTTP stacks).
@@ -43,18 +45,26 @@ check-browser-deps:
 build: setup
 	cargo leptos build
 
-# wasm-opt for release builds: binaryen from npm (Debian's wasm-opt 108 corrupts the module).
+# Bench tools from npm: wasm-opt for release builds (binaryen; Debian's wasm-opt 108
+# corrupts the module) and the load generator (autocannon).
 BINARYEN_VERSION := 132.0.0
+AUTOCANNON_VERSION := 9.0.0
 TOOLS := $(CURDIR)/.tools
-WASM_OPT := $(TOOLS)/node_modules/.bin/wasm-opt
+BENCH_TOOLS := $(TOOLS)/.installed-$(BINARYEN_VERSION)-$(AUTOCANNON_VERSION)
 
-$(WASM_OPT):
-	npm install --prefix $(TOOLS) --no-audit --no-fund --loglevel=error binaryen@$(BINARYEN_VERSION)
+$(BENCH_TOOLS):
+	npm install --prefix $(TOOLS) --no-audit --no-fund --loglevel=error \
+	  binaryen@$(BINARYEN_VERSION) autocannon@$(AUTOCANNON_VERSION)
+	@touch $@
 
-## make bench: the browser's share, measured on a release build (results in bench/SIZES.md)
-bench: setup $(WASM_OPT)
-	PATH=$(TOOLS)/node_modules/.bin:$$PATH cargo leptos build --release
+## make bench: Orgdeck (release) beside the official Next.js widgets example, both on
+## the emulator (WIDGETS_EXAMPLES=<clone of workos/widgets-examples>; without it, Orgdeck
+## alone). Results in bench/RESULTS.md and bench/SIZES.md; nothing here asserts a time.
+bench: setup $(BENCH_TOOLS) $(END2END_DEPS)
+	PATH=$(TOOLS)/node_modules/.bin:$$PATH cargo leptos build --release --precompress
+	cargo build --release -p workos-emulator --bin workos-emulator --example mint_tokens
 	node bench/sizes.mjs
+	node bench/bench.mjs
 
 setup: setup-wasm-target setup-cargo-leptos setup-wasm-bindgen setup-debian $(WIDGETS_BUNDLE)
 
@@ -85,6 +95,10 @@ setup-wasm-bindgen:
 	  echo "make them equal (cargo update -p wasm-bindgen --precise <version>)."; exit 1; fi
 	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)$$" \
 	  || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force
+
+# On these machines' images already; installed where it is not.
+setup-nextest:
+	@cargo nextest --version >/dev/null 2>&1 || cargo install cargo-nextest --locked
 
 setup-debian:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

@@ -1,22 +1,29 @@
 // Measures what the browser downloads: the release hydrate WASM and JS, the CSS,
 // and the widgets bundle (loaded on widget pages only). Raw, gzip -9 and brotli.
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 
+// The widgets bundle lives in a folder named by its hash (widgets/build.mjs).
+const manifest = "target/site/widget-host/manifest.json";
+const widgets = existsSync(manifest) ? `target/site/widget-host/${JSON.parse(readFileSync(manifest, "utf8")).dir}` : "target/site/widget-host";
 const files = [
   ["hydrate WASM (release)", "target/site/pkg/orgdeck.wasm"],
   ["hydrate JS glue", "target/site/pkg/orgdeck.js"],
   ["app CSS", "target/site/pkg/orgdeck.css"],
-  ["widgets bundle JS (widget pages only)", "target/site/widget-host/host.js"],
-  ["widgets bundle CSS (widget pages only)", "target/site/widget-host/host.css"],
+  ["widgets bundle JS (widget pages only)", `${widgets}/host.js`],
+  ["widgets bundle CSS (widget pages only)", `${widgets}/host.css`],
 ];
 const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
-const rows = files.map(([what, path]) => {
+const measured = files.map(([what, path]) => {
   const data = readFileSync(path);
   const gzip = gzipSync(data, { level: 9 }).length;
   const brotli = brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
-  return `| ${what} | \`${path}\` | ${kb(data.length)} | ${kb(gzip)} | ${kb(brotli)} |`;
+  return { what, path, raw: data.length, gzip, brotli };
 });
+const rows = measured.map((m) => `| ${m.what} | \`${m.path}\` | ${kb(m.raw)} | ${kb(m.gzip)} | ${kb(m.brotli)} |`);
+// For bench.mjs's report.
+mkdirSync("target/bench", { recursive: true });
+writeFileSync("target/bench/sizes.json", JSON.stringify(measured));
 const table = [
   `# Sizes (measured ${new Date().toISOString().slice(0, 10)} by \`make bench\`)`,
   "",

@@ -25,6 +25,8 @@ export const REAL_MODE_URL = `http://${REAL_MODE_ADDR}`;
 export default defineConfig({
   testDir: "./tests",
   timeout: 60_000,
+  // A run that stalls fails with what it was doing, long before CI's own limit.
+  globalTimeout: 25 * 60_000,
   expect: { timeout: 15_000 },
   // One app and one emulator for the whole run: tests reset it and run in turn.
   fullyParallel: false,

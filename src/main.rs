@@ -43,10 +43,10 @@ async fn main() {
         fail(format!("cannot listen on {addr}: {e}. Stop whatever uses that port, or set LEPTOS_SITE_ADDR."))
     });
     print!("{banner}");
+    orgdeck::server::assets::precompress(std::path::Path::new(&*state.leptos_options.site_root));
     // What webhooks missed while Orgdeck was down, then every minute.
     webhooks::spawn_catch_up(state, webhooks::CATCH_UP_EVERY);
-    let service = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    if let Err(e) = axum::serve(listener, service).await {
+    if let Err(e) = orgdeck::server::router::serve(listener, app).await {
         eprintln!("orgdeck: server error: {e}");
         std::process::exit(1);
     }

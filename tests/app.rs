@@ -15,6 +15,7 @@ use workos_emulator::{spawn, RunningEmulator, Seed};
 struct App {
     emu: RunningEmulator,
     base: String,
+    state: AppState,
 }
 
 async fn start_with(adjust: impl FnOnce(&mut Settings)) -> App {
@@ -26,9 +27,10 @@ async fn start_with(adjust: impl FnOnce(&mut Settings)) -> App {
     adjust(&mut settings);
     let options = LeptosOptions::builder().output_name("orgdeck").site_root("target/site").site_addr(addr).build();
     let store = orgdeck::server::store::Store::connect("sqlite::memory:").await.unwrap();
-    let app = router(AppState::new(options, settings, store));
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    App { emu, base: format!("http://{addr}") }
+    let state = AppState::new(options, settings, store);
+    let app = router(state.clone());
+    tokio::spawn(async move { orgdeck::server::router::serve(listener, app).await.unwrap() });
+    App { emu, base: format!("http://{addr}"), state }
 }
 
 async fn start() -> App {
@@ -355,6 +357,16 @@ async fn server_functions_answer_with_the_status_their_error_means() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let res = app.server_fn(&max, "widget_token", &[("slug", "profile")], Some(&app.base)).await;
     assert_eq!(res.status(), StatusCode::OK);
+    // A browser accepts compressed answers: the status is the same.
+    let res = max
+        .post(format!("{}/api/widget_token", app.base))
+        .form(&[("slug", "users")])
+        .header(ORIGIN, &app.base)
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]
@@ -444,4 +456,119 @@ async fn a_tenant_address_lets_in_only_a_session_already_in_its_organization() {
     // Signed out: sign in first, then back here.
     let res = browser().get(format!("{}/t/acme", app.base)).send().await.unwrap();
     assert!(location(&res).starts_with("/login?return_to="), "{}", location(&res));
+}
+
+/// How many requests the emulator has answered on `route` ("GET /organizations/{id}").
+async fn workos_requests(app: &App, route: &str) -> u64 {
+    let counts: serde_json::Value =
+        reqwest::get(format!("{}/_emulator/requests", app.emu.base_url())).await.unwrap().json().await.unwrap();
+    counts["data"][route].as_u64().unwrap_or(0)
+}
+
+async fn dashboard(app: &App, client: &Client) -> serde_json::Value {
+    let res = app.server_fn(client, "dashboard", &[], Some(&app.base)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_dashboard_reads_workos_once_and_afresh_after_an_event_or_a_sign_in() {
+    let app = start().await;
+    let ada = browser();
+    app.sign_in(&ada, "ada@acme.test").await;
+    let before = workos_requests(&app, "GET /organizations/{id}").await;
+    // Twenty views at once: one WorkOS read between them.
+    let views = futures::future::join_all((0..20).map(|_| dashboard(&app, &ada))).await;
+    assert!(views.iter().all(|v| v["pending_invitations"] == 0));
+    assert_eq!(workos_requests(&app, "GET /organizations/{id}").await, before + 1, "concurrent misses share one call");
+    assert_eq!(workos_requests(&app, "GET /user_management/users/{id}").await, 1);
+
+    // A change that arrives as an event is seen on the next view.
+    let org = app.org_id("Acme Corp");
+    app.emu.emulator.db().organizations.iter_mut().find(|o| o.id == org).unwrap().name = "Acme Renamed".into();
+    assert_eq!(dashboard(&app, &ada).await["org_name"], "Acme Corp", "kept until WorkOS says it changed");
+    let renamed = orgdeck::server::store::StoredEvent {
+        id: "event_01TEST".into(),
+        event: "organization.updated".into(),
+        organization_id: Some(org.clone()),
+        user_id: None,
+        created_at: String::new(),
+        received_at: String::new(),
+        source: "webhook".into(),
+        payload: "{}".into(),
+    };
+    app.state.feed.publish(renamed).await;
+    assert_eq!(dashboard(&app, &ada).await["org_name"], "Acme Renamed");
+    assert_eq!(workos_requests(&app, "GET /organizations/{id}").await, before + 2);
+
+    // Another organization's event leaves this one's reads alone.
+    let other = orgdeck::server::store::StoredEvent {
+        id: "event_02TEST".into(),
+        event: "organization.updated".into(),
+        organization_id: Some("org_01ELSEWHERE".into()),
+        user_id: None,
+        created_at: String::new(),
+        received_at: String::new(),
+        source: "webhook".into(),
+        payload: "{}".into(),
+    };
+    app.state.feed.publish(other).await;
+    dashboard(&app, &ada).await;
+    assert_eq!(workos_requests(&app, "GET /organizations/{id}").await, before + 2);
+
+    // A new sign-in starts on WorkOS's current state.
+    let again = browser();
+    app.sign_in(&again, "ada@acme.test").await;
+    dashboard(&app, &again).await;
+    assert_eq!(workos_requests(&app, "GET /organizations/{id}").await, before + 3);
+}
+
+#[tokio::test]
+async fn text_is_compressed_for_browsers_that_accept_it() {
+    let app = start().await;
+    let client = browser_without_cookies();
+    let bundle = orgdeck::server::assets::widget_bundle(std::path::Path::new("target/site"));
+    assert!(!bundle.contains("missing"), "make build writes the widgets bundle's manifest");
+    let bundle_css = bundle.replace("host.js", "host.css");
+    for path in ["/pkg/orgdeck.wasm", "/pkg/orgdeck.js", bundle.as_str(), bundle_css.as_str()] {
+        for (accept, expected) in [("br, gzip", "br"), ("gzip", "gzip")] {
+            let res = client.get(format!("{}{path}", app.base)).header("accept-encoding", accept).send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK, "{path}");
+            assert_eq!(res.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some(expected), "{path} for {accept}");
+            let keep = res.headers().get("cache-control").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+            let expected = if path.starts_with("/widget-host/") { "public, max-age=31536000, immutable" } else { "no-cache" };
+            assert_eq!(keep, expected, "{path}: how long it may be kept");
+        }
+        let plain = client.get(format!("{}{path}", app.base)).send().await.unwrap();
+        assert!(plain.headers().get("content-encoding").is_none(), "{path}: none for a client that accepts none");
+    }
+    // A page, compressed on the fly.
+    let res = client.get(format!("{}/health", app.base)).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = client.get(format!("{}/login", app.base)).header("accept-encoding", "br").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let ada = browser();
+    app.sign_in(&ada, "ada@acme.test").await;
+    let page = ada.get(format!("{}/", app.base)).header("accept-encoding", "br").send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(page.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("br"), "a server-rendered page");
+    let fn_answer = app.server_fn(&ada, "dashboard", &[], Some(&app.base)).await;
+    assert_eq!(fn_answer.status(), StatusCode::OK);
+}
+
+/// Leptos writes a page in several pieces; with Nagle's algorithm on, each
+/// page on a kept-alive connection waits ~40 ms for the client's delayed ACK.
+#[tokio::test]
+async fn every_connection_the_server_accepts_has_nagles_algorithm_off() {
+    use axum::serve::Listener;
+    let mut served = orgdeck::server::router::nodelay(tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap());
+    let addr = served.local_addr().unwrap();
+    let (client, (accepted, _)) = tokio::join!(tokio::net::TcpStream::connect(addr), served.accept());
+    client.unwrap();
+    assert!(accepted.nodelay().unwrap(), "TCP_NODELAY on what the server accepts");
+    // What the check would see without it: the default is off.
+    let plain = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (client, accepted) = tokio::join!(tokio::net::TcpStream::connect(plain.local_addr().unwrap()), plain.accept());
+    client.unwrap();
+    assert!(!accepted.unwrap().0.nodelay().unwrap());
 }

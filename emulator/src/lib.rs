@@ -22,6 +22,7 @@ pub mod passwords;
 pub mod portal;
 pub mod seed;
 pub mod state;
+pub mod traffic;
 pub mod widgets;
 
 use std::net::SocketAddr;
@@ -58,11 +59,13 @@ pub fn router(emu: Emulator) -> Router {
         .route("/_emulator/webhooks/faults", post(control::add_webhook_fault).delete(control::clear_webhook_faults))
         .route("/_emulator/deliveries", get(control::deliveries))
         .route("/_emulator/cors", post(control::set_cors))
+        .route("/_emulator/requests", get(traffic::requests))
         .route("/_emulator/faults", get(control::list_faults).post(control::add_fault).delete(control::clear_faults))
         .fallback(|| async {
             http::ApiError::new(axum::http::StatusCode::NOT_FOUND, serde_json::json!({"message": "Not Found"}))
         })
         .layer(axum::middleware::from_fn_with_state(emu.clone(), faults::inject))
+        .layer(axum::middleware::from_fn_with_state(emu.clone(), traffic::count))
         .layer(axum::middleware::from_fn(http::add_request_id))
         .with_state(emu)
 }
@@ -99,6 +102,19 @@ impl Drop for RunningEmulator {
     }
 }
 
+/// Every accepted connection with Nagle's algorithm off: a response written in
+/// several small pieces would otherwise wait for the client's delayed ACK
+/// (~40 ms per answer on a kept-alive connection).
+pub fn nodelay(listener: TcpListener) -> axum::serve::TapIo<TcpListener, fn(&mut tokio::net::TcpStream)> {
+    use axum::serve::ListenerExt;
+    fn set(tcp: &mut tokio::net::TcpStream) {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!("TCP_NODELAY not set on a connection: {e}");
+        }
+    }
+    listener.tap_io(set as fn(&mut tokio::net::TcpStream))
+}
+
 /// Binds `addr` (port 0 picks a free one) and serves the emulator on a background task.
 pub async fn spawn(seed: Seed, addr: SocketAddr) -> std::io::Result<RunningEmulator> {
     let listener = TcpListener::bind(addr).await?;
@@ -113,9 +129,22 @@ pub async fn spawn(seed: Seed, addr: SocketAddr) -> std::io::Result<RunningEmula
         };
         // Connection info gives sessions the browser's IP address.
         let app = app.into_make_service_with_connect_info::<SocketAddr>();
-        if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+        if let Err(e) = axum::serve(nodelay(listener), app).with_graceful_shutdown(shutdown).await {
             tracing::error!("workos emulator stopped: {e}");
         }
     });
     Ok(RunningEmulator { emulator, addr, stop: Some(stop), task: Some(task) })
+}
+
+#[cfg(test)]
+mod tests {
+    #[tokio::test]
+    async fn accepted_connections_have_nagles_algorithm_off() {
+        use axum::serve::Listener;
+        let mut listener = super::nodelay(tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap());
+        let addr = listener.local_addr().unwrap();
+        let (client, (accepted, _)) = tokio::join!(tokio::net::TcpStream::connect(addr), listener.accept());
+        client.unwrap();
+        assert!(accepted.nodelay().unwrap());
+    }
 }

@@ -378,6 +378,7 @@ struct Inner {
     base_url: Mutex<String>,
     webhooks: crate::events::Webhooks,
     faults: crate::faults::Faults,
+    traffic: crate::traffic::Traffic,
     refused_origins: Mutex<Vec<String>>,
 }
 
@@ -398,6 +399,7 @@ impl Emulator {
                 base_url: Mutex::new("http://127.0.0.1:4100".into()),
                 webhooks,
                 faults: crate::faults::Faults::default(),
+                traffic: crate::traffic::Traffic::default(),
                 refused_origins: Mutex::new(Vec::new()),
             }),
         }
@@ -416,6 +418,7 @@ impl Emulator {
         self.inner.webhooks.clear_faults();
         self.inner.webhooks.clear_deliveries();
         self.inner.faults.clear();
+        self.inner.traffic.clear();
         self.set_refused_origins(Vec::new());
     }
 
@@ -426,6 +429,10 @@ impl Emulator {
 
     pub fn refuses_origin(&self, origin: &str) -> bool {
         self.inner.refused_origins.lock().unwrap_or_else(|e| e.into_inner()).iter().any(|o| o == origin)
+    }
+
+    pub fn traffic(&self) -> &crate::traffic::Traffic {
+        &self.inner.traffic
     }
 
     pub fn faults(&self) -> &crate::faults::Faults {

@@ -8,10 +8,12 @@ async function fault(request: APIRequestContext, f: Record<string, unknown>) {
   expect(res.status()).toBe(201);
 }
 
+// The dashboard's WorkOS reads are kept for a while (server/reads.rs), and a
+// sign-in starts afresh: so a fault is set before signing in, and the first view reads.
+
 test("WorkOS refuses the API key (401): the dashboard says which setting and how to fix it", async ({ page, request }) => {
-  await signIn(page, USERS.admin.email);
   await fault(request, { path: "/organizations", status: 401 });
-  await page.reload();
+  await signIn(page, USERS.admin.email);
   const notice = page.locator('[data-error="workos-unauthorized"]');
   await expect(notice).toContainText("WorkOS refused Orgdeck's API key");
   await expect(notice).toContainText("WORKOS_API_KEY");
@@ -19,7 +21,6 @@ test("WorkOS refuses the API key (401): the dashboard says which setting and how
 });
 
 test("an organization WorkOS does not know (404): named, with the organizations the key does see", async ({ page, request }) => {
-  await signIn(page, USERS.admin.email);
   await fault(request, {
     path: "/organizations/org_",
     method: "GET",
@@ -27,7 +28,7 @@ test("an organization WorkOS does not know (404): named, with the organizations 
     count: 1,
     body: { message: "Organization not found: 'org_01STAGING'.", code: "entity_not_found", entity_id: "org_01STAGING" },
   });
-  await page.reload();
+  await signIn(page, USERS.admin.email);
   const notice = page.locator('[data-error="organization-not-found"]');
   await expect(notice).toContainText("org_01STAGING");
   await expect(notice).toContainText("Acme Corp (org_");
@@ -63,9 +64,8 @@ test("a widget token that cannot be had: the widget page offers to reload, nothi
 });
 
 test("WorkOS down (503, retried) or hung (timed out): a clear message, no hung page", async ({ page, request }) => {
-  await signIn(page, USERS.admin.email);
   await fault(request, { path: "/organizations", status: 503 });
-  await page.reload();
+  await signIn(page, USERS.admin.email);
   await expect(page.locator('[data-error="workos"]')).toContainText("WorkOS answered 503");
   await request.delete(`${EMULATOR_URL}/_emulator/faults`);
 
@@ -78,9 +78,8 @@ test("WorkOS down (503, retried) or hung (timed out): a clear message, no hung p
 });
 
 test("a brief 429 with Retry-After is ridden out: the dashboard loads", async ({ page, request }) => {
-  await signIn(page, USERS.admin.email);
   await fault(request, { path: "/organizations", status: 429, retry_after: 1, count: 1 });
-  await page.reload();
+  await signIn(page, USERS.admin.email);
   await expect(page.locator('[data-card="users"]').getByTestId("card-state")).toHaveText("3 members · 0 pending invitations");
 });
 

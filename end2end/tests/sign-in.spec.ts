@@ -27,7 +27,8 @@ test("the session cookie is sealed, HttpOnly and SameSite=Lax, and no secret rea
 
   // Everything the server sends to a signed-in browser: pages, JS, WASM, the widgets bundle.
   const headers = { cookie: `wos-session=${session!.value}` };
-  const urls = ["/", "/widgets/users", "/return/users?outcome=done", "/pkg/orgdeck.js", "/pkg/orgdeck.wasm", "/widget-host/host.js"];
+  const { dir } = await (await request.get("/widget-host/manifest.json")).json();
+  const urls = ["/", "/widgets/users", "/return/users?outcome=done", "/pkg/orgdeck.js", "/pkg/orgdeck.wasm", `/widget-host/${dir}/host.js`];
   for (const url of urls) {
     const res = await request.get(url, { headers });
     expect(res.status(), url).toBe(200);

@@ -153,6 +153,9 @@ pub async fn capability_now(slug: String, flow: Option<String>, outcome: Option<
     let widget = WidgetInfo::by_slug(&slug).ok_or_else(|| AppError::UnknownWidget { slug: slug.clone() })?;
     let session = CurrentSession::current()?;
     let state = AppState::current()?;
+    // Back from a widget or the hosted portal: whatever it changed, the
+    // dashboard reads afresh too.
+    state.reads.forget(session.organization_id.as_deref(), Some(&session.user_id)).await;
     let now = calls::state_of(&state.workos, widget, &session).await?;
     let Some(flow_id) = flow.filter(|f| !f.is_empty()) else {
         return Ok(ReturnState { now, flow: None });

@@ -49,7 +49,7 @@ async fn member_organization(wanted: Option<String>) -> Result<(Vec<OrgChoice>, 
     use crate::server::state::AppState;
     let (session, org) = CurrentSession::with_organization()?;
     let state = AppState::current()?;
-    let mine = crate::api::orgs::calls::user_organizations(&state.workos, &session.user_id).await?;
+    let mine = state.reads.user_organizations(&state.workos, &session.user_id).await?;
     let chosen = match wanted.filter(|w| !w.is_empty()) {
         None => org,
         Some(w) if mine.iter().any(|o| o.id == w) => w,
@@ -57,7 +57,7 @@ async fn member_organization(wanted: Option<String>) -> Result<(Vec<OrgChoice>, 
             return Err(AppError::Invalid { field: Some("organization".into()), message: format!("You are not a member of {w}.") });
         }
     };
-    Ok((mine, chosen))
+    Ok((mine.to_vec(), chosen))
 }
 
 /// A page of an organization's events, newest first, filtered by type.

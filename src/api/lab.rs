@@ -114,7 +114,7 @@ pub async fn lab_mint(organization_id: Option<String>, user_id: Option<String>, 
         claims: serde_json::to_string_pretty(&claims).unwrap_or_default(),
         expires_at: claims["exp"].as_i64(),
         curl,
-        mount: WidgetSetup { portal_intent: None, fixed_token: Some(token.clone()), ..WidgetSetup::for_widget(widget, &state.settings) },
+        mount: WidgetSetup { portal_intent: None, fixed_token: Some(token.clone()), ..WidgetSetup::for_widget(widget, &state) },
         token,
     })
 }

@@ -112,25 +112,28 @@ pub async fn dashboard() -> Result<OrgDashboard, AppError> {
 
     let (session, org_id) = CurrentSession::with_organization()?;
     let state = AppState::current()?;
-    let client = &state.workos;
+    let (client, reads) = (&state.workos, &state.reads);
     let may = |permission: &str| session.permissions.iter().any(|p| p == permission);
-    let may_list_keys = may("widgets:api-keys:manage");
-    let (this, organizations, me, sso, dirs, stream) = tokio::join!(
-        calls::organization_and_members(client, &org_id),
-        calls::user_organizations(client, &session.user_id),
-        calls::self_service(client, &session.user_id, &org_id, may_list_keys),
-        async { if may("widgets:sso:manage") { Some(calls::connections(client, &org_id).await) } else { None } },
-        async { if may("widgets:dsync:manage") { Some(calls::directories(client, &org_id).await) } else { None } },
+    // Only what the user's role may see is read at all.
+    let (this, organizations, me, api_keys, sso, dirs, stream) = tokio::join!(
+        reads.organization_and_members(client, &org_id),
+        reads.user_organizations(client, &session.user_id),
+        reads.user(client, &session.user_id),
+        async { if may("widgets:api-keys:manage") { Some(reads.api_key_count(client, &org_id).await) } else { None } },
+        async { if may("widgets:sso:manage") { Some(reads.connections(client, &org_id).await) } else { None } },
+        async { if may("widgets:dsync:manage") { Some(reads.directories(client, &org_id).await) } else { None } },
         async {
             match may("widgets:audit-log-streaming:manage") {
-                true => Some(crate::server::widget_api::log_stream(client, &org_id, &session.user_id).await),
+                true => Some(reads.log_stream(client, &org_id, &session.user_id).await),
                 false => None,
             }
         },
     );
-    let (org, members, invitations) = this?;
-    let organizations = organizations?;
+    let this = this?;
+    let (org, members, invitations) = &*this;
+    let organizations = organizations?.to_vec();
     let me = me?;
+    let api_keys = api_keys.transpose()?;
     let sso = sso.transpose()?;
     let dirs = dirs.transpose()?;
     let stream = stream.transpose()?;
@@ -155,7 +158,7 @@ pub async fn dashboard() -> Result<OrgDashboard, AppError> {
                     Some(format!("Authenticator app {}", if me.mfa_enabled { "on" } else { "off" }))
                 }
                 WidgetKind::Sessions => Some(plural(me.active_sessions, "active session", "active sessions")),
-                WidgetKind::ApiKeys => me.api_keys.map(|n| plural(n, "API key", "API keys")),
+                WidgetKind::ApiKeys => api_keys.map(|n| plural(n, "API key", "API keys")),
                 WidgetKind::Sso => sso.as_ref().map(|list| match list.first() {
                     None => "Not set up".to_string(),
                     Some(c) => format!("{} · {}", c.name, c.state),
@@ -188,7 +191,7 @@ pub async fn dashboard() -> Result<OrgDashboard, AppError> {
         .collect();
     Ok(OrgDashboard {
         org_id,
-        org_name: org.name,
+        org_name: org.name.clone(),
         organizations,
         domains: org
             .domains
@@ -201,7 +204,7 @@ pub async fn dashboard() -> Result<OrgDashboard, AppError> {
         active_members: members.len(),
         pending_invitations: invitations.len(),
         flows,
-        viewer: Viewer { name: me.name, email: me.email, role: session.role },
+        viewer: Viewer { name: me.name.clone(), email: me.email.clone(), role: session.role },
         cards,
     })
 }
@@ -235,33 +238,23 @@ pub(crate) mod calls {
         Ok((org, members, invitations))
     }
 
-    /// The user's own state, fresh from WorkOS (the session's copy of the user
-    /// is as old as the sign-in): name, email, authenticator app, live
-    /// sessions, and the organization's API keys when the user may see them.
-    pub struct SelfService {
+    /// The user's own state from WorkOS (the session's copy of the user is as
+    /// old as the sign-in): name, email, authenticator app, live sessions.
+    pub struct UserState {
         pub name: String,
         pub email: String,
         pub mfa_enabled: bool,
         pub active_sessions: usize,
-        pub api_keys: Option<usize>,
     }
 
-    pub async fn self_service(client: &workos::Client, user_id: &str, org_id: &str, api_keys: bool) -> Result<SelfService, AppError> {
+    pub async fn user_state(client: &workos::Client, user_id: &str) -> Result<UserState, AppError> {
         let um = client.user_management();
         let mfa = client.multi_factor_auth();
-        let keys = client.api_keys();
         let sessions_params = ListSessionsParams { limit: Some(100), ..Default::default() };
-        let keys_params = ListOrganizationApiKeysParams { limit: Some(100), ..Default::default() };
-        let (user, factors, sessions, keys) = tokio::join!(
+        let (user, factors, sessions) = tokio::join!(
             um.get_user(user_id),
             mfa.list_user_auth_factors(user_id, ListUserAuthFactorsParams { limit: Some(1), ..Default::default() }),
             um.list_sessions(user_id, sessions_params),
-            async {
-                match api_keys {
-                    true => Some(keys.list_organization_api_keys(org_id, keys_params).await),
-                    false => None,
-                }
-            },
         );
         let user = match user {
             Ok(u) => u,
@@ -275,18 +268,21 @@ pub(crate) mod calls {
             Ok(s) => s,
             Err(e) => return Err(explain(client, e).await),
         };
-        let api_keys = match keys {
-            None => None,
-            Some(Ok(k)) => Some(k.data.len()),
-            Some(Err(e)) => return Err(explain(client, e).await),
-        };
-        Ok(SelfService {
+        Ok(UserState {
             name: display_name(&user),
             email: user.email,
             mfa_enabled: !factors.data.is_empty(),
             active_sessions: sessions.data.iter().filter(|s| s.status.as_str() == "active").count(),
-            api_keys,
         })
+    }
+
+    /// How many API keys the organization has.
+    pub async fn api_key_count(client: &workos::Client, org_id: &str) -> Result<usize, AppError> {
+        let params = ListOrganizationApiKeysParams { limit: Some(100), ..Default::default() };
+        match client.api_keys().list_organization_api_keys(org_id, params).await {
+            Ok(k) => Ok(k.data.len()),
+            Err(e) => Err(explain(client, e).await),
+        }
     }
 
     /// The organization's SSO connections.

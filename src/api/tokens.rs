@@ -26,12 +26,15 @@ pub struct WidgetSetup {
     /// The lab's token: the widget gets exactly this one, never a fresh one.
     #[serde(default)]
     pub fixed_token: Option<String>,
+    /// The widgets bundle's address (a new one for each build of it).
+    pub bundle: String,
 }
 
 #[cfg(feature = "ssr")]
 impl WidgetSetup {
     /// Where and how the browser mounts `widget` against this deployment's WorkOS.
-    pub(crate) fn for_widget(widget: &crate::catalog::WidgetInfo, settings: &crate::server::settings::Settings) -> WidgetSetup {
+    pub(crate) fn for_widget(widget: &crate::catalog::WidgetInfo, state: &crate::server::state::AppState) -> WidgetSetup {
+        let settings = &state.settings;
         let api = &settings.api;
         WidgetSetup {
             slug: widget.slug.into(),
@@ -45,6 +48,7 @@ impl WidgetSetup {
             offline_icons: settings.is_emulator(),
             portal_intent: widget.portal_intent.map(str::to_string),
             fixed_token: None,
+            bundle: state.widget_bundle.to_string(),
         }
     }
 }
@@ -83,7 +87,7 @@ pub async fn widget_mount(slug: String) -> Result<WidgetSetup, AppError> {
     }
     Ok(WidgetSetup {
         current_session_id: (widget.kind == WidgetKind::Sessions).then_some(session.session_id),
-        ..WidgetSetup::for_widget(widget, &state.settings)
+        ..WidgetSetup::for_widget(widget, &state)
     })
 }
 

@@ -81,9 +81,6 @@ mod browser {
     use crate::api::session::switch_organization;
     use crate::api::tokens::{widget_token, WidgetSetup};
 
-    /// The bundle is fetched only here, on widget pages.
-    const BUNDLE: &str = "/widget-host/host.js";
-
     #[wasm_bindgen(inline_js = "export function importModule(url) { return import(url); }")]
     extern "C" {
         #[wasm_bindgen(js_name = importModule)]
@@ -180,7 +177,7 @@ mod browser {
         let on_done = live.clone();
         spawn_local(async move {
             let result: Result<Function, JsValue> = async {
-                let module = JsFuture::from(import_module(BUNDLE)).await?;
+                let module = JsFuture::from(import_module(&mount.bundle)).await?;
                 let mount_fn: Function = Reflect::get(&module, &"mount".into())?.dyn_into()?;
                 let mounted = mount_fn.call2(&JsValue::NULL, &el, &opts)?;
                 JsFuture::from(mounted.dyn_into::<Promise>()?).await?.dyn_into::<Function>()

@@ -194,6 +194,8 @@ pub async fn callback(State(state): State<AppState>, request: Request) -> Respon
             return with_cookie(problem_page(StatusCode::BAD_GATEWAY, &e), clear_sign_in);
         }
     };
+    // A sign-in starts on WorkOS's current state, not on what another session saw.
+    state.reads.forget(auth.organization_id.as_deref(), Some(&auth.user.id)).await;
     let data = SessionData {
         access_token: auth.access_token,
         refresh_token: auth.refresh_token,

@@ -1,10 +1,13 @@
 //! Where Orgdeck tells itself that an event arrived: one small interface, an
-//! in-process broadcast today. The live pages listen to it; a cache can later
-//! subscribe the same way, and several instances can share it through the
-//! database without its callers changing.
+//! in-process broadcast today. The WorkOS read cache hears it first, then the
+//! live pages; several instances can share it through the database without
+//! its callers changing.
+
+use std::sync::Arc;
 
 use tokio::sync::broadcast;
 
+use super::reads::Reads;
 use super::store::StoredEvent;
 
 /// Subscribers that fall this far behind skip ahead (and say so).
@@ -13,17 +16,19 @@ const BACKLOG: usize = 1024;
 #[derive(Clone)]
 pub struct Feed {
     tx: broadcast::Sender<StoredEvent>,
-}
-
-impl Default for Feed {
-    fn default() -> Self {
-        Feed { tx: broadcast::channel(BACKLOG).0 }
-    }
+    reads: Arc<Reads>,
 }
 
 impl Feed {
-    /// Tells every listener; nobody listening is fine.
-    pub fn publish(&self, event: StoredEvent) {
+    pub fn new(reads: Arc<Reads>) -> Feed {
+        Feed { tx: broadcast::channel(BACKLOG).0, reads }
+    }
+
+    /// Tells every listener; nobody listening is fine. The read cache forgets
+    /// what the event changed before anyone hears of it: a page that reloads
+    /// on the event reads WorkOS afresh.
+    pub async fn publish(&self, event: StoredEvent) {
+        self.reads.forget_event(&event).await;
         let _ = self.tx.send(event);
     }
 

@@ -1,6 +1,7 @@
 //! Server-only code (the `ssr` feature): settings, shared state, sign-in and
 //! sessions, the WorkOS client, the embedded emulator, request guards.
 
+pub mod assets;
 pub mod auth;
 pub mod doctor;
 pub mod embedded;
@@ -8,6 +9,7 @@ pub mod feed;
 pub mod guard;
 pub mod origin;
 pub mod portal;
+pub mod reads;
 pub mod router;
 pub mod settings;
 pub mod statuses;

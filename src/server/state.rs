@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use super::auth::SessionRefresher;
 use super::feed::Feed;
 use super::origin::OriginCheck;
+use super::reads::Reads;
 use super::settings::Settings;
 use super::store::Store;
 use crate::error::AppError;
@@ -20,19 +21,26 @@ pub struct AppState {
     pub sessions: Arc<SessionRefresher>,
     pub store: Store,
     pub feed: Feed,
+    pub reads: Arc<Reads>,
+    /// Where the widgets bundle of this build is (`/widget-host/<hash>/host.js`).
+    pub widget_bundle: Arc<str>,
     pub origin: Arc<OriginCheck>,
 }
 
 impl AppState {
     pub fn new(leptos_options: LeptosOptions, settings: Settings, store: Store) -> AppState {
         let workos = super::workos::client(&settings);
+        let reads = Arc::new(Reads::default());
+        let widget_bundle = super::assets::widget_bundle(std::path::Path::new(&*leptos_options.site_root)).into();
         AppState {
             leptos_options,
             settings: Arc::new(settings),
             workos: Arc::new(workos),
             sessions: Arc::new(SessionRefresher::default()),
             store,
-            feed: Feed::default(),
+            feed: Feed::new(reads.clone()),
+            reads,
+            widget_bundle,
             origin: Arc::new(OriginCheck::default()),
         }
     }

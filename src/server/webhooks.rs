@@ -128,7 +128,7 @@ pub fn stored(envelope: &Value, source: &str) -> Option<StoredEvent> {
 async fn keep(state: &AppState, event: StoredEvent) -> Result<bool, sqlx::Error> {
     let new = state.store.insert_event(&event).await?;
     if new {
-        state.feed.publish(event);
+        state.feed.publish(event).await;
     }
     Ok(new)
 }

@@ -58,15 +58,26 @@ function queryClient() {
   return client;
 }
 
+/**
+ * Adds the stylesheet once; resolves when it has loaded (or failed to), so the
+ * widget never renders before its styles: a provider logo drawn before
+ * offline-icons.css applies is fetched from WorkOS's CDN.
+ */
 function ensureStylesheet(file) {
   const href = new URL(file, import.meta.url).href;
-  if (!document.querySelector(`link[data-widget-host][href="${href}"]`)) {
-    const link = document.createElement("link");
+  let link = document.querySelector(`link[data-widget-host][href="${href}"]`);
+  if (link?.sheet) return Promise.resolve();
+  if (!link) {
+    link = document.createElement("link");
     link.rel = "stylesheet";
     link.href = href;
     link.dataset.widgetHost = "";
     document.head.appendChild(link);
   }
+  return new Promise((resolve) => {
+    link.addEventListener("load", resolve, { once: true });
+    link.addEventListener("error", resolve, { once: true });
+  });
 }
 
 /**
@@ -82,9 +93,8 @@ export async function mount(element, { component, getToken, apiHostname, port, h
     throw new Error(`Unknown widget component ${component}`);
   }
   const [Component, widgetType] = entry;
-  ensureStylesheet("./host.css");
-  if (offlineIcons) ensureStylesheet("./offline-icons.css");
-  const token = await getToken();
+  const styles = [ensureStylesheet("./host.css"), offlineIcons && ensureStylesheet("./offline-icons.css")];
+  const [token] = await Promise.all([getToken(), ...styles]);
   const claims = claimsOf(token);
   const client = queryClient();
   const key = ["authToken", widgetType];

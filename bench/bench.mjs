@@ -1,0 +1,429 @@
+// `make bench`: Orgdeck (release) beside the official Next.js widgets example
+// (workos/widgets-examples, nextjs/), both on one WorkOS emulator, measured in
+// one run and interleaved. Results: bench/RESULTS.md (ratios and raw figures).
+//
+// The example's code is never committed: WIDGETS_EXAMPLES names a clone (or a
+// bare git directory) of workos/widgets-examples; its nextjs/ folder is copied
+// into target/bench/ and built there. Without it, or when it does not build,
+// the Orgdeck half still runs and the results say why the other is missing.
+
+import { spawn, execFileSync, execSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadavg, cpus } from "node:os";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const SCRATCH = join(ROOT, "target", "bench");
+const TOOLS = join(ROOT, ".tools");
+const autocannon = createRequire(join(TOOLS, "package.json"))("autocannon");
+// Playwright comes with the browser suite (end2end/), loaded when first needed.
+const playwright = () => createRequire(join(ROOT, "end2end", "package.json"))("@playwright/test");
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = [1, 16, 64];
+const EMULATOR = "127.0.0.1:4200";
+const ORGDECK = "127.0.0.1:4300";
+const NEXT = "127.0.0.1:4040";
+const EMAIL = "ada@acme.test";
+const PASSWORD = "orgdeck-ada";
+const COOKIE_PASSWORD = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+const children = [];
+process.on("exit", () => children.forEach((c) => { try { process.kill(-c.pid, "SIGKILL"); } catch {} }));
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => process.exit(130));
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const log = (...a) => console.log("bench:", ...a);
+
+function start(name, command, args, options) {
+  const child = spawn(command, args, { ...options, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (d) => (output = (output + d).slice(-4000)));
+  child.stderr.on("data", (d) => (output = (output + d).slice(-4000)));
+  child.name = name;
+  child.output = () => output;
+  children.push(child);
+  return child;
+}
+
+async function stop(child) {
+  try { process.kill(-child.pid, "SIGTERM"); } catch {}
+  for (let i = 0; i < 50 && child.exitCode === null && child.signalCode === null; i++) await sleep(100);
+  try { process.kill(-child.pid, "SIGKILL"); } catch {}
+}
+
+/** Milliseconds from now until `url` answers at all (any status below 500). */
+async function ready(url, child, limitMs = 120_000) {
+  const started = performance.now();
+  while (performance.now() - started < limitMs) {
+    if (child.exitCode !== null) throw new Error(`${child.name} exited:\n${child.output()}`);
+    try {
+      const res = await fetch(url, { redirect: "manual" });
+      if (res.status < 500) return performance.now() - started;
+    } catch {}
+    await sleep(10);
+  }
+  throw new Error(`${child.name} did not answer ${url} in ${limitMs} ms:\n${child.output()}`);
+}
+
+/** The process listening on `port` (a launcher like `next start` may hand the socket to a child). */
+function listener(port, fallback) {
+  try {
+    const out = execSync(`ss -ltnpH "sport = :${port}"`, { encoding: "utf8" });
+    return Number(/pid=(\d+)/.exec(out)?.[1] ?? fallback);
+  } catch {
+    return fallback;
+  }
+}
+
+/** Resident memory (KiB) of a process and its descendants: now, and at its peak. */
+function memory(pid) {
+  const parents = new Map();
+  for (const p of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+      parents.set(Number(p), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {}
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) for (const [p, parent] of parents) if (parent === tree[i]) tree.push(p);
+  let rss = 0, hwm = 0;
+  for (const p of tree) {
+    try {
+      const status = readFileSync(`/proc/${p}/status`, "utf8");
+      rss += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      hwm += Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    } catch {}
+  }
+  return { rss, hwm };
+}
+
+/** Signs in through the emulator's hosted page like a browser; returns the app's cookie header. */
+async function signIn(base, startPath) {
+  const jars = new Map();
+  const cookieFor = (url) => [...(jars.get(new URL(url).host) ?? new Map())].map(([k, v]) => `${k}=${v}`).join("; ");
+  const keep = (url, res) => {
+    const host = new URL(url).host;
+    const jar = jars.get(host) ?? new Map();
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(";");
+      const eq = pair.indexOf("=");
+      jar.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+    }
+    jars.set(host, jar);
+  };
+  let url = base + startPath;
+  let body;
+  for (let hop = 0; hop < 20; hop++) {
+    const init = { redirect: "manual", headers: { cookie: cookieFor(url) } };
+    if (body) Object.assign(init, { method: "POST", body, headers: { ...init.headers, "content-type": "application/x-www-form-urlencoded" } });
+    body = undefined;
+    const res = await fetch(url, init);
+    keep(url, res);
+    if (res.status >= 300 && res.status < 400) {
+      // Next.js answers with `localhost` for the loopback address it listens on.
+      url = new URL(res.headers.get("location"), url).toString().replace("//localhost:", "//127.0.0.1:");
+      continue;
+    }
+    const html = await res.text();
+    if (url.includes("/user_management/authorize")) {
+      const request = /name="request" value="([^"]*)"/.exec(html)?.[1];
+      if (!request) throw new Error(`no sign-in form at ${url}`);
+      url = `http://${EMULATOR}/user_management/authorize/sign-in`;
+      body = new URLSearchParams({ request, email: EMAIL, password: PASSWORD, organization_id: "" }).toString();
+      continue;
+    }
+    if (res.status !== 200) throw new Error(`sign-in ended at ${url} with ${res.status}`);
+    return cookieFor(base);
+  }
+  throw new Error("sign-in went round in circles");
+}
+
+function load(opts) {
+  return new Promise((resolveLoad, reject) => {
+    autocannon({ duration: SECONDS, ...opts }, (err, r) => (err ? reject(err) : resolveLoad(r)));
+  });
+}
+
+function summary(r) {
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    ok: r["2xx"],
+    other: r.non2xx,
+    errors: r.errors + r.timeouts,
+  };
+}
+
+/** Bytes a first visit costs: every response's size on the wire (headers included), by CDP. */
+async function firstVisit(base, path, cookie, waitFor) {
+  const browser = await playwright().chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    const context = await browser.newContext();
+    const host = new URL(base).hostname;
+    await context.addCookies(cookie.split("; ").filter(Boolean).map((c) => {
+      const eq = c.indexOf("=");
+      return { name: c.slice(0, eq), value: c.slice(eq + 1), domain: host, path: "/" };
+    }));
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Network.enable");
+    let bytes = 0, requests = 0;
+    const byType = {};
+    const types = new Map();
+    cdp.on("Network.responseReceived", (e) => types.set(e.requestId, e.type));
+    cdp.on("Network.loadingFinished", (e) => {
+      bytes += e.encodedDataLength;
+      requests += 1;
+      const t = types.get(e.requestId) ?? "Other";
+      byType[t] = (byType[t] ?? 0) + e.encodedDataLength;
+    });
+    const started = performance.now();
+    await page.goto(base + path, { waitUntil: "networkidle" });
+    await page.locator(waitFor).first().waitFor({ timeout: 30_000 });
+    await page.waitForLoadState("networkidle");
+    const ms = performance.now() - started;
+    return { bytes, requests, byType, ms };
+  } finally {
+    await browser.close();
+  }
+}
+
+/** `openssl speed rsa2048` signs/s: as the issue measured it (one process), or with `-multi <cores>`. */
+function opensslSigns(multi) {
+  try {
+    const out = execSync(`openssl speed -seconds 3 ${multi ? `-multi ${cpus().length}` : ""} rsa2048 2>/dev/null`, { encoding: "utf8" });
+    const line = out.split("\n").reverse().find((l) => /^rsa\s*2048/.test(l.trim()));
+    const numbers = line.trim().split(/\s+/).filter((x) => /^[\d.]+$/.test(x)).map(Number);
+    return numbers[numbers.length - 2];
+  } catch {
+    return null;
+  }
+}
+
+function mintTokens(concurrencies) {
+  const bin = join(ROOT, "target", "release", "examples", "mint_tokens");
+  const out = execFileSync(bin, [`http://${EMULATOR}`, "sk_test_emulator", "Acme Corp", EMAIL, String(SECONDS), ...concurrencies.map(String)], { encoding: "utf8" });
+  return out.trim().split("\n").map((l) => JSON.parse(l));
+}
+
+/** The Next.js example, copied from WIDGETS_EXAMPLES and built; a reason string when it cannot be. */
+function buildNext() {
+  const source = process.env.WIDGETS_EXAMPLES;
+  if (!source) return { missing: "WIDGETS_EXAMPLES is not set (a clone or bare git directory of workos/widgets-examples)" };
+  const dir = join(SCRATCH, "widgets-examples");
+  const app = join(dir, "nextjs");
+  const env = nextEnv();
+  try {
+    const commit = execFileSync("git", ["-C", source, "rev-parse", "HEAD"], { encoding: "utf8" }).trim();
+    const stamp = join(dir, ".commit");
+    const built = existsSync(stamp) && readFileSync(stamp, "utf8") === commit && existsSync(join(app, ".next", "BUILD_ID"));
+    if (!built) {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      execSync(`git -C "${source}" archive HEAD nextjs | tar -x -C "${dir}"`, { stdio: "inherit" });
+      log("installing the Next.js example's packages");
+      execSync("npm install --include=dev --no-audit --no-fund --loglevel=error", { cwd: app, stdio: "inherit", env });
+      log("building the Next.js example (next build)");
+      execSync("npx next build", { cwd: app, stdio: "inherit", env });
+      writeFileSync(stamp, commit);
+    }
+    return { app, commit };
+  } catch (e) {
+    return { missing: `the Next.js example did not build: ${String(e.message).split("\n")[0]}` };
+  }
+}
+
+/** WorkOS as both apps see it: the emulator, through the widgets-examples variables. */
+function workosOnEmulator() {
+  const [host, port] = EMULATOR.split(":");
+  return {
+    ...process.env,
+    WORKOS_API_KEY: "sk_test_emulator",
+    WORKOS_CLIENT_ID: "client_emulator",
+    WORKOS_COOKIE_PASSWORD: COOKIE_PASSWORD,
+    WORKOS_API_HOSTNAME: host,
+    WORKOS_API_PORT: port,
+    WORKOS_API_HTTPS: "false",
+  };
+}
+
+function nextEnv() {
+  return {
+    ...workosOnEmulator(),
+    NEXT_TELEMETRY_DISABLED: "1",
+    NODE_ENV: "production",
+    NEXT_PUBLIC_WORKOS_REDIRECT_URI: `http://${NEXT}/auth/callback`,
+  };
+}
+
+function orgdeckEnv() {
+  return {
+    ...workosOnEmulator(),
+    LEPTOS_OUTPUT_NAME: "orgdeck",
+    LEPTOS_SITE_ROOT: "target/site",
+    LEPTOS_SITE_PKG_DIR: "pkg",
+    LEPTOS_SITE_ADDR: ORGDECK,
+    LEPTOS_ENV: "PROD",
+    WORKOS_REDIRECT_URI: `http://${ORGDECK}/auth/callback`,
+    WORKOS_WEBHOOK_SECRET: "",
+    DATABASE_URL: "sqlite://target/bench/orgdeck-data/orgdeck.db",
+    RUST_LOG: "error",
+  };
+}
+
+async function main() {
+  mkdirSync(SCRATCH, { recursive: true });
+  const next = buildNext();
+  if (next.missing) log(`Next.js half skipped: ${next.missing}`);
+
+  const emulator = start("emulator", join(ROOT, "target", "release", "workos-emulator"), ["--addr", EMULATOR], { cwd: ROOT, env: { ...process.env, RUST_LOG: "error" } });
+  await ready(`http://${EMULATOR}/health`, emulator);
+
+  rmSync(join(SCRATCH, "orgdeck-data"), { recursive: true, force: true });
+  const orgdeck = start("orgdeck", join(ROOT, "target", "release", "orgdeck"), [], { cwd: ROOT, env: orgdeckEnv() });
+  const coldOrgdeck = await ready(`http://${ORGDECK}/health`, orgdeck);
+  let nextServer, coldNext;
+  if (!next.missing) {
+    nextServer = start("next", join(next.app, "node_modules", ".bin", "next"), ["start", "-H", NEXT.split(":")[0], "-p", NEXT.split(":")[1]], { cwd: next.app, env: nextEnv() });
+    coldNext = await ready(`http://${NEXT}/`, nextServer);
+  }
+  const apps = {
+    orgdeck: { base: `http://${ORGDECK}`, pid: orgdeck.pid, signIn: "/login", dashboard: "/", widget: "/widgets/users", widgetReady: '[data-component="UsersManagement"] >> text=ada@acme.test' },
+  };
+  if (nextServer) apps.next = { base: `http://${NEXT}`, pid: nextServer.pid, signIn: "/users", dashboard: "/", widget: "/users", widgetReady: "text=ada@acme.test" };
+
+  const before = await (await fetch(`http://${EMULATOR}/_emulator/requests`)).json();
+  const results = {};
+  const scenarios = [
+    { key: "home", title: "unauthenticated `/`", path: (a) => "/", signedIn: false },
+    { key: "dashboard", title: "signed-in dashboard (`/`)", path: (a) => a.dashboard, signedIn: true },
+    { key: "widget", title: "signed-in widget page (Users)", path: (a) => a.widget, signedIn: true },
+  ];
+  let turn = 0;
+  for (const s of scenarios) {
+    results[s.key] = {};
+    for (const c of CONNECTIONS) {
+      const order = Object.keys(apps);
+      if (turn++ % 2) order.reverse();
+      for (const name of order) {
+        const app = apps[name];
+        const cookie = s.signedIn ? await signIn(app.base, app.signIn) : "";
+        const r = await load({ url: app.base + s.path(app), connections: c, headers: cookie ? { cookie } : {} });
+        (results[s.key][c] ??= {})[name] = summary(r);
+        log(s.key, c, name, JSON.stringify(summary(r)));
+      }
+    }
+  }
+  const after = await (await fetch(`http://${EMULATOR}/_emulator/requests`)).json();
+
+  // The widget-token call: Orgdeck's endpoint beside the SDK calling WorkOS directly.
+  results.token = {};
+  const direct = mintTokens(CONNECTIONS);
+  for (const c of CONNECTIONS) {
+    const cookie = await signIn(apps.orgdeck.base, apps.orgdeck.signIn);
+    const r = await load({
+      url: `${apps.orgdeck.base}/api/widget_token`,
+      connections: c,
+      method: "POST",
+      headers: { cookie, origin: apps.orgdeck.base, "content-type": "application/x-www-form-urlencoded" },
+      body: "slug=users",
+    });
+    const d = direct.find((x) => x.concurrency === c);
+    results.token[c] = { orgdeck: summary(r), sdk: { rps: d.rate, p50: d.p50_ms, p99: d.p99_ms, ok: d.requests, other: 0, errors: 0 } };
+    log("token", c, JSON.stringify(results.token[c]));
+  }
+
+  const memoryAfter = Object.fromEntries(Object.entries(apps).map(([n, a]) => [n, memory(listener(new URL(a.base).port, a.pid))]));
+  const wire = {};
+  for (const [name, app] of Object.entries(apps)) {
+    const cookie = await signIn(app.base, app.signIn);
+    wire[name] = await firstVisit(app.base, app.widget, cookie, app.widgetReady);
+    log("first visit", name, JSON.stringify(wire[name]));
+  }
+
+  // Emulator signing capacity against this machine's OpenSSL.
+  const signs = opensslSigns(false);
+  const signsAllCores = opensslSigns(true);
+  // The emulator's best rate is the direct SDK run's best cell.
+  const mint = direct.reduce((best, m) => (m.rate > best.rate ? m : best));
+
+  // Dashboard reads per view at steady state: a warm cache, then N views.
+  const cookie = await signIn(apps.orgdeck.base, apps.orgdeck.signIn);
+  await fetch(apps.orgdeck.base + "/", { headers: { cookie } });
+  const warm = await (await fetch(`http://${EMULATOR}/_emulator/requests`)).json();
+  const steady = await load({ url: apps.orgdeck.base + "/", connections: 16, headers: { cookie } });
+  const cold = await (await fetch(`http://${EMULATOR}/_emulator/requests`)).json();
+  const readsPerView = (cold.total - warm.total) / Math.max(1, steady["2xx"]);
+
+  const sizes = JSON.parse(readFileSync(join(ROOT, "target", "bench", "sizes.json"), "utf8"));
+
+  writeFileSync(join(ROOT, "bench", "RESULTS.md"), report({ results, wire, memoryAfter, coldOrgdeck, coldNext, next, signs, signsAllCores, mint, readsPerView, steadyViews: steady["2xx"], sizes, workosDuringLoad: after.total - before.total, titles: Object.fromEntries(scenarios.map((s) => [s.key, s.title])) }));
+  log("wrote bench/RESULTS.md");
+  for (const c of children) await stop(c);
+}
+
+const kib = (b) => `${(b / 1024).toFixed(1)} KiB`;
+const fmt = (x, d = 1) => (x === undefined || x === null ? "—" : Number(x).toFixed(d));
+const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : "—");
+
+function report(r) {
+  const has = !r.next.missing;
+  const lines = [];
+  const [l1, l5, l15] = loadavg();
+  lines.push("# Orgdeck beside the Next.js widgets example (`make bench`)", "");
+  lines.push(`Measured ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? "CPU"}; load average after the run ${fmt(l1, 2)} / ${fmt(l5, 2)} / ${fmt(l15, 2)}.`);
+  lines.push(`Both apps on one WorkOS emulator (release), release builds, ${SECONDS} s per cell, autocannon on the same machine, runs interleaved (the order flips each cell).`);
+  lines.push(has ? `Next.js example: workos/widgets-examples ${r.next.commit.slice(0, 12)} \`nextjs/\`, \`next build\` + \`next start\`.` : `**Next.js example not measured: ${r.next.missing}.**`);
+  lines.push("", "Ratios are Orgdeck ÷ Next.js for requests/s (higher is better for Orgdeck) and Next.js ÷ Orgdeck for latency (higher is better for Orgdeck).", "");
+  lines.push("| scenario | conns | Orgdeck req/s | p50 ms | p99 ms | Next.js req/s | p50 ms | p99 ms | req/s ratio | p99 ratio |");
+  lines.push("|---|---|---|---|---|---|---|---|---|---|");
+  const titles = r.titles;
+  for (const key of ["home", "dashboard", "widget"]) {
+    for (const c of CONNECTIONS) {
+      const o = r.results[key][c].orgdeck, n = r.results[key][c].next;
+      lines.push(`| ${titles[key]} | ${c} | ${fmt(o.rps)} | ${o.p50} | ${o.p99} | ${n ? fmt(n.rps) : "—"} | ${n?.p50 ?? "—"} | ${n?.p99 ?? "—"} | ${ratio(o.rps, n?.rps)} | ${ratio(n?.p99, o.p99)} |`);
+    }
+  }
+  lines.push("", "Answers other than 2xx (Orgdeck/Next.js; Orgdeck's signed-out `/` is a 303 to sign-in, Next.js's a landing page) and connection errors per cell: " + ["home", "dashboard", "widget"].flatMap((k) => CONNECTIONS.map((c) => `${k}@${c} ${r.results[k][c].orgdeck.other}/${r.results[k][c].next?.other ?? "—"} (errors ${r.results[k][c].orgdeck.errors}/${r.results[k][c].next?.errors ?? "—"})`)).join(", ") + ".");
+  lines.push("", "## The widget-token call", "", "Orgdeck's `POST /api/widget_token` (session, Origin check, SDK call) beside the official Rust SDK calling the emulator directly (`emulator/examples/mint_tokens.rs`).", "");
+  lines.push("| conns | Orgdeck req/s | p50 ms | p99 ms | SDK direct req/s | p50 ms | p99 ms |", "|---|---|---|---|---|---|---|");
+  for (const c of CONNECTIONS) {
+    const o = r.results.token[c].orgdeck, d = r.results.token[c].sdk;
+    lines.push(`| ${c} | ${fmt(o.rps)} | ${o.p50} | ${o.p99} | ${fmt(d.rps)} | ${fmt(d.p50, 2)} | ${fmt(d.p99, 2)} |`);
+  }
+  lines.push("", "## Memory, cold start, first visit", "");
+  lines.push("| | Orgdeck | Next.js | ratio |", "|---|---|---|---|");
+  const mo = r.memoryAfter.orgdeck, mn = r.memoryAfter.next;
+  lines.push(`| RSS after the load (peak) | ${kib(mo.rss * 1024)} (${kib(mo.hwm * 1024)}) | ${mn ? `${kib(mn.rss * 1024)} (${kib(mn.hwm * 1024)})` : "—"} | ${ratio(mn?.rss, mo.rss)} |`);
+  lines.push(`| cold start to first answer | ${fmt(r.coldOrgdeck, 0)} ms | ${r.coldNext ? fmt(r.coldNext, 0) + " ms" : "—"} | ${ratio(r.coldNext, r.coldOrgdeck)} |`);
+  const wo = r.wire.orgdeck, wn = r.wire.next;
+  lines.push(`| widget page, first visit: bytes on the wire | ${kib(wo.bytes)} in ${wo.requests} responses | ${wn ? `${kib(wn.bytes)} in ${wn.requests} responses` : "—"} | ${ratio(wn?.bytes, wo.bytes)} |`);
+  lines.push(`| widget page, first visit: until the widget shows its first member and the network is idle | ${fmt(wo.ms, 0)} ms | ${wn ? fmt(wn.ms, 0) + " ms" : "—"} | ${ratio(wn?.ms, wo.ms)} |`);
+  lines.push("", "Bytes by resource type (first visit): Orgdeck " + Object.entries(wo.byType).map(([t, b]) => `${t} ${kib(b)}`).join(", ") + (wn ? "; Next.js " + Object.entries(wn.byType).map(([t, b]) => `${t} ${kib(b)}`).join(", ") : "") + ".");
+  lines.push("", "## WorkOS reads and the emulator", "");
+  lines.push(`- WorkOS reads per dashboard view at steady state: **${fmt(r.readsPerView, 3)}** (${r.steadyViews} views at 16 connections after one warm view).`);
+  lines.push(`- Emulator requests during the page scenarios (both apps, sign-ins and widget tokens included): ${r.workosDuringLoad}.`);
+  const pct = (a, b) => (a && b ? `${((100 * a) / b).toFixed(0)}%` : "—");
+  lines.push(`- Emulator widget-token minting through the SDK (${r.mint.concurrency} concurrent, the SDK client on the same cores): **${fmt(r.mint.rate)} tokens/s**. \`openssl speed rsa2048\` on this machine: ${fmt(r.signs)} signs/s in one process → **${pct(r.mint.rate, r.signs)}**; ${fmt(r.signsAllCores)} signs/s with \`-multi ${cpus().length}\` → ${pct(r.mint.rate, r.signsAllCores)}.`);
+  lines.push("", "## The browser's share (release)", "");
+  lines.push("| file | raw | gzip -9 | brotli 11 |", "|---|---|---|---|");
+  for (const f of r.sizes) lines.push(`| ${f.what} | ${kib(f.raw)} | ${kib(f.gzip)} | ${kib(f.brotli)} |`);
+  lines.push("");
+  return lines.join("\n");
+}
+
+// `--prepare`: only build the Next.js example (so a later run measures at once).
+const run = process.argv.includes("--prepare")
+  ? async () => { const n = buildNext(); log(n.missing ?? `Next.js example ready in ${n.app}`); }
+  : main;
+run().catch((e) => {
+  console.error("bench:", e.stack ?? e);
+  process.exit(1);
+});

@@ -1,0 +1,169 @@
+//! WorkOS reads behind the dashboard, kept for a short while per organization
+//! and per user: WorkOS's rate limit (6,000 requests a minute per key) is the
+//! ceiling of a busy deployment, and a dashboard view costs up to eleven reads.
+//!
+//! An entry goes when its time is up, when an event says its organization or
+//! user changed ([`Reads::forget_event`], called by the feed before it tells
+//! any listener), and when Orgdeck itself starts or ends something that
+//! changes it ([`Reads::forget`]). Concurrent misses for one key wait for the
+//! same WorkOS call. Errors are never kept.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use moka::future::Cache;
+
+use super::store::StoredEvent;
+use crate::api::capabilities::{ConnectionRow, DirectoryRow, StreamRow};
+use crate::api::orgs::calls::{self, UserState};
+use crate::api::orgs::{MemberRow, OrgChoice};
+use crate::error::AppError;
+
+/// Long enough to absorb a busy dashboard, short enough that a change WorkOS
+/// sends no event for (or a lost webhook, until the catch-up) shows soon.
+pub const KEEP_FOR: Duration = Duration::from_secs(30);
+const CAPACITY: u64 = 20_000;
+
+pub type OrgAndMembers = Arc<(workos::Organization, Vec<MemberRow>, Vec<MemberRow>)>;
+
+/// One kind of read, keyed by an organization or a user id.
+struct Shelf<V>(Cache<String, V>);
+
+impl<V: Clone + Send + Sync + 'static> Shelf<V> {
+    fn new() -> Self {
+        Shelf(Cache::builder().max_capacity(CAPACITY).time_to_live(KEEP_FOR).build())
+    }
+
+    async fn get(&self, changes: &AtomicU64, key: &str, load: impl Future<Output = Result<V, AppError>>) -> Result<V, AppError> {
+        let seen = changes.load(Ordering::SeqCst);
+        // On the heap: moka's future and the SDK's are large, and a debug
+        // build moves them through the stack of the page being rendered.
+        let value = Box::pin(self.0.try_get_with(key.to_string(), Box::pin(load))).await.map_err(|e| (*e).clone())?;
+        // Something was forgotten while WorkOS answered: what it answered may
+        // predate that change, so it serves this caller but is not kept.
+        if changes.load(Ordering::SeqCst) != seen {
+            self.0.invalidate(key).await;
+        }
+        Ok(value)
+    }
+
+    async fn forget(&self, key: &str) {
+        self.0.invalidate(key).await;
+    }
+
+    fn forget_all(&self) {
+        self.0.invalidate_all();
+    }
+}
+
+pub struct Reads {
+    changes: AtomicU64,
+    // By organization.
+    organization: Shelf<OrgAndMembers>,
+    connections: Shelf<Arc<Vec<ConnectionRow>>>,
+    directories: Shelf<Arc<Vec<DirectoryRow>>>,
+    stream: Shelf<Option<StreamRow>>,
+    api_keys: Shelf<usize>,
+    // By user.
+    user_organizations: Shelf<Arc<Vec<OrgChoice>>>,
+    user: Shelf<Arc<UserState>>,
+}
+
+impl Default for Reads {
+    fn default() -> Self {
+        Reads {
+            changes: AtomicU64::new(0),
+            organization: Shelf::new(),
+            connections: Shelf::new(),
+            directories: Shelf::new(),
+            stream: Shelf::new(),
+            api_keys: Shelf::new(),
+            user_organizations: Shelf::new(),
+            user: Shelf::new(),
+        }
+    }
+}
+
+impl Reads {
+    pub async fn organization_and_members(&self, client: &workos::Client, org_id: &str) -> Result<OrgAndMembers, AppError> {
+        let load = async { calls::organization_and_members(client, org_id).await.map(Arc::new) };
+        self.organization.get(&self.changes, org_id, load).await
+    }
+
+    pub async fn connections(&self, client: &workos::Client, org_id: &str) -> Result<Arc<Vec<ConnectionRow>>, AppError> {
+        let load = async { calls::connections(client, org_id).await.map(Arc::new) };
+        self.connections.get(&self.changes, org_id, load).await
+    }
+
+    pub async fn directories(&self, client: &workos::Client, org_id: &str) -> Result<Arc<Vec<DirectoryRow>>, AppError> {
+        let load = async { calls::directories(client, org_id).await.map(Arc::new) };
+        self.directories.get(&self.changes, org_id, load).await
+    }
+
+    /// Read with `user_id`'s widget token (the stream is the organization's, whoever reads it).
+    pub async fn log_stream(&self, client: &workos::Client, org_id: &str, user_id: &str) -> Result<Option<StreamRow>, AppError> {
+        let load = super::widget_api::log_stream(client, org_id, user_id);
+        self.stream.get(&self.changes, org_id, load).await
+    }
+
+    pub async fn api_key_count(&self, client: &workos::Client, org_id: &str) -> Result<usize, AppError> {
+        self.api_keys.get(&self.changes, org_id, calls::api_key_count(client, org_id)).await
+    }
+
+    pub async fn user_organizations(&self, client: &workos::Client, user_id: &str) -> Result<Arc<Vec<OrgChoice>>, AppError> {
+        let load = async { calls::user_organizations(client, user_id).await.map(Arc::new) };
+        self.user_organizations.get(&self.changes, user_id, load).await
+    }
+
+    pub async fn user(&self, client: &workos::Client, user_id: &str) -> Result<Arc<UserState>, AppError> {
+        let load = async { calls::user_state(client, user_id).await.map(Arc::new) };
+        self.user.get(&self.changes, user_id, load).await
+    }
+
+    /// Orgdeck itself changed (or is about to show fresh) what WorkOS holds for
+    /// this organization and user: a sign-in, a flow's return.
+    pub async fn forget(&self, org_id: Option<&str>, user_id: Option<&str>) {
+        self.changes.fetch_add(1, Ordering::SeqCst);
+        if let Some(org) = org_id {
+            self.organization.forget(org).await;
+            self.connections.forget(org).await;
+            self.directories.forget(org).await;
+            self.stream.forget(org).await;
+            self.api_keys.forget(org).await;
+        }
+        if let Some(user) = user_id {
+            self.user_organizations.forget(user).await;
+            self.user.forget(user).await;
+        }
+    }
+
+    /// What an event says changed. Names travel: a renamed user is in every
+    /// member list, a renamed organization in every switcher; an event that
+    /// names neither an organization nor a user may touch anything.
+    pub async fn forget_event(&self, event: &StoredEvent) {
+        self.forget(event.organization_id.as_deref(), event.user_id.as_deref()).await;
+        let kind = event.event.as_str();
+        if matches!(kind, "user.updated" | "user.deleted") {
+            self.organization.forget_all();
+        }
+        if matches!(kind, "organization.updated" | "organization.deleted") {
+            self.user_organizations.forget_all();
+        }
+        if event.organization_id.is_none() && event.user_id.is_none() {
+            self.forget_everything();
+        }
+    }
+
+    pub fn forget_everything(&self) {
+        self.changes.fetch_add(1, Ordering::SeqCst);
+        self.organization.forget_all();
+        self.connections.forget_all();
+        self.directories.forget_all();
+        self.stream.forget_all();
+        self.api_keys.forget_all();
+        self.user_organizations.forget_all();
+        self.user.forget_all();
+    }
+}
