@@ -6,10 +6,15 @@ import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 // The widgets bundle lives in a folder named by its hash (widgets/build.mjs).
 const manifest = "target/site/widget-host/manifest.json";
 const widgets = existsSync(manifest) ? `target/site/widget-host/${JSON.parse(readFileSync(manifest, "utf8")).dir}` : "target/site/widget-host";
+// The hydrate files are named by their content; the release build lists the names.
+const hashes = Object.fromEntries(
+  readFileSync("target/release/hash.txt", "utf8").trim().split("\n").map((l) => l.split(":").map((p) => p.trim())),
+);
+const pkg = (ext) => `target/site/pkg/orgdeck.${hashes[ext]}.${ext}`;
 const files = [
-  ["hydrate WASM (release)", "target/site/pkg/orgdeck.wasm"],
-  ["hydrate JS glue", "target/site/pkg/orgdeck.js"],
-  ["app CSS", "target/site/pkg/orgdeck.css"],
+  ["hydrate WASM (release)", pkg("wasm")],
+  ["hydrate JS glue", pkg("js")],
+  ["app CSS", pkg("css")],
   ["widgets bundle JS (widget pages only)", `${widgets}/host.js`],
   ["widgets bundle CSS (widget pages only)", `${widgets}/host.css`],
 ];

@@ -17,7 +17,8 @@ async fn main() {
     };
 
     let conf = get_configuration(None).unwrap_or_else(|e| fail(format!("Leptos configuration: {e}")));
-    let leptos_options = conf.leptos_options;
+    let mut leptos_options = conf.leptos_options;
+    orgdeck::server::assets::use_hashed_names(&mut leptos_options);
     let addr = leptos_options.site_addr;
     let dir = std::env::current_dir().unwrap_or_else(|e| fail(format!("working directory: {e}")));
     let mut settings = Settings::load(&dir, addr).unwrap_or_else(|e| fail(e.to_string()));

@@ -25,7 +25,14 @@ async fn start_with(adjust: impl FnOnce(&mut Settings)) -> App {
     let mut settings = Settings::from_sources(|_| None, None, addr).unwrap();
     settings.use_emulator(emu.emulator.api_key(), emu.emulator.client_id(), emu.addr);
     adjust(&mut settings);
-    let options = LeptosOptions::builder().output_name("orgdeck").site_root("target/site").site_addr(addr).build();
+    // The hash file cargo-leptos wrote beside the server binary, seen from target/debug/deps.
+    let options = LeptosOptions::builder()
+        .output_name("orgdeck")
+        .site_root("target/site")
+        .site_addr(addr)
+        .hash_files(true)
+        .hash_file("../hash.txt".into())
+        .build();
     let store = orgdeck::server::store::Store::connect("sqlite::memory:").await.unwrap();
     let state = AppState::new(options, settings, store);
     let app = router(state.clone());
@@ -530,14 +537,19 @@ async fn text_is_compressed_for_browsers_that_accept_it() {
     let bundle = orgdeck::server::assets::widget_bundle(std::path::Path::new("target/site"));
     assert!(!bundle.contains("missing"), "make build writes the widgets bundle's manifest");
     let bundle_css = bundle.replace("host.js", "host.css");
-    for path in ["/pkg/orgdeck.wasm", "/pkg/orgdeck.js", bundle.as_str(), bundle_css.as_str()] {
+    let hashes = std::fs::read_to_string("target/debug/hash.txt").expect("cargo leptos build writes the content hashes");
+    let hashed = |ext: &str| {
+        let hash = hashes.lines().find_map(|l| l.strip_prefix(&format!("{ext}:"))).expect(ext).trim();
+        format!("/pkg/orgdeck.{hash}.{ext}")
+    };
+    let (wasm, js, css) = (hashed("wasm"), hashed("js"), hashed("css"));
+    for path in [&wasm, &js, &css, &bundle, &bundle_css] {
         for (accept, expected) in [("br, gzip", "br"), ("gzip", "gzip")] {
             let res = client.get(format!("{}{path}", app.base)).header("accept-encoding", accept).send().await.unwrap();
             assert_eq!(res.status(), StatusCode::OK, "{path}");
             assert_eq!(res.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some(expected), "{path} for {accept}");
             let keep = res.headers().get("cache-control").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
-            let expected = if path.starts_with("/widget-host/") { "public, max-age=31536000, immutable" } else { "no-cache" };
-            assert_eq!(keep, expected, "{path}: how long it may be kept");
+            assert_eq!(keep, "public, max-age=31536000, immutable", "{path}: named by its content, kept a year");
         }
         let plain = client.get(format!("{}{path}", app.base)).send().await.unwrap();
         assert!(plain.headers().get("content-encoding").is_none(), "{path}: none for a client that accepts none");
@@ -554,6 +566,16 @@ async fn text_is_compressed_for_browsers_that_accept_it() {
     assert_eq!(page.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("br"), "a server-rendered page");
     let fn_answer = app.server_fn(&ada, "dashboard", &[], Some(&app.base)).await;
     assert_eq!(fn_answer.status(), StatusCode::OK);
+    // Pages link this build's names, and an unhashed name is not there to be served stale.
+    let html = ada.get(format!("{}/", app.base)).send().await.unwrap().text().await.unwrap();
+    for path in [&wasm, &js, &css] {
+        let name = path.trim_start_matches("/pkg/").trim_end_matches(".wasm").trim_end_matches(".js").trim_end_matches(".css");
+        assert!(html.contains(name), "the dashboard links {path}: {html}");
+    }
+    let page = client.get(format!("{}/auth/callback", app.base)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(&format!("href=\"{css}\"")), "the sign-in pages outside Leptos link it too: {page}");
+    let stale = client.get(format!("{}/pkg/orgdeck.css", app.base)).send().await.unwrap();
+    assert_eq!(stale.status(), StatusCode::NOT_FOUND);
 }
 
 /// Leptos writes a page in several pieces; with Nagle's algorithm on, each

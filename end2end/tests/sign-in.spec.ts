@@ -28,7 +28,11 @@ test("the session cookie is sealed, HttpOnly and SameSite=Lax, and no secret rea
   // Everything the server sends to a signed-in browser: pages, JS, WASM, the widgets bundle.
   const headers = { cookie: `wos-session=${session!.value}` };
   const { dir } = await (await request.get("/widget-host/manifest.json")).json();
-  const urls = ["/", "/widgets/users", "/return/users?outcome=done", "/pkg/orgdeck.js", "/pkg/orgdeck.wasm", `/widget-host/${dir}/host.js`];
+  // The JS and WASM under the names this build gave them (the page's own preload links).
+  const html = await (await request.get("/", { headers })).text();
+  const pkg = [...html.matchAll(/\/pkg\/orgdeck\.[A-Za-z0-9_-]+\.(?:js|wasm)/g)].map((m) => m[0]);
+  expect(new Set(pkg).size, html).toBe(2);
+  const urls = ["/", "/widgets/users", "/return/users?outcome=done", ...new Set(pkg), `/widget-host/${dir}/host.js`];
   for (const url of urls) {
     const res = await request.get(url, { headers });
     expect(res.status(), url).toBe(200);

@@ -15,6 +15,7 @@ use axum::extract::Request;
 use axum::http::header::{HeaderValue, CACHE_CONTROL};
 use axum::middleware::Next;
 use axum::response::Response;
+use leptos::prelude::LeptosOptions;
 
 /// What is worth compressing; images and fonts are compressed already.
 const TEXT: &[&str] = &["wasm", "js", "mjs", "css", "html", "svg", "json", "txt", "map"];
@@ -133,6 +134,39 @@ pub fn widget_bundle(site_root: &Path) -> String {
             "/widget-host/missing/host.js".into()
         }
     }
+}
+
+/// Where cargo-leptos wrote this build's content hashes (`hash-files`): beside
+/// the server binary, as leptos's `HydrationScripts` and `HashedStylesheet` look for it.
+fn hash_file(options: &LeptosOptions) -> Option<PathBuf> {
+    Some(std::env::current_exe().ok()?.parent()?.join(&*options.hash_file))
+}
+
+/// Turns hashed names on when the build made them, whatever `LEPTOS_HASH_FILES`
+/// says: a binary started by hand (or by the test suites) would otherwise link
+/// `/pkg/orgdeck.wasm`, which a hashing build never writes.
+pub fn use_hashed_names(options: &mut LeptosOptions) {
+    let exists = hash_file(options).is_some_and(|f| f.exists());
+    if options.hash_files && !exists {
+        tracing::warn!("LEPTOS_HASH_FILES is set but no {} is beside the server: the pages link unhashed names", options.hash_file);
+    }
+    options.hash_files = options.hash_files || exists;
+}
+
+/// The stylesheet's address, as `HashedStylesheet` writes it, for the pages
+/// rendered outside Leptos.
+pub fn stylesheet(options: &LeptosOptions) -> String {
+    let hash = match options.hash_files {
+        true => hash_file(options)
+            .and_then(|f| fs::read_to_string(f).ok())
+            .and_then(|text| text.lines().find_map(|l| l.trim().strip_prefix("css:").map(|h| h.trim().to_string()))),
+        false => None,
+    };
+    let name = match hash {
+        Some(h) if url_safe(&h) => format!("{}.{h}.css", options.output_name),
+        _ => format!("{}.css", options.output_name),
+    };
+    format!("/{}/{name}", options.site_pkg_dir)
 }
 
 /// Hashed names (`orgdeck.<hash>.wasm`, `widget-host/<hash>/host.js`) never change content: a year.

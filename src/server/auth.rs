@@ -134,7 +134,7 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, Query(q): 
     let sign_in = SignIn { nonce: nonce.clone(), return_to: local_path(q.return_to.as_deref()) };
     let sealed = match seal(&sign_in, &state.settings.cookie_password) {
         Ok(s) => s,
-        Err(e) => return problem_page(StatusCode::INTERNAL_SERVER_ERROR, &AppError::Internal { message: e.to_string() }),
+        Err(e) => return problem_page(&state, StatusCode::INTERNAL_SERVER_ERROR, &AppError::Internal { message: e.to_string() }),
     };
     let url = state.workos.user_management().get_authorization_url(GetAuthorizationUrlParams {
         provider: Some(workos::UserManagementAuthenticationProvider::Authkit),
@@ -143,7 +143,7 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, Query(q): 
     });
     match url {
         Ok(url) => with_cookie(Redirect::to(&url).into_response(), cookie(&state, SIGN_IN_COOKIE, &sealed, SIGN_IN_MAX_AGE)),
-        Err(e) => problem_page(StatusCode::INTERNAL_SERVER_ERROR, &AppError::Internal { message: e.to_string() }),
+        Err(e) => problem_page(&state, StatusCode::INTERNAL_SERVER_ERROR, &AppError::Internal { message: e.to_string() }),
     }
 }
 
@@ -171,6 +171,7 @@ pub async fn callback(State(state): State<AppState>, request: Request) -> Respon
     let clear_sign_in = cookie(&state, SIGN_IN_COOKIE, "", 0);
     let Some(pending) = pending.filter(|p| q.state.as_deref() == Some(p.nonce.as_str())) else {
         let page = html_page(
+            &state,
             "This sign-in link has expired",
             "It was already used, is more than ten minutes old, or was started in another browser.",
             Some(("/login", "Sign in again")),
@@ -179,11 +180,11 @@ pub async fn callback(State(state): State<AppState>, request: Request) -> Respon
     };
     if let Some(error) = q.error {
         let detail = q.error_description.unwrap_or_else(|| error.clone());
-        let page = html_page("Sign-in did not complete", &detail, Some(("/login", "Try again")));
+        let page = html_page(&state, "Sign-in did not complete", &detail, Some(("/login", "Try again")));
         return with_cookie((StatusCode::BAD_REQUEST, page).into_response(), clear_sign_in);
     }
     let Some(code) = q.code else {
-        let page = html_page("Sign-in did not complete", "WorkOS sent no authorization code.", Some(("/login", "Try again")));
+        let page = html_page(&state, "Sign-in did not complete", "WorkOS sent no authorization code.", Some(("/login", "Try again")));
         return with_cookie((StatusCode::BAD_REQUEST, page).into_response(), clear_sign_in);
     };
     let params = AuthenticateWithCodeParams { ip_address, user_agent, ..AuthenticateWithCodeParams::new(code) };
@@ -191,7 +192,7 @@ pub async fn callback(State(state): State<AppState>, request: Request) -> Respon
         Ok(a) => a,
         Err(e) => {
             let e = super::workos::explain(&state.workos, e).await;
-            return with_cookie(problem_page(StatusCode::BAD_GATEWAY, &e), clear_sign_in);
+            return with_cookie(problem_page(&state, StatusCode::BAD_GATEWAY, &e), clear_sign_in);
         }
     };
     // A sign-in starts on WorkOS's current state, not on what another session saw.
@@ -208,7 +209,7 @@ pub async fn callback(State(state): State<AppState>, request: Request) -> Respon
             let response = with_cookie(response, clear_sign_in);
             with_cookie(response, session_cookie(&state, &sealed))
         }
-        Err(e) => problem_page(StatusCode::INTERNAL_SERVER_ERROR, &AppError::Internal { message: e.to_string() }),
+        Err(e) => problem_page(&state, StatusCode::INTERNAL_SERVER_ERROR, &AppError::Internal { message: e.to_string() }),
     }
 }
 
@@ -447,13 +448,13 @@ fn random_hex(bytes: usize) -> String {
     buf.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-pub fn problem_page(status: StatusCode, e: &AppError) -> Response {
-    (status, html_page(&e.to_string(), &format!("{} {}", e.detail(), e.fix()), Some(("/login", "Sign in again")))).into_response()
+pub fn problem_page(state: &AppState, status: StatusCode, e: &AppError) -> Response {
+    (status, html_page(state, &e.to_string(), &format!("{} {}", e.detail(), e.fix()), Some(("/login", "Sign in again")))).into_response()
 }
 
 /// A bare page for the sign-in handlers, which run outside the Leptos app
 /// (maud escapes what it is given).
-pub fn html_page(title: &str, detail: &str, action: Option<(&str, &str)>) -> Html<String> {
+pub fn html_page(state: &AppState, title: &str, detail: &str, action: Option<(&str, &str)>) -> Html<String> {
     let page = maud::html! {
         (maud::DOCTYPE)
         html lang="en" {
@@ -461,7 +462,7 @@ pub fn html_page(title: &str, detail: &str, action: Option<(&str, &str)>) -> Htm
                 meta charset="utf-8";
                 title { (title) " · Orgdeck" }
                 link rel="icon" href="/favicon.ico";
-                link rel="stylesheet" href="/pkg/orgdeck.css";
+                link rel="stylesheet" href=(state.stylesheet);
             }
             body { main { section.notice.error role="alert" {
                 h1 { (title) }

@@ -27,7 +27,7 @@ pub async fn start(
     };
     match begin(&state, &session, &headers, &intent).await {
         Ok(link) => Redirect::to(&link).into_response(),
-        Err(e) => problem_page(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_GATEWAY), &e),
+        Err(e) => problem_page(&state, StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_GATEWAY), &e),
     }
 }
 

@@ -24,6 +24,9 @@ pub struct AppState {
     pub reads: Arc<Reads>,
     /// Where the widgets bundle of this build is (`/widget-host/<hash>/host.js`).
     pub widget_bundle: Arc<str>,
+    /// The app stylesheet's hashed address, for the pages outside Leptos.
+    #[from_ref(skip)]
+    pub stylesheet: Arc<str>,
     pub origin: Arc<OriginCheck>,
 }
 
@@ -32,6 +35,7 @@ impl AppState {
         let workos = super::workos::client(&settings);
         let reads = Arc::new(Reads::default());
         let widget_bundle = super::assets::widget_bundle(std::path::Path::new(&*leptos_options.site_root)).into();
+        let stylesheet = super::assets::stylesheet(&leptos_options).into();
         AppState {
             leptos_options,
             settings: Arc::new(settings),
@@ -41,6 +45,7 @@ impl AppState {
             feed: Feed::new(reads.clone()),
             reads,
             widget_bundle,
+            stylesheet,
             origin: Arc::new(OriginCheck::default()),
         }
     }

@@ -19,6 +19,7 @@ pub async fn enter(State(state): State<AppState>, session: Option<Extension<Curr
     };
     let Some((_, organization)) = state.settings.tenants.iter().find(|(t, _)| *t == tenant) else {
         let page = super::auth::html_page(
+            &state,
             "No such tenant",
             &format!("Leptos.toml [tenants] has no tenant “{tenant}”: check the address, or add the tenant to the map."),
             Some(("/", "Go to the dashboard")),
@@ -27,6 +28,6 @@ pub async fn enter(State(state): State<AppState>, session: Option<Extension<Curr
     };
     match session.organization_id.as_deref() == Some(organization.as_str()) {
         true => Redirect::to("/").into_response(),
-        false => problem_page(StatusCode::FORBIDDEN, &AppError::WrongTenant { tenant, organization: organization.clone() }),
+        false => problem_page(&state, StatusCode::FORBIDDEN, &AppError::WrongTenant { tenant, organization: organization.clone() }),
     }
 }
