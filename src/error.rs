@@ -27,11 +27,15 @@ pub enum AppError {
     #[error("WorkOS answered {status}")]
     Workos { status: u16, message: String, request_id: Option<String> },
     #[error("WorkOS cannot be reached")]
-    Unavailable { message: String },
+    Unavailable { message: String, timed_out: bool },
+    #[error("WorkOS is limiting Orgdeck's requests")]
+    RateLimited { retry_after: Option<u64> },
     #[error("WorkOS refuses the widgets' calls from this site")]
     OriginRefused { origin: String },
     #[error("You are signed in to another tenant")]
     WrongTenant { tenant: String, organization: String },
+    #[error("Orgdeck could not read the request")]
+    BadRequest { message: String },
     #[error("Something went wrong in Orgdeck")]
     Internal { message: String },
 }
@@ -46,7 +50,11 @@ impl AppError {
             AppError::Invalid { .. } => 422,
             // WorkOS said no to Orgdeck itself: a bad gateway, not the user's doing.
             AppError::WorkosUnauthorized | AppError::Workos { .. } | AppError::OriginRefused { .. } => 502,
-            AppError::Unavailable { .. } => 503,
+            AppError::Unavailable { timed_out: false, .. } => 502,
+            AppError::Unavailable { timed_out: true, .. } => 504,
+            // Passed on with its Retry-After (the statuses layer sets the header).
+            AppError::RateLimited { .. } => 429,
+            AppError::BadRequest { .. } => 400,
             AppError::Internal { .. } => 500,
         }
     }
@@ -80,7 +88,11 @@ impl AppError {
                 Some(id) => format!("{message} (request ID {id})"),
                 None => message.clone(),
             },
-            AppError::Unavailable { message } | AppError::Internal { message } => message.clone(),
+            AppError::Unavailable { message, .. } | AppError::Internal { message } => message.clone(),
+            AppError::RateLimited { .. } => "WorkOS allows 6,000 requests a minute per API key, and Orgdeck's key has used them; \
+                 WorkOS answered 429 Too Many Requests."
+                .into(),
+            AppError::BadRequest { message } => format!("The request's fields could not be read: {message}."),
             AppError::OriginRefused { origin } => format!(
                 "The widgets call WorkOS from your browser, and WorkOS's CORS check does not list {origin} among the allowed web origins."
             ),
@@ -111,7 +123,12 @@ impl AppError {
                 .into(),
             AppError::Invalid { .. } => "Correct the value named above and try again.".into(),
             AppError::Workos { .. } | AppError::Unavailable { .. } => "Try again in a moment; if it persists, check WorkOS's status page.".into(),
+            AppError::RateLimited { retry_after: Some(seconds) } => format!("Try again in {seconds} seconds."),
+            AppError::RateLimited { retry_after: None } => "Try again in a minute.".into(),
             AppError::Internal { .. } => "Reload the page. If it happens again, the server log says more.".into(),
+            AppError::BadRequest { .. } => "Reload the page and try again. A script calling /api/ must send what Orgdeck's pages send: \
+                 the fields form-encoded (application/x-www-form-urlencoded)."
+                .into(),
             AppError::OriginRefused { origin } => {
                 format!("Add {origin} in WorkOS Dashboard → Authentication → Allowed web origins, then reload.")
             }
@@ -125,8 +142,16 @@ impl AppError {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
+    /// On the server these arrive only while a request is read: the caller's
+    /// input, not Orgdeck's failure (the browser builds its own for answers).
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Internal { message: value.to_string() }
+        match value {
+            ServerFnErrorErr::Args(m) | ServerFnErrorErr::MissingArg(m) | ServerFnErrorErr::Deserialization(m) => {
+                AppError::BadRequest { message: m }
+            }
+            ServerFnErrorErr::UnsupportedRequestMethod(m) => AppError::BadRequest { message: format!("unsupported method {m}") },
+            other => AppError::Internal { message: other.to_string() },
+        }
     }
 }
 
@@ -145,6 +170,9 @@ mod tests {
             AppError::Invalid { field: Some("user_id".into()), message: "not a member".into() },
             AppError::OriginRefused { origin: "https://orgdeck.example.com".into() },
             AppError::WrongTenant { tenant: "acme".into(), organization: "org_1".into() },
+            AppError::BadRequest { message: "missing field `slug`".into() },
+            AppError::RateLimited { retry_after: Some(7) },
+            AppError::Unavailable { message: "timed out".into(), timed_out: true },
         ];
         for e in all {
             assert!(!e.to_string().is_empty() && !e.detail().is_empty() && !e.fix().is_empty(), "{e:?}");

@@ -73,6 +73,12 @@ impl App {
 
     /// [`Self::sign_in`], answering the organization picker with `organization`.
     async fn sign_in_to(&self, client: &Client, email: &str, organization: Option<&str>) -> Response {
+        let callback = self.callback_url(client, email, organization).await;
+        client.get(callback).send().await.unwrap()
+    }
+
+    /// /login → hosted page → the callback address WorkOS sends the browser back to (not yet visited).
+    async fn callback_url(&self, client: &Client, email: &str, organization: Option<&str>) -> String {
         let res = client.get(format!("{}/login?return_to=/widgets/users", self.base)).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
         let authorize = location(&res);
@@ -95,7 +101,7 @@ impl App {
             .unwrap();
         let callback = location(&res);
         assert!(callback.starts_with(&format!("{}/auth/callback?code=", self.base)), "{callback}");
-        client.get(callback).send().await.unwrap()
+        callback
     }
 
     async fn server_fn(&self, client: &Client, name: &str, form: &[(&str, &str)], origin: Option<&str>) -> Response {
@@ -146,6 +152,45 @@ async fn a_callback_is_good_once_and_only_with_its_state() {
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert!(res.text().await.unwrap().contains("This sign-in link has expired"));
     assert!(app.sign_in(&client, "ada@acme.test").await.status().is_redirection());
+}
+
+#[tokio::test]
+async fn a_sign_in_is_bound_to_the_browser_that_started_it_by_state_and_pkce() {
+    use workos::resources::user_management::AuthenticateWithCodeParams;
+    let app = start().await;
+    let res = browser().get(format!("{}/login", app.base)).send().await.unwrap();
+    let authorize = reqwest::Url::parse(&location(&res)).unwrap();
+    let query: std::collections::HashMap<String, String> = authorize.query_pairs().into_owned().collect();
+    assert_eq!(query.get("code_challenge_method").map(String::as_str), Some("S256"), "{authorize}");
+    assert_eq!(query.get("code_challenge").map(String::len), Some(43), "a SHA-256, base64url: {authorize}");
+
+    // The browser that started it, with its sign-in cookie kept by hand.
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let started = Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_provider(jar.clone()).build().unwrap();
+    let callback = app.callback_url(&started, "ada@acme.test", None).await;
+    let base = reqwest::Url::parse(&app.base).unwrap();
+    let its_cookies = reqwest::cookie::CookieStore::cookies(&*jar, &base).unwrap();
+
+    // Another browser with the same address: no sign-in cookie, no session.
+    let other = browser();
+    let res = other.get(&callback).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.text().await.unwrap().contains("This sign-in link has expired"));
+    // The browser that started it signs in once ...
+    let res = started.get(&callback).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // ... and the same callback replayed, even with the cookie it had then, is refused (WorkOS's codes are single-use).
+    let res = browser_without_cookies().get(&callback).header(reqwest::header::COOKIE, its_cookies).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST, "a used code is the browser's stale link, not a WorkOS failure");
+    assert!(cookies(res.headers()).iter().all(|c| !c.starts_with("wos-session=") || c.starts_with("wos-session=;")));
+
+    // A code that leaks on its way back is worthless without the verifier only the sealed cookie holds.
+    let leaked = app.callback_url(&browser(), "ada@acme.test", None).await;
+    let code = reqwest::Url::parse(&leaked).unwrap().query_pairs().find(|(k, _)| k == "code").unwrap().1.to_string();
+    let um = app.state.workos.user_management();
+    assert!(um.authenticate_with_code(AuthenticateWithCodeParams::new(code.clone())).await.is_err(), "no verifier");
+    let wrong = AuthenticateWithCodeParams { code_verifier: Some("x".repeat(43).into()), ..AuthenticateWithCodeParams::new(code) };
+    assert!(um.authenticate_with_code(wrong).await.is_err(), "another verifier");
 }
 
 #[tokio::test]
@@ -374,6 +419,54 @@ async fn server_functions_answer_with_the_status_their_error_means() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // What no page of Orgdeck sends is the caller's mistake: 400, never 500.
+    let malformed: [(&str, &str); 3] = [
+        ("application/json", r#"{"slug": "users""#),
+        ("application/x-www-form-urlencoded", "organization_id=org_1"),
+        ("application/x-www-form-urlencoded", "slug=%ZZ&slug=users"),
+    ];
+    for (kind, body) in malformed {
+        let res = max
+            .post(format!("{}/api/widget_token", app.base))
+            .header("content-type", kind)
+            .header(ORIGIN, &app.base)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{kind}: {body}");
+        assert!(res.text().await.unwrap().contains("BadRequest"), "{kind}: {body}");
+    }
+    // WorkOS's 429 is passed on with its Retry-After (after the SDK's own retries).
+    let fault = |status: Option<u16>, retry_after: Option<u64>, hang: bool| workos_emulator::faults::Fault {
+        path: "/widgets/token".into(),
+        method: None,
+        status,
+        body: None,
+        delay_ms: 0,
+        count: None,
+        retry_after,
+        hang,
+    };
+    let ada = browser();
+    app.sign_in(&ada, "ada@acme.test").await;
+    app.emu.emulator.faults().add(fault(Some(429), Some(1), false));
+    let res = app.server_fn(&ada, "widget_token", &[("slug", "users")], Some(&app.base)).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(res.headers().get("retry-after").map(|v| v.to_str().unwrap()), Some("1"));
+    assert!(res.text().await.unwrap().contains("RateLimited"));
+    // WorkOS failing is a bad gateway; WorkOS silent past the timeout, a gateway timeout.
+    app.emu.emulator.faults().clear();
+    app.emu.emulator.faults().add(fault(Some(500), None, false));
+    let res = app.server_fn(&ada, "widget_token", &[("slug", "users")], Some(&app.base)).await;
+    assert_eq!(res.status(), StatusCode::BAD_GATEWAY);
+    let hurried = start_with(|s| s.timeout = std::time::Duration::from_millis(300)).await;
+    let bob = browser();
+    hurried.sign_in(&bob, "ada@acme.test").await;
+    hurried.emu.emulator.faults().add(fault(None, None, true));
+    let res = hurried.server_fn(&bob, "widget_token", &[("slug", "users")], Some(&hurried.base)).await;
+    assert_eq!(res.status(), StatusCode::GATEWAY_TIMEOUT);
+    assert!(res.text().await.unwrap().contains("\"timed_out\":true"));
 }
 
 #[tokio::test]

@@ -26,7 +26,9 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
         AppError::Invalid { .. } => "invalid",
         AppError::Workos { .. } => "workos",
         AppError::Unavailable { .. } => "unavailable",
+        AppError::RateLimited { .. } => "rate-limited",
         AppError::Internal { .. } => "internal",
+        AppError::BadRequest { .. } => "bad-request",
         AppError::OriginRefused { .. } => "origin-refused",
         AppError::WrongTenant { .. } => "wrong-tenant",
     };

@@ -91,10 +91,13 @@ pub struct LoginQuery {
     return_to: Option<String>,
 }
 
+/// What the browser that started a sign-in keeps (sealed) until WorkOS sends it back.
 #[derive(Debug, Serialize, Deserialize)]
 struct SignIn {
     nonce: String,
     return_to: String,
+    /// PKCE: a code intercepted on its way back is useless without this.
+    code_verifier: String,
 }
 
 /// Only paths on this site: no open redirect through `return_to`.
@@ -131,7 +134,11 @@ pub fn site_origin(state: &AppState, headers: &HeaderMap) -> String {
 /// `GET /login`: off to AuthKit, remembering where to come back to.
 pub async fn login(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<LoginQuery>) -> Response {
     let nonce = random_hex(16);
-    let sign_in = SignIn { nonce: nonce.clone(), return_to: local_path(q.return_to.as_deref()) };
+    let pkce = match workos::generate_pkce_pair() {
+        Ok(p) => p,
+        Err(e) => return problem_page(&state, StatusCode::INTERNAL_SERVER_ERROR, &AppError::Internal { message: e.to_string() }),
+    };
+    let sign_in = SignIn { nonce: nonce.clone(), return_to: local_path(q.return_to.as_deref()), code_verifier: pkce.code_verifier };
     let sealed = match seal(&sign_in, &state.settings.cookie_password) {
         Ok(s) => s,
         Err(e) => return problem_page(&state, StatusCode::INTERNAL_SERVER_ERROR, &AppError::Internal { message: e.to_string() }),
@@ -139,6 +146,8 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, Query(q): 
     let url = state.workos.user_management().get_authorization_url(GetAuthorizationUrlParams {
         provider: Some(workos::UserManagementAuthenticationProvider::Authkit),
         state: Some(nonce),
+        code_challenge: Some(pkce.code_challenge),
+        code_challenge_method: Some(pkce.code_challenge_method.to_string()),
         ..GetAuthorizationUrlParams::new(redirect_uri_for(&state, &headers))
     });
     match url {
@@ -187,9 +196,25 @@ pub async fn callback(State(state): State<AppState>, request: Request) -> Respon
         let page = html_page(&state, "Sign-in did not complete", "WorkOS sent no authorization code.", Some(("/login", "Try again")));
         return with_cookie((StatusCode::BAD_REQUEST, page).into_response(), clear_sign_in);
     };
-    let params = AuthenticateWithCodeParams { ip_address, user_agent, ..AuthenticateWithCodeParams::new(code) };
+    let params = AuthenticateWithCodeParams {
+        ip_address,
+        user_agent,
+        code_verifier: Some(pending.code_verifier.clone().into()),
+        ..AuthenticateWithCodeParams::new(code)
+    };
     let auth = match state.workos.user_management().authenticate_with_code(params).await {
         Ok(a) => a,
+        // A code used before (a replayed or reloaded callback) or expired: the browser's stale link.
+        Err(e) if e.code() == Some("invalid_grant") => {
+            tracing::info!(request_id = e.request_id(), "a sign-in code was refused (used before, expired, or not this sign-in's)");
+            let page = html_page(
+                &state,
+                "This sign-in link has expired",
+                "WorkOS accepts each sign-in link once, within minutes, and only in the browser that started it.",
+                Some(("/login", "Sign in again")),
+            );
+            return with_cookie((StatusCode::BAD_REQUEST, page).into_response(), clear_sign_in);
+        }
         Err(e) => {
             let e = super::workos::explain(&state.workos, e).await;
             return with_cookie(problem_page(&state, StatusCode::BAD_GATEWAY, &e), clear_sign_in);

@@ -1,9 +1,11 @@
-//! Server functions answer a failure with the status it means (401 signed out,
-//! 403 forbidden, 404 not found, 422 invalid, 502/503 WorkOS), not Leptos's
+//! Server functions answer a failure with the status it means (400 unreadable,
+//! 401 signed out, 403 forbidden, 404 not found, 422 invalid, 429 with WorkOS's
+//! Retry-After, 502/504 WorkOS failing or silent), not Leptos's
 //! blanket 500: one layer, so no server function can forget it.
 
 use axum::body::{to_bytes, Body};
 use axum::extract::Request;
+use axum::http::header::{HeaderValue, RETRY_AFTER};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::Response;
@@ -25,6 +27,9 @@ pub async fn typed_error_statuses(request: Request, next: Next) -> Response {
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let AppError::RateLimited { retry_after: Some(seconds) } = error {
+            parts.headers.insert(RETRY_AFTER, HeaderValue::from(seconds));
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }

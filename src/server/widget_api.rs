@@ -36,7 +36,7 @@ async fn get<T: for<'de> Deserialize<'de>>(client: &workos::Client, token: &str,
     headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
     let url = format!("{}{path}", client.base_url().trim_end_matches('/'));
     let request = HttpRequest { method: Method::GET, url, headers, body: None };
-    let response = client.transport().execute(request).await.map_err(|e| AppError::Unavailable { message: e.to_string() })?;
+    let response = client.transport().execute(request).await.map_err(|e| super::workos::app_error(&workos::Error::Network(e)))?;
     let status = response.status.as_u16();
     if !response.status.is_success() {
         let body: serde_json::Value = serde_json::from_slice(&response.body).unwrap_or_default();

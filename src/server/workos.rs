@@ -37,13 +37,17 @@ pub fn display_name(user: &workos::User) -> String {
 pub fn app_error(err: &workos::Error) -> AppError {
     let Some(api) = err.api() else {
         return match err {
-            workos::Error::Network(e) => AppError::Unavailable { message: e.to_string() },
+            workos::Error::Network(e) => AppError::Unavailable {
+                message: e.to_string(),
+                timed_out: matches!(e.kind, workos::transport::TransportErrorKind::Timeout),
+            },
             other => AppError::Internal { message: format!("WorkOS answered something Orgdeck could not use: {other}") },
         };
     };
     let body: serde_json::Value = serde_json::from_slice(&api.raw_body).unwrap_or_default();
     match api.status {
         401 => AppError::WorkosUnauthorized,
+        429 => AppError::RateLimited { retry_after: api.retry_after.map(|d| d.as_secs().max(1)) },
         404 if body["entity_id"].as_str().is_some_and(|id| id.starts_with("org_")) => AppError::OrganizationNotFound {
             id: body["entity_id"].as_str().unwrap_or_default().to_string(),
             visible: Vec::new(),
@@ -137,6 +141,8 @@ mod tests {
     async fn an_unreachable_workos_is_unavailable() {
         let client = Client::builder().api_key("sk_test_x").base_url("http://127.0.0.1:9").max_retries(0).build();
         let err = client.organizations().get_organization("org_x").await.unwrap_err();
-        assert!(matches!(app_error(&err), AppError::Unavailable { .. }), "{err}");
+        let e = app_error(&err);
+        assert!(matches!(e, AppError::Unavailable { timed_out: false, .. }), "{err}");
+        assert_eq!(e.status(), 502, "WorkOS not reached: a bad gateway");
     }
 }
