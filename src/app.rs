@@ -8,6 +8,8 @@ use leptos_router::{ParamSegment, StaticSegment};
 use crate::pages::{DashboardPage, DoctorPage, EventsPage, LabPage, ReturnPage, WidgetPage};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::security::set_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -194,6 +194,38 @@ async fn a_sign_in_is_bound_to_the_browser_that_started_it_by_state_and_pkce() {
 }
 
 #[tokio::test]
+async fn every_answer_carries_security_headers_and_a_page_runs_only_its_own_scripts() {
+    let app = start().await;
+    let ada = browser();
+    app.sign_in(&ada, "ada@acme.test").await;
+    let header = |res: &Response, name: &str| res.headers().get(name).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    let mut nonces = Vec::new();
+    for _ in 0..2 {
+        let res = ada.get(format!("{}/", app.base)).send().await.unwrap();
+        let csp = header(&res, "content-security-policy");
+        let html = res.text().await.unwrap();
+        let nonce = csp.split("'nonce-").nth(1).and_then(|n| n.split('\'').next()).expect(&csp).to_string();
+        assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries the policy's nonce: {csp}");
+        assert!(csp.contains(&format!("connect-src 'self' {};", app.state.settings.api.base_url())), "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("'unsafe-eval'"), "{csp}");
+        nonces.push(nonce);
+    }
+    assert_ne!(nonces[0], nonces[1], "a nonce per page");
+    let paths = ["/health", "/login", "/favicon.ico", "/auth/callback", "/api/widget_token", "/no-such-page"];
+    for path in paths {
+        let res = browser_without_cookies().get(format!("{}{path}", app.base)).send().await.unwrap();
+        assert!(header(&res, "content-security-policy").contains("frame-ancestors 'none'"), "{path}");
+        assert_eq!(header(&res, "x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(header(&res, "x-frame-options"), "DENY", "{path}");
+        assert_eq!(header(&res, "referrer-policy"), "strict-origin-when-cross-origin", "{path}");
+        assert_eq!(header(&res, "strict-transport-security"), "", "{path}: not over plain http");
+    }
+    let https = start_with(|s| s.secure_cookies = true).await;
+    let res = browser().get(format!("{}/health", https.base)).send().await.unwrap();
+    assert!(header(&res, "strict-transport-security").starts_with("max-age="), "behind https: HSTS");
+}
+
+#[tokio::test]
 async fn the_token_is_for_the_sessions_organization_whatever_the_request_says() {
     let app = start().await;
     let client = browser();

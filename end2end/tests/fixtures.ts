@@ -19,6 +19,12 @@ export const test = base.extend<{ consoleErrors: string[] }>({
       const reset = await request.post(`${EMULATOR_URL}/_emulator/reset`);
       expect(reset.ok()).toBeTruthy();
       const errors: string[] = [];
+      // A blocked load is a console error in Chromium already; this also names the directive.
+      await page.addInitScript(() =>
+        document.addEventListener("securitypolicyviolation", (e) =>
+          console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline code"}`),
+        ),
+      );
       page.on("console", (msg) => {
         if (msg.type() === "error") errors.push(`console: ${msg.text()} (${msg.location().url})`);
       });

@@ -11,6 +11,7 @@ pub mod origin;
 pub mod portal;
 pub mod reads;
 pub mod router;
+pub mod security;
 pub mod settings;
 pub mod statuses;
 pub mod state;

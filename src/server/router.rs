@@ -11,7 +11,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 
 use super::state::AppState;
-use super::{assets, auth, guard, portal, statuses, tenants, webhooks};
+use super::{assets, auth, guard, portal, security, statuses, tenants, webhooks};
 use crate::app::{shell, App};
 
 /// Serves `app` on `listener` with the client's address known to handlers, and
@@ -50,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(statuses::typed_error_statuses))
         .layer(from_fn_with_state(state.clone(), auth::session_layer))
         .layer(from_fn_with_state(state.clone(), guard::same_origin_only))
+        .layer(from_fn_with_state(state.clone(), security::headers))
         // Outermost, so every layer above reads bodies as written. Pages,
         // server functions and files not yet precompressed; a level that keeps
         // up with a busy server (the files' own siblings use the best).
