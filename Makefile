@@ -13,14 +13,15 @@ CARGO_LEPTOS_VERSION := 0.3.9
 # The wasm-bindgen CLI must equal the crate in Cargo.lock (schema check at build time).
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 WASM_BINDGEN_PIN := $(shell sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
-# chromium for the browser suite; libssl-dev and pkg-config for webauthn-rs (OpenSSL).
-APT_PACKAGES := chromium libssl-dev pkg-config
+# chromium for the browser suite; libssl-dev and pkg-config for webauthn-rs (OpenSSL);
+# postgresql for the several-instances test (it starts its own server in a temporary folder).
+APT_PACKAGES := chromium libssl-dev pkg-config postgresql
 # The official widgets, bundled; cargo-leptos copies public/ into the site.
 WIDGETS_BUNDLE := public/widget-host/manifest.json
 WIDGETS_DEPS := widgets/node_modules/.package-lock.json
 END2END_DEPS := end2end/node_modules/.package-lock.json
 
-.PHONY: run test setup build bench check-browser-deps \
+.PHONY: run test fuzz faults setup build bench check-browser-deps \
         setup-wasm-target setup-cargo-leptos setup-wasm-bindgen setup-nextest setup-debian
 
 ## make run: set up what is missing, build, serve on http://127.0.0.1:3000
@@ -33,6 +34,20 @@ run: setup
 test: build setup-nextest $(END2END_DEPS) check-browser-deps
 	cargo nextest run --workspace --features orgdeck/ssr
 	cd end2end && npx playwright test
+
+## make fuzz: every fuzz property (tests named fuzz_*) for FUZZ_CASES cases each;
+## `make test` runs them for proptest's 256. A failure is shrunk, printed, and its
+## seed kept in proptest-regressions/ (commit it: every later run tries it first).
+FUZZ_CASES ?= 20000
+fuzz: build setup-nextest
+	PROPTEST_CASES=$(FUZZ_CASES) cargo nextest run --workspace --features orgdeck/ssr --profile fuzz -E 'test(/fuzz_/)'
+
+## make faults: the faults-under-load run for FAULTS_SECONDS (60 by default; 5 in
+## `make test`), its figures written to bench/FAULTS.md.
+FAULTS_SECONDS ?= 60
+faults: build setup-nextest
+	LOAD_SECONDS=$(FAULTS_SECONDS) FAULTS_REPORT=$(CURDIR)/bench/FAULTS.md \
+	  cargo nextest run --workspace --features orgdeck/ssr --profile fuzz -E 'test(/under_load/)'
 
 # The browser's WASM must not pull in server crates (the SDK, the runtime, HTTP stacks).
 SERVER_CRATES := workos|workos-emulator|tokio|axum|hyper|reqwest|rsa|sqlx|dotenvy

@@ -24,6 +24,8 @@ pub enum AppError {
     OrganizationNotFound { id: String, visible: Vec<String> },
     #[error("WorkOS rejected the request")]
     Invalid { field: Option<String>, message: String },
+    #[error("That clashes with what WorkOS already holds")]
+    Conflict { message: String },
     #[error("WorkOS answered {status}")]
     Workos { status: u16, message: String, request_id: Option<String> },
     #[error("WorkOS cannot be reached")]
@@ -48,6 +50,7 @@ impl AppError {
             AppError::NoOrganization { .. } | AppError::MissingPermission { .. } | AppError::WrongTenant { .. } => 403,
             AppError::UnknownWidget { .. } | AppError::NotBuilt { .. } | AppError::OrganizationNotFound { .. } => 404,
             AppError::Invalid { .. } => 422,
+            AppError::Conflict { .. } => 409,
             // WorkOS said no to Orgdeck itself: a bad gateway, not the user's doing.
             AppError::WorkosUnauthorized | AppError::Workos { .. } | AppError::OriginRefused { .. } => 502,
             AppError::Unavailable { timed_out: false, .. } => 502,
@@ -89,6 +92,7 @@ impl AppError {
                 None => message.clone(),
             },
             AppError::Unavailable { message, .. } | AppError::Internal { message } => message.clone(),
+            AppError::Conflict { message } => format!("WorkOS answered 409 Conflict: {message}"),
             AppError::RateLimited { .. } => "WorkOS allows 6,000 requests a minute per API key, and Orgdeck's key has used them; \
                  WorkOS answered 429 Too Many Requests."
                 .into(),
@@ -122,6 +126,7 @@ impl AppError {
                  check that WORKOS_API_KEY belongs to the environment that holds this organization."
                 .into(),
             AppError::Invalid { .. } => "Correct the value named above and try again.".into(),
+            AppError::Conflict { .. } => "Reload to see the current state (someone may have just done the same), then try again.".into(),
             AppError::Workos { .. } | AppError::Unavailable { .. } => "Try again in a moment; if it persists, check WorkOS's status page.".into(),
             AppError::RateLimited { retry_after: Some(seconds) } => format!("Try again in {seconds} seconds."),
             AppError::RateLimited { retry_after: None } => "Try again in a minute.".into(),

@@ -26,8 +26,17 @@ async fn main() {
     let banner = embedded::banner(&settings, emulator.as_ref());
     let store = Store::connect(&settings.database_url)
         .await
-        .unwrap_or_else(|e| fail(format!("{e}\n  fix: point DATABASE_URL at a writable sqlite: file, or unset it for sqlite://data/orgdeck.db")));
+        .unwrap_or_else(|e| {
+            fail(format!(
+                "{e}\n  fix: point DATABASE_URL at a writable sqlite: file (or unset it for sqlite://data/orgdeck.db), \
+                 or at a PostgreSQL database this user may create tables in"
+            ))
+        });
     let state = AppState::new(leptos_options, settings, store);
+    // Other instances' events and cache changes, when the database is shared.
+    if let Err(e) = state.feed.listen().await {
+        fail(format!("{e}\n  fix: check that DATABASE_URL's PostgreSQL server is up and this user may connect"));
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("doctor") {
         let checks = orgdeck::server::doctor::run(&state).await;

@@ -2,116 +2,17 @@
 //! cookies, session refresh, the Origin guard, and tokens bound to the session.
 #![cfg(feature = "ssr")]
 
+mod common;
+
 use std::net::SocketAddr;
 
+use common::*;
 use leptos::prelude::LeptosOptions;
-use orgdeck::server::router::router;
 use orgdeck::server::settings::Settings;
 use orgdeck::server::state::AppState;
-use reqwest::header::{HeaderMap, LOCATION, ORIGIN, SET_COOKIE};
+use reqwest::header::{HeaderMap, ORIGIN};
 use reqwest::{Client, Response, StatusCode};
-use workos_emulator::{spawn, RunningEmulator, Seed};
-
-struct App {
-    emu: RunningEmulator,
-    base: String,
-    state: AppState,
-}
-
-async fn start_with(adjust: impl FnOnce(&mut Settings)) -> App {
-    let emu = spawn(Seed::default_seed(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr: SocketAddr = listener.local_addr().unwrap();
-    let mut settings = Settings::from_sources(|_| None, None, addr).unwrap();
-    settings.use_emulator(emu.emulator.api_key(), emu.emulator.client_id(), emu.addr);
-    adjust(&mut settings);
-    // The hash file cargo-leptos wrote beside the server binary, seen from target/debug/deps.
-    let options = LeptosOptions::builder()
-        .output_name("orgdeck")
-        .site_root("target/site")
-        .site_addr(addr)
-        .hash_files(true)
-        .hash_file("../hash.txt".into())
-        .build();
-    let store = orgdeck::server::store::Store::connect("sqlite::memory:").await.unwrap();
-    let state = AppState::new(options, settings, store);
-    let app = router(state.clone());
-    tokio::spawn(async move { orgdeck::server::router::serve(listener, app).await.unwrap() });
-    App { emu, base: format!("http://{addr}"), state }
-}
-
-async fn start() -> App {
-    start_with(|_| {}).await
-}
-
-fn browser() -> Client {
-    Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap()
-}
-
-/// For requests that carry a cookie by hand.
-fn browser_without_cookies() -> Client {
-    Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
-}
-
-fn location(res: &Response) -> String {
-    res.headers()[LOCATION].to_str().unwrap().to_string()
-}
-
-fn cookies(headers: &HeaderMap) -> Vec<String> {
-    headers.get_all(SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_string()).collect()
-}
-
-impl App {
-    fn org_id(&self, name: &str) -> String {
-        self.emu.emulator.db().organizations.iter().find(|o| o.name == name).unwrap().id.clone()
-    }
-
-    /// Walks /login → hosted page → /auth/callback like a browser; returns the callback's response.
-    async fn sign_in(&self, client: &Client, email: &str) -> Response {
-        self.sign_in_to(client, email, None).await
-    }
-
-    /// [`Self::sign_in`], answering the organization picker with `organization`.
-    async fn sign_in_to(&self, client: &Client, email: &str, organization: Option<&str>) -> Response {
-        let callback = self.callback_url(client, email, organization).await;
-        client.get(callback).send().await.unwrap()
-    }
-
-    /// /login → hosted page → the callback address WorkOS sends the browser back to (not yet visited).
-    async fn callback_url(&self, client: &Client, email: &str, organization: Option<&str>) -> String {
-        let res = client.get(format!("{}/login?return_to=/widgets/users", self.base)).send().await.unwrap();
-        assert_eq!(res.status(), StatusCode::SEE_OTHER);
-        let authorize = location(&res);
-        assert!(authorize.starts_with(&self.emu.base_url()), "{authorize}");
-        let html = client.get(&authorize).send().await.unwrap().text().await.unwrap();
-        let marker = r#"name="request" value=""#;
-        let start = html.find(marker).unwrap() + marker.len();
-        let request = html[start..].split('"').next().unwrap().to_string();
-        let password = format!("orgdeck-{}", email.split('@').next().unwrap());
-        let res = client
-            .post(format!("{}/user_management/authorize/sign-in", self.emu.base_url()))
-            .form(&[
-                ("request", request.as_str()),
-                ("email", email),
-                ("password", password.as_str()),
-                ("organization_id", organization.unwrap_or_default()),
-            ])
-            .send()
-            .await
-            .unwrap();
-        let callback = location(&res);
-        assert!(callback.starts_with(&format!("{}/auth/callback?code=", self.base)), "{callback}");
-        callback
-    }
-
-    async fn server_fn(&self, client: &Client, name: &str, form: &[(&str, &str)], origin: Option<&str>) -> Response {
-        let mut req = client.post(format!("{}/api/{name}", self.base)).form(form);
-        if let Some(o) = origin {
-            req = req.header(ORIGIN, o);
-        }
-        req.send().await.unwrap()
-    }
-}
+use workos_emulator::{spawn, Seed};
 
 fn claims(token: &str) -> serde_json::Value {
     use base64::Engine;
@@ -492,6 +393,20 @@ async fn server_functions_answer_with_the_status_their_error_means() {
     app.emu.emulator.faults().add(fault(Some(500), None, false));
     let res = app.server_fn(&ada, "widget_token", &[("slug", "users")], Some(&app.base)).await;
     assert_eq!(res.status(), StatusCode::BAD_GATEWAY);
+    // What WorkOS says of the request itself is passed on: a conflict, a field it refuses,
+    // and its refusal of Orgdeck's own key (Orgdeck's fault, not the browser's: 502).
+    let cases: [(u16, &str, StatusCode, &str); 3] = [
+        (409, r#"{"message": "Already exists."}"#, StatusCode::CONFLICT, "Conflict"),
+        (422, r#"{"message": "Validation failed", "errors": [{"field": "scopes", "code": "invalid"}]}"#, StatusCode::UNPROCESSABLE_ENTITY, "scopes"),
+        (401, r#"{"message": "Unauthorized"}"#, StatusCode::BAD_GATEWAY, "WorkosUnauthorized"),
+    ];
+    for (status, body, expected, names) in cases {
+        app.emu.emulator.faults().clear();
+        app.emu.emulator.faults().add(workos_emulator::faults::Fault { body: Some(serde_json::from_str(body).unwrap()), ..fault(Some(status), None, false) });
+        let res = app.server_fn(&ada, "widget_token", &[("slug", "users")], Some(&app.base)).await;
+        assert_eq!(res.status(), expected, "WorkOS {status}");
+        assert!(res.text().await.unwrap().contains(names), "WorkOS {status}");
+    }
     let hurried = start_with(|s| s.timeout = std::time::Duration::from_millis(300)).await;
     let bob = browser();
     hurried.sign_in(&bob, "ada@acme.test").await;

@@ -3,15 +3,14 @@
 //! while Orgdeck is down (a real process, killed and started again).
 #![cfg(feature = "ssr")]
 
+mod common;
+
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use common::{start_on, App};
 use futures::future::join_all;
-use leptos::prelude::LeptosOptions;
-use orgdeck::server::router::router;
-use orgdeck::server::settings::Settings;
-use orgdeck::server::state::AppState;
 use orgdeck::server::store::Store;
 use orgdeck::server::webhooks::{catch_up, EVENT_TYPES};
 use reqwest::StatusCode;
@@ -28,29 +27,12 @@ fn temp_db(name: &str) -> String {
     format!("sqlite://{}/orgdeck.db", dir.display())
 }
 
-struct App {
-    emu: RunningEmulator,
-    base: String,
-    state: AppState,
-}
-
 async fn start(database: &str) -> App {
     start_with_secret(database, Some(SECRET)).await
 }
 
 async fn start_with_secret(database: &str, secret: Option<&str>) -> App {
-    let emu = spawn(Seed::default_seed(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr: SocketAddr = listener.local_addr().unwrap();
-    let mut settings = Settings::from_sources(|_| None, None, addr).unwrap();
-    settings.use_emulator(emu.emulator.api_key(), emu.emulator.client_id(), emu.addr);
-    settings.webhook_secret = secret.map(str::to_string);
-    let options = LeptosOptions::builder().output_name("orgdeck").site_root("target/site").site_addr(addr).build();
-    let store = Store::connect(database).await.unwrap();
-    let state = AppState::new(options, settings, store);
-    let app = router(state.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    App { emu, base: format!("http://{addr}"), state }
+    start_on(database, |s| s.webhook_secret = secret.map(str::to_string)).await
 }
 
 fn envelope(id: &str) -> String {

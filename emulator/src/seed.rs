@@ -276,6 +276,9 @@ pub enum SeedError {
     Invalid(String),
 }
 
+/// How far from today a seeded certificate may end: a century either way.
+const CERTIFICATE_DAYS: i64 = 36_500;
+
 impl Seed {
     pub fn default_seed() -> Self {
         Self::parse(DEFAULT_SEED).expect("the bundled seed.toml is valid")
@@ -352,6 +355,9 @@ impl Seed {
             }
             if !matches!(c.state.as_str(), "draft" | "validating" | "active" | "inactive") {
                 return bad(format!("connection `{}` has unknown state `{}`", c.key, c.state));
+            }
+            if !(-CERTIFICATE_DAYS..=CERTIFICATE_DAYS).contains(&c.certificate_days_left) {
+                return bad(format!("connection `{}`: certificate_days_left must be within ±{CERTIFICATE_DAYS} days", c.key));
             }
         }
         unique(self.connections.iter().map(|c| c.key.as_str()), "connection key")?;

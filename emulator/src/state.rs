@@ -55,11 +55,9 @@ pub struct Db {
 
 impl Db {
     pub fn from_seed(seed: &Seed, keys: &SigningKeys) -> Db {
-        let base: DateTime<Utc> = seed
-            .environment
-            .created_at
-            .parse()
-            .expect("validated by Seed::parse");
+        let base: DateTime<Utc> = DateTime::parse_from_rfc3339(&seed.environment.created_at)
+            .expect("validated by Seed::parse")
+            .with_timezone(&Utc);
         // Seeded entities are one second apart, in seed order, so that sorting
         // by creation time is deterministic.
         let mut tick = 0i64;

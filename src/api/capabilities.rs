@@ -155,7 +155,7 @@ pub async fn capability_now(slug: String, flow: Option<String>, outcome: Option<
     let state = AppState::current()?;
     // Back from a widget or the hosted portal: whatever it changed, the
     // dashboard reads afresh too.
-    state.reads.forget(session.organization_id.as_deref(), Some(&session.user_id)).await;
+    state.feed.forget(session.organization_id.as_deref(), Some(&session.user_id)).await;
     let now = calls::state_of(&state.workos, widget, &session).await?;
     let Some(flow_id) = flow.filter(|f| !f.is_empty()) else {
         return Ok(ReturnState { now, flow: None });

@@ -24,6 +24,7 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
         AppError::WorkosUnauthorized => "workos-unauthorized",
         AppError::OrganizationNotFound { .. } => "organization-not-found",
         AppError::Invalid { .. } => "invalid",
+        AppError::Conflict { .. } => "conflict",
         AppError::Workos { .. } => "workos",
         AppError::Unavailable { .. } => "unavailable",
         AppError::RateLimited { .. } => "rate-limited",

@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use axum::extract::{Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -100,11 +99,19 @@ struct SignIn {
     code_verifier: String,
 }
 
-/// Only paths on this site: no open redirect through `return_to`.
+/// Only paths on this site: no open redirect through `return_to`. A browser
+/// drops tabs and newlines from a `Location` and reads `\\` as `/` (so
+/// `/\t/evil.example` is `//evil.example`): the path is resolved by the same
+/// URL standard and written back percent-encoded, which is also always a valid
+/// header value (a raw control character would have made the redirect panic).
 fn local_path(p: Option<&str>) -> String {
-    match p {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\") => p.to_string(),
-        _ => "/".to_string(),
+    let Ok(here) = url::Url::parse("http://orgdeck.invalid/") else {
+        return "/".into();
+    };
+    match p.filter(|p| p.starts_with('/')).and_then(|p| here.join(p).ok()) {
+        // `/.//evil.example` resolves to the path `//evil.example`: another site again.
+        Some(u) if u.origin() == here.origin() && !u.path().starts_with("//") => u[url::Position::BeforePath..].to_string(),
+        _ => "/".into(),
     }
 }
 
@@ -192,7 +199,9 @@ pub async fn callback(State(state): State<AppState>, request: Request) -> Respon
         let page = html_page(&state, "Sign-in did not complete", &detail, Some(("/login", "Try again")));
         return with_cookie((StatusCode::BAD_REQUEST, page).into_response(), clear_sign_in);
     }
-    let Some(code) = q.code else {
+    // `code=` is no code (found by fuzz_callback_queries_are_answered_with_a_page:
+    // WorkOS's 422 for an empty code had become a 502).
+    let Some(code) = q.code.filter(|c| !c.is_empty()) else {
         let page = html_page(&state, "Sign-in did not complete", "WorkOS sent no authorization code.", Some(("/login", "Try again")));
         return with_cookie((StatusCode::BAD_REQUEST, page).into_response(), clear_sign_in);
     };
@@ -221,7 +230,7 @@ pub async fn callback(State(state): State<AppState>, request: Request) -> Respon
         }
     };
     // A sign-in starts on WorkOS's current state, not on what another session saw.
-    state.reads.forget(auth.organization_id.as_deref(), Some(&auth.user.id)).await;
+    state.feed.forget(auth.organization_id.as_deref(), Some(&auth.user.id)).await;
     let data = SessionData {
         access_token: auth.access_token,
         refresh_token: auth.refresh_token,
@@ -230,7 +239,7 @@ pub async fn callback(State(state): State<AppState>, request: Request) -> Respon
     };
     match seal_session(&data, &state.settings.cookie_password) {
         Ok(sealed) => {
-            let response = Redirect::to(&pending.return_to).into_response();
+            let response = Redirect::to(&local_path(Some(&pending.return_to))).into_response();
             let response = with_cookie(response, clear_sign_in);
             with_cookie(response, session_cookie(&state, &sealed))
         }
@@ -255,14 +264,15 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Respon
 }
 
 /// Coordinates refreshes: concurrent requests with the same expired session
-/// refresh it once (refresh tokens are single use) and share the result.
+/// refresh it once (refresh tokens are single use) and share the result, on
+/// this instance (a lock per session) and across instances ([`Store::refresh_once`]).
+///
+/// [`Store::refresh_once`]: super::store::Store::refresh_once
 #[derive(Default)]
 pub struct SessionRefresher {
     locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
-    recent: Mutex<HashMap<[u8; 32], (Instant, String)>>,
 }
 
-const RECENT_TTL: Duration = Duration::from_secs(30);
 /// Refresh when fewer than this many seconds of the access token remain.
 const REFRESH_MARGIN: i64 = 60;
 
@@ -280,6 +290,12 @@ enum Resolved {
     Invalid,
 }
 
+/// Why a refresh made no new session.
+enum RefreshFailed {
+    Refused(String),
+    Unreachable(String),
+}
+
 impl SessionRefresher {
     async fn resolve(&self, state: &AppState, sealed: &str) -> Resolved {
         let password = &state.settings.cookie_password;
@@ -293,46 +309,46 @@ impl SessionRefresher {
         if !now.needs_refresh && !expiring {
             return Resolved::Invalid;
         }
-        let key: [u8; 32] = Sha256::digest(sealed.as_bytes()).into();
+        let key: String = Sha256::digest(sealed.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
         let lock = {
             let mut locks = self.locks.lock().unwrap_or_else(|e| e.into_inner());
             locks.retain(|_, l| Arc::strong_count(l) > 1);
             locks.entry(now.session_id.clone()).or_default().clone()
         };
         let _guard = lock.lock().await;
-        let shared = {
-            let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
-            recent.retain(|_, (at, _)| at.elapsed() < RECENT_TTL);
-            recent.get(&key).map(|(_, s)| s.clone())
-        };
-        let new_sealed = match shared {
-            Some(s) => s,
-            None => {
-                let refreshed = state
-                    .workos
-                    .session(sealed.to_string(), password.clone())
-                    .refresh(SessionRefreshOptions::default())
-                    .await;
-                match refreshed {
-                    Ok(r) if r.authenticated => {
-                        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
-                        recent.insert(key, (Instant::now(), r.sealed_session.clone()));
-                        r.sealed_session
-                    }
-                    Ok(r) => {
-                        tracing::info!(reason = %r.reason, "session could not be refreshed");
-                        return Resolved::Invalid;
-                    }
-                    // WorkOS unreachable: a token that is still good keeps the user in.
-                    Err(e) if expiring => {
-                        tracing::warn!("early session refresh failed, the token is still valid: {e}");
-                        return CurrentSession::from_state(&now).map_or(Resolved::Invalid, Resolved::Valid);
-                    }
-                    Err(e) => {
-                        tracing::warn!("session refresh failed: {e}");
-                        return Resolved::Invalid;
-                    }
+        let refreshed = state
+            .store
+            .refresh_once(&key, || async {
+                let options = SessionRefreshOptions::default();
+                match state.workos.session(sealed.to_string(), password.clone()).refresh(options).await {
+                    Ok(r) if r.authenticated => Ok(r.sealed_session),
+                    Ok(r) => Err(RefreshFailed::Refused(r.reason.to_string())),
+                    Err(e) => Err(RefreshFailed::Unreachable(e.to_string())),
                 }
+            })
+            .await;
+        let new_sealed = match refreshed {
+            Ok(Ok(s)) => s,
+            Ok(Err(RefreshFailed::Refused(reason))) => {
+                tracing::info!(reason, "session could not be refreshed");
+                return Resolved::Invalid;
+            }
+            // WorkOS or the database unreachable: a token that is still good keeps the user in.
+            Ok(Err(RefreshFailed::Unreachable(e))) if expiring => {
+                tracing::warn!("early session refresh failed, the token is still valid: {e}");
+                return CurrentSession::from_state(&now).map_or(Resolved::Invalid, Resolved::Valid);
+            }
+            Ok(Err(RefreshFailed::Unreachable(e))) => {
+                tracing::warn!("session refresh failed: {e}");
+                return Resolved::Invalid;
+            }
+            Err(e) if expiring => {
+                tracing::error!("session refresh: the database failed, the token is still valid: {e}");
+                return CurrentSession::from_state(&now).map_or(Resolved::Invalid, Resolved::Valid);
+            }
+            Err(e) => {
+                tracing::error!("session refresh: the database failed: {e}");
+                return Resolved::Invalid;
             }
         };
         let after = state.workos.session(new_sealed.clone(), password.clone()).authenticate().await;
@@ -510,6 +526,33 @@ mod tests {
         assert_eq!(local_path(Some("https://evil.example/")), "/");
         assert_eq!(local_path(Some("/\\evil.example")), "/");
         assert_eq!(local_path(None), "/");
+        // Found by fuzz_return_to_stays_on_this_site: what the browser drops or
+        // rewrites, and control characters a header cannot carry.
+        assert_eq!(local_path(Some("/\t/evil.example")), "/");
+        assert_eq!(local_path(Some("/\n/evil.example/")), "/");
+        assert_eq!(local_path(Some("/a\nb")), "/ab");
+        assert_eq!(local_path(Some("/\u{1}é")), "/%01%C3%A9");
+        assert_eq!(local_path(Some("/.//evil.example")), "/");
+        assert_eq!(local_path(Some("/a/..//evil.example")), "/");
+    }
+
+    proptest::proptest! {
+        /// Whatever `return_to` a link carries, the browser lands on this site
+        /// and the redirect can be written.
+        #[test]
+        fn fuzz_return_to_stays_on_this_site(p in proptest::prop_oneof![
+            proptest::arbitrary::any::<String>(),
+            "[/\\\\\t\n\r %.:@?#a-z\u{1}\u{7f}é]{0,16}",
+            "/[/\\\\\t\n\r]{0,3}[a-z.]{0,10}(:[0-9]{1,5})?(/.{0,8})?",
+        ]) {
+            let out = local_path(Some(&p));
+            let here = url::Url::parse("https://orgdeck.example/").unwrap();
+            let landed = here.join(&out).unwrap();
+            proptest::prop_assert_eq!(landed.origin(), here.origin(), "{:?} → {:?}", p, out);
+            proptest::prop_assert!(out.starts_with('/') && !out.starts_with("//"), "{:?} → {:?}", p, out);
+            proptest::prop_assert!(HeaderValue::try_from(out.as_str()).is_ok(), "{:?} → {:?}", p, out);
+            proptest::prop_assert_eq!(local_path(Some(&out)), out.clone(), "stable");
+        }
     }
 
     #[test]

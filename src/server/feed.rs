@@ -1,38 +1,115 @@
-//! Where Orgdeck tells itself that an event arrived: one small interface, an
-//! in-process broadcast today. The WorkOS read cache hears it first, then the
-//! live pages; several instances can share it through the database without
-//! its callers changing.
+//! Where Orgdeck tells itself that something changed: an event arrived, or
+//! Orgdeck itself changed something in WorkOS. The WorkOS read cache hears it
+//! first, then the live pages. One instance: an in-process broadcast. Several
+//! instances on one PostgreSQL database: each also tells the others through
+//! the database (LISTEN/NOTIFY), and each of them tells its own listeners.
 
 use std::sync::Arc;
 
+use futures::StreamExt;
+use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
 use super::reads::Reads;
-use super::store::StoredEvent;
+use super::store::{Store, StoredEvent};
 
 /// Subscribers that fall this far behind skip ahead (and say so).
 const BACKLOG: usize = 1024;
+
+/// What one instance tells the others (the event itself is in the shared database).
+#[derive(Debug, Serialize, Deserialize)]
+struct Notice {
+    from: String,
+    #[serde(flatten)]
+    what: Change,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Change {
+    Event(String),
+    Forget { organization_id: Option<String>, user_id: Option<String> },
+}
 
 #[derive(Clone)]
 pub struct Feed {
     tx: broadcast::Sender<StoredEvent>,
     reads: Arc<Reads>,
+    store: Store,
+    /// This instance, so that it does not hear its own notices twice.
+    instance: Arc<str>,
 }
 
 impl Feed {
-    pub fn new(reads: Arc<Reads>) -> Feed {
-        Feed { tx: broadcast::channel(BACKLOG).0, reads }
+    pub fn new(reads: Arc<Reads>, store: Store) -> Feed {
+        Feed { tx: broadcast::channel(BACKLOG).0, reads, store, instance: ulid::Ulid::new().to_string().into() }
     }
 
-    /// Tells every listener; nobody listening is fine. The read cache forgets
-    /// what the event changed before anyone hears of it: a page that reloads
-    /// on the event reads WorkOS afresh.
+    /// Tells every listener, here and in the other instances; nobody listening
+    /// is fine. The read cache forgets what the event changed before anyone
+    /// hears of it: a page that reloads on the event reads WorkOS afresh.
     pub async fn publish(&self, event: StoredEvent) {
-        self.reads.forget_event(&event).await;
-        let _ = self.tx.send(event);
+        let id = event.id.clone();
+        self.publish_here(event).await;
+        self.tell_others(Change::Event(id)).await;
+    }
+
+    /// Orgdeck changed (or saw) something in WorkOS: every instance's cache
+    /// forgets the organization's and the user's reads.
+    pub async fn forget(&self, organization_id: Option<&str>, user_id: Option<&str>) {
+        self.reads.forget(organization_id, user_id).await;
+        let (organization_id, user_id) = (organization_id.map(str::to_string), user_id.map(str::to_string));
+        self.tell_others(Change::Forget { organization_id, user_id }).await;
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<StoredEvent> {
         self.tx.subscribe()
+    }
+
+    /// Hears the other instances from now on (nothing to hear on SQLite).
+    /// Returns once listening, so that nothing sent after it is missed.
+    pub async fn listen(&self) -> Result<(), String> {
+        let Some(mut notices) = self.store.listen().await.map_err(|e| format!("cannot listen for other instances' events: {e}"))? else {
+            return Ok(());
+        };
+        let feed = self.clone();
+        tokio::spawn(async move {
+            while let Some(text) = notices.next().await {
+                match serde_json::from_str::<Notice>(&text) {
+                    Ok(n) if *n.from == *feed.instance => {}
+                    Ok(n) => feed.heard(n.what).await,
+                    Err(e) => tracing::warn!("an unreadable notice from another instance: {e}"),
+                }
+            }
+        });
+        Ok(())
+    }
+
+    async fn heard(&self, change: Change) {
+        match change {
+            Change::Event(id) => match self.store.event(&id).await {
+                Ok(Some(event)) => self.publish_here(event).await,
+                Ok(None) => tracing::warn!(id, "another instance told of an event that is not stored"),
+                Err(e) => tracing::error!(id, "could not read an event another instance stored: {e}"),
+            },
+            Change::Forget { organization_id, user_id } => self.reads.forget(organization_id.as_deref(), user_id.as_deref()).await,
+        }
+    }
+
+    async fn publish_here(&self, event: StoredEvent) {
+        self.reads.forget_event(&event).await;
+        let _ = self.tx.send(event);
+    }
+
+    async fn tell_others(&self, what: Change) {
+        if !self.store.is_shared() {
+            return;
+        }
+        let notice = Notice { from: self.instance.to_string(), what };
+        let text = serde_json::to_string(&notice).unwrap_or_default();
+        // Lost, the others' caches still expire and their pages still catch up on reload.
+        if let Err(e) = self.store.notify(&text).await {
+            tracing::warn!("could not tell the other instances: {e}");
+        }
     }
 }

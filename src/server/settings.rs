@@ -226,12 +226,15 @@ impl Settings {
         let database_url = match var("DATABASE_URL") {
             None => DEFAULT_DATABASE_URL.to_string(),
             Some(url) if url.starts_with("sqlite:") => url,
+            // Several instances share one PostgreSQL database.
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => url,
             Some(url) => {
                 let scheme = url.split(':').next().unwrap_or_default().to_string();
                 return Err(bad(
                     "DATABASE_URL",
-                    format!("'{scheme}:' databases are not supported yet"),
-                    "use a sqlite: URL such as sqlite://data/orgdeck.db, or unset it for that default",
+                    format!("'{scheme}:' databases are not supported"),
+                    "use a sqlite: URL such as sqlite://data/orgdeck.db for one machine (or unset it for that default), \
+                     or postgres://user:password@host/database for several instances",
                 ));
             }
         };

@@ -1,10 +1,17 @@
-//! What Orgdeck keeps itself (SQLite through sqlx; the migrations in `migrations/`):
-//! the Admin Portal flows it started, and the WorkOS events it received.
+//! What Orgdeck keeps itself (through sqlx, the migrations in `migrations/`):
+//! the Admin Portal flows it started, the WorkOS events it received, the lab's
+//! record, and the session refreshes in progress. SQLite for one machine;
+//! PostgreSQL (`DATABASE_URL=postgres://…`) when several instances share it,
+//! and then this is also where they tell each other that something changed
+//! (LISTEN/NOTIFY). One set of SQL for both, through sqlx's `Any` driver.
 
+use std::future::Future;
 use std::str::FromStr;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
-use sqlx::{Row, SqlitePool};
+use futures::stream::{BoxStream, StreamExt};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{AnyConnection, AnyPool, Executor, Row};
 
 /// One hosted Admin Portal flow.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,7 +28,7 @@ pub struct Flow {
     pub snapshot: String,
 }
 
-fn flow_of(r: &sqlx::sqlite::SqliteRow) -> Flow {
+fn flow_of(r: &AnyRow) -> Flow {
     Flow {
         id: r.get("id"),
         organization_id: r.get("organization_id"),
@@ -50,7 +57,7 @@ pub struct StoredEvent {
     pub payload: String,
 }
 
-fn event_of(r: &sqlx::sqlite::SqliteRow) -> StoredEvent {
+fn event_of(r: &AnyRow) -> StoredEvent {
     StoredEvent {
         id: r.get("id"),
         event: r.get("event"),
@@ -85,39 +92,124 @@ pub fn now_iso() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// The channel instances on one PostgreSQL database tell each other on.
+const CHANNEL: &str = "orgdeck";
+/// How long a refreshed session is handed to requests that still carry the old one.
+const REFRESH_SHARED_FOR: chrono::Duration = chrono::Duration::seconds(30);
+
 #[derive(Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: AnyPool,
+    /// PostgreSQL's address when this database is shared by instances.
+    shared: Option<std::sync::Arc<str>>,
+}
+
+fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
 impl Store {
-    /// Opens (creating the file and its folder when needed) and migrates.
+    /// Opens and migrates: PostgreSQL for a `postgres://` address, otherwise
+    /// SQLite (creating the file and its folder when needed).
     pub async fn connect(url: &str) -> Result<Store, String> {
-        let options = SqliteConnectOptions::from_str(url).map_err(|e| format!("DATABASE_URL '{url}' cannot be used: {e}"))?;
-        let path = options.get_filename().to_path_buf();
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        }
-        // Each connection to an in-memory database is a database of its own.
-        let connections = if url.contains(":memory:") { 1 } else { 4 };
-        // WAL: readers do not wait for the writer; a busy writer is waited for,
-        // not failed (a burst of webhooks all write at once).
-        let options = options
-            .create_if_missing(true)
-            .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
-            .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
-            .busy_timeout(std::time::Duration::from_secs(30));
-        let pool = SqlitePoolOptions::new()
+        sqlx::any::install_default_drivers();
+        let postgres = is_postgres(url);
+        let (url, connections) = if postgres {
+            (url.to_string(), 10)
+        } else {
+            let options = SqliteConnectOptions::from_str(url).map_err(|e| format!("DATABASE_URL '{url}' cannot be used: {e}"))?;
+            let path = options.get_filename().to_path_buf();
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            }
+            // Each connection to an in-memory database is a database of its own.
+            let memory = url.contains(":memory:");
+            let create = if memory || url.contains("mode=") { String::new() } else { format!("{}mode=rwc", if url.contains('?') { '&' } else { '?' }) };
+            (format!("{url}{create}"), if memory { 1 } else { 4 })
+        };
+        let pool = AnyPoolOptions::new()
             .max_connections(connections)
-            .connect_with(options)
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    // WAL: readers do not wait for the writer; a busy writer is waited
+                    // for, not failed (a burst of webhooks all write at once).
+                    if conn.backend_name() == "SQLite" {
+                        conn.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
             .await
-            .map_err(|e| format!("cannot open the database {url}: {e}"))?;
-        sqlx::migrate!("./migrations").run(&pool).await.map_err(|e| format!("cannot migrate the database {url}: {e}"))?;
-        Ok(Store { pool })
+            .map_err(|e| format!("cannot open the database {}: {e}", redacted(&url)))?;
+        sqlx::migrate!("./migrations").run(&pool).await.map_err(|e| format!("cannot migrate the database {}: {e}", redacted(&url)))?;
+        Ok(Store { pool, shared: postgres.then(|| url.into()) })
+    }
+
+    /// Whether other instances may share this database (PostgreSQL).
+    pub fn is_shared(&self) -> bool {
+        self.shared.is_some()
+    }
+
+    /// Tells every instance on this database (itself included); nothing on SQLite.
+    pub async fn notify(&self, message: &str) -> Result<(), sqlx::Error> {
+        if self.shared.is_some() {
+            // pg_notify returns `void`, which the Any driver cannot carry: select around it.
+            sqlx::query("SELECT 1 AS sent FROM (SELECT pg_notify($1, $2)) AS n").bind(CHANNEL).bind(message).fetch_one(&self.pool).await?;
+        }
+        Ok(())
+    }
+
+    /// What [`Store::notify`] sends, as it arrives; `None` on SQLite. The
+    /// connection is made again when it drops (what was sent meanwhile is not heard).
+    pub async fn listen(&self) -> Result<Option<BoxStream<'static, String>>, sqlx::Error> {
+        let Some(url) = &self.shared else { return Ok(None) };
+        let mut listener = sqlx::postgres::PgListener::connect(url).await?;
+        listener.listen(CHANNEL).await?;
+        let stream = futures::stream::unfold(listener, |mut l| async move {
+            loop {
+                match l.recv().await {
+                    Ok(n) => return Some((n.payload().to_string(), l)),
+                    Err(e) => {
+                        tracing::warn!("lost the database's notifications for a moment: {e}");
+                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    }
+                }
+            }
+        });
+        Ok(Some(stream.boxed()))
+    }
+
+    /// Runs `refresh` once for the session `key` across every instance on this
+    /// database, and hands what it made to whoever asks with the same key
+    /// within 30 seconds (a refresh token is good once). On PostgreSQL an
+    /// advisory lock on the key holds the others until the first has written.
+    pub async fn refresh_once<F, Fut, E>(&self, key: &str, refresh: F) -> Result<Result<String, E>, sqlx::Error>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<String, E>>,
+    {
+        if self.shared.is_some() {
+            let mut tx = self.pool.begin().await?;
+            sqlx::query("SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext($1))) AS l").bind(key).fetch_one(&mut *tx).await?;
+            let made = refresh_in(&mut tx, key, refresh).await?;
+            tx.commit().await?;
+            Ok(made)
+        } else {
+            // One process: its own lock per session has already queued the others.
+            let mut conn = self.pool.acquire().await?;
+            refresh_in(&mut conn, key, refresh).await
+        }
+    }
+
+    /// Drops the refreshes no request can still need.
+    pub async fn forget_old_refreshes(&self) -> Result<(), sqlx::Error> {
+        let mut conn = self.pool.acquire().await?;
+        forget_old_refreshes(&mut conn).await
     }
 
     pub async fn start_flow(&self, flow: &Flow) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO flows (id, organization_id, user_id, intent, slug, started_at, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO flows (id, organization_id, user_id, intent, slug, started_at, snapshot) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(&flow.id)
             .bind(&flow.organization_id)
             .bind(&flow.user_id)
@@ -132,7 +224,7 @@ impl Store {
 
     /// The flow, only for the organization and user that started it.
     pub async fn flow(&self, id: &str, organization_id: &str, user_id: &str) -> Result<Option<Flow>, sqlx::Error> {
-        let row = sqlx::query("SELECT * FROM flows WHERE id = ? AND organization_id = ? AND user_id = ?")
+        let row = sqlx::query("SELECT * FROM flows WHERE id = $1 AND organization_id = $2 AND user_id = $3")
             .bind(id)
             .bind(organization_id)
             .bind(user_id)
@@ -143,7 +235,7 @@ impl Store {
 
     /// The user's latest flows in the organization, newest first.
     pub async fn recent_flows(&self, organization_id: &str, user_id: &str, limit: i64) -> Result<Vec<Flow>, sqlx::Error> {
-        let rows = sqlx::query("SELECT * FROM flows WHERE organization_id = ? AND user_id = ? ORDER BY started_at DESC LIMIT ?")
+        let rows = sqlx::query("SELECT * FROM flows WHERE organization_id = $1 AND user_id = $2 ORDER BY started_at DESC LIMIT $3")
             .bind(organization_id)
             .bind(user_id)
             .bind(limit)
@@ -154,7 +246,7 @@ impl Store {
 
     /// Records how the flow ended, the first time only.
     pub async fn end_flow(&self, id: &str, outcome: &str, at: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE flows SET outcome = ?, ended_at = ? WHERE id = ? AND ended_at IS NULL")
+        sqlx::query("UPDATE flows SET outcome = $1, ended_at = $2 WHERE id = $3 AND ended_at IS NULL")
             .bind(outcome)
             .bind(at)
             .bind(id)
@@ -174,7 +266,7 @@ impl Store {
     }
 
     pub async fn record_lab_action(&self, a: &crate::api::lab::LabAction) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO lab_actions (id, at, who, what, detail) VALUES (?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO lab_actions (id, at, who, what, detail) VALUES ($1, $2, $3, $4, $5)")
             .bind(ulid::Ulid::new().to_string())
             .bind(&a.at)
             .bind(&a.who)
@@ -187,7 +279,7 @@ impl Store {
 
     /// The latest lab actions, newest first.
     pub async fn lab_actions(&self, limit: i64) -> Result<Vec<crate::api::lab::LabAction>, sqlx::Error> {
-        let rows = sqlx::query("SELECT at, who, what, detail FROM lab_actions ORDER BY at DESC, id DESC LIMIT ?").bind(limit).fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT at, who, what, detail FROM lab_actions ORDER BY at DESC, id DESC LIMIT $1").bind(limit).fetch_all(&self.pool).await?;
         Ok(rows
             .iter()
             .map(|r| crate::api::lab::LabAction { at: r.get("at"), who: r.get("who"), what: r.get("what"), detail: r.get("detail") })
@@ -198,7 +290,7 @@ impl Store {
     pub async fn insert_event(&self, e: &StoredEvent) -> Result<bool, sqlx::Error> {
         let done = sqlx::query(
             "INSERT INTO events (id, event, organization_id, user_id, created_at, received_at, source, payload) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
         )
         .bind(&e.id)
         .bind(&e.event)
@@ -214,32 +306,43 @@ impl Store {
     }
 
     pub async fn events(&self, q: &EventQuery) -> Result<Vec<StoredEvent>, sqlx::Error> {
-        let mut sql = sqlx::QueryBuilder::<sqlx::Sqlite>::new("SELECT * FROM events WHERE 1 = 1");
+        // Numbered by hand: the Any driver's query builder writes `?`, which PostgreSQL refuses.
+        let mut sql = String::from("SELECT * FROM events WHERE 1 = 1");
+        let mut values: Vec<&str> = Vec::new();
+        let mut next = |v| {
+            values.push(v);
+            values.len()
+        };
         if let Some(org) = &q.organization_id {
-            sql.push(" AND organization_id = ").push_bind(org);
+            sql += &format!(" AND organization_id = ${}", next(org));
         }
         if let Some(kind) = &q.event {
-            sql.push(" AND event = ").push_bind(kind);
+            sql += &format!(" AND event = ${}", next(kind));
         }
         if let Some(since) = &q.since {
-            sql.push(" AND created_at >= ").push_bind(since);
+            sql += &format!(" AND created_at >= ${}", next(since));
         }
         if let Some((at, id)) = &q.before {
-            sql.push(" AND (created_at < ").push_bind(at).push(" OR (created_at = ").push_bind(at).push(" AND id < ").push_bind(id).push("))");
+            let (at, id) = (next(at), next(id));
+            sql += &format!(" AND (created_at < ${at} OR (created_at = ${at} AND id < ${id}))");
         }
-        sql.push(" ORDER BY created_at DESC, id DESC LIMIT ").push_bind(q.limit);
-        let rows = sql.build().fetch_all(&self.pool).await?;
+        sql += &format!(" ORDER BY created_at DESC, id DESC LIMIT ${}", values.len() + 1);
+        let mut query = sqlx::query(&sql);
+        for v in values {
+            query = query.bind(v);
+        }
+        let rows = query.bind(q.limit).fetch_all(&self.pool).await?;
         Ok(rows.iter().map(event_of).collect())
     }
 
     pub async fn event(&self, id: &str) -> Result<Option<StoredEvent>, sqlx::Error> {
-        let row = sqlx::query("SELECT * FROM events WHERE id = ?").bind(id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query("SELECT * FROM events WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
         Ok(row.as_ref().map(event_of))
     }
 
     /// The event types stored for an organization, for a filter.
     pub async fn event_types(&self, organization_id: &str) -> Result<Vec<String>, sqlx::Error> {
-        let rows = sqlx::query("SELECT DISTINCT event FROM events WHERE organization_id = ? ORDER BY event")
+        let rows = sqlx::query("SELECT DISTINCT event FROM events WHERE organization_id = $1 ORDER BY event")
             .bind(organization_id)
             .fetch_all(&self.pool)
             .await?;
@@ -262,13 +365,13 @@ impl Store {
     }
 
     pub async fn cursor(&self, name: &str) -> Result<Option<String>, sqlx::Error> {
-        let row = sqlx::query("SELECT event_id FROM sync_cursors WHERE name = ?").bind(name).fetch_optional(&self.pool).await?;
+        let row = sqlx::query("SELECT event_id FROM sync_cursors WHERE name = $1").bind(name).fetch_optional(&self.pool).await?;
         Ok(row.map(|r| r.get("event_id")))
     }
 
     pub async fn set_cursor(&self, name: &str, event_id: &str) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "INSERT INTO sync_cursors (name, event_id, updated_at) VALUES (?, ?, ?) \
+            "INSERT INTO sync_cursors (name, event_id, updated_at) VALUES ($1, $2, $3) \
              ON CONFLICT (name) DO UPDATE SET event_id = excluded.event_id, updated_at = excluded.updated_at",
         )
         .bind(name)
@@ -277,6 +380,46 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+}
+
+/// [`Store::refresh_once`]'s work, on a connection the caller has made exclusive for `key`.
+async fn refresh_in<F, Fut, E>(conn: &mut AnyConnection, key: &str, refresh: F) -> Result<Result<String, E>, sqlx::Error>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<String, E>>,
+{
+    forget_old_refreshes(conn).await?;
+    let done = sqlx::query("SELECT sealed FROM session_refreshes WHERE key = $1").bind(key).fetch_optional(&mut *conn).await?;
+    if let Some(row) = done {
+        return Ok(Ok(row.get("sealed")));
+    }
+    let made = refresh().await;
+    if let Ok(sealed) = &made {
+        sqlx::query("INSERT INTO session_refreshes (key, sealed, refreshed_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING")
+            .bind(key)
+            .bind(sealed)
+            .bind(now_iso())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(made)
+}
+
+async fn forget_old_refreshes(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    let stale = (chrono::Utc::now() - REFRESH_SHARED_FOR).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    sqlx::query("DELETE FROM session_refreshes WHERE refreshed_at < $1").bind(&stale).execute(conn).await?;
+    Ok(())
+}
+
+/// The address without its password, for messages.
+fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("REDACTED"));
+            u.to_string()
+        }
+        _ => url.to_string(),
     }
 }
 

@@ -221,6 +221,10 @@ pub fn spawn_catch_up(state: AppState, every: Duration) -> tokio::task::JoinHand
                 Ok(n) => tracing::info!("stored {n} WorkOS events the webhooks had not brought"),
                 Err(e) => tracing::warn!("event catch-up failed (it tries again in {every:?}): {e}"),
             }
+            // Sealed sessions kept for a concurrent refresh go when it is over, refreshes or not.
+            if let Err(e) = state.store.forget_old_refreshes().await {
+                tracing::warn!("could not clear finished session refreshes: {e}");
+            }
             tokio::time::sleep(every).await;
         }
     })

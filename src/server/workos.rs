@@ -52,6 +52,7 @@ pub fn app_error(err: &workos::Error) -> AppError {
             id: body["entity_id"].as_str().unwrap_or_default().to_string(),
             visible: Vec::new(),
         },
+        409 => AppError::Conflict { message: api.message.clone() },
         400 | 422 => AppError::Invalid {
             field: body["errors"][0]["field"].as_str().map(str::to_string),
             message: api.message.clone(),
@@ -80,6 +81,32 @@ pub async fn explain(client: &Client, err: workos::Error) -> AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The lab shows whatever token it is given: any text is read or refused, never a panic.
+        #[test]
+        fn fuzz_token_parts_of_any_text(text in proptest::prop_oneof![
+            proptest::arbitrary::any::<String>(),
+            "[A-Za-z0-9_=+/-]{0,40}(\\.[A-Za-z0-9_=+/-]{0,40}){0,3}",
+        ], index in 0usize..4) {
+            let _ = token_part(&text, index);
+        }
+
+        /// What was encoded is what is read back, padded or not.
+        #[test]
+        fn fuzz_token_parts_round_trip(claims in proptest::collection::btree_map("[a-z_]{1,8}", proptest::arbitrary::any::<String>(), 0..6), pad in proptest::arbitrary::any::<bool>()) {
+            use base64::Engine;
+            let json = serde_json::to_value(&claims).unwrap();
+            let mut part = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json.to_string());
+            if pad {
+                while part.len() % 4 != 0 {
+                    part.push('=');
+                }
+            }
+            let token = format!("eyJhbGciOiJSUzI1NiJ9.{part}.c2ln");
+            proptest::prop_assert_eq!(token_part(&token, 1), Some(json));
+        }
+    }
 
     /// Real WorkOS errors, produced by the emulator and parsed by the SDK.
     async fn emulator() -> (workos_emulator::RunningEmulator, Client) {

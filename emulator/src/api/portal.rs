@@ -50,8 +50,12 @@ pub struct GenerateLinkBody {
 fn http_url(field: &str, value: Option<String>) -> Result<Option<String>, ApiError> {
     match value.filter(|v| !v.is_empty()) {
         None => Ok(None),
-        Some(v) if url::Url::parse(&v).is_ok_and(|u| matches!(u.scheme(), "http" | "https")) => Ok(Some(v)),
-        Some(v) => Err(ApiError::invalid(field, "invalid", format!("'{v}' is not an http(s) URL."))),
+        // Kept as parsed: the parser drops tabs and newlines that would make
+        // the portal's redirect to it an invalid header.
+        Some(v) => match url::Url::parse(&v) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") => Ok(Some(u.into())),
+            _ => Err(ApiError::invalid(field, "invalid", format!("'{v}' is not an http(s) URL."))),
+        },
     }
 }
 

@@ -1,0 +1,218 @@
+//! Two Orgdeck instances on one PostgreSQL database and one emulator, as
+//! behind a load balancer: a session refreshed by both at once signs nobody
+//! out, a webhook one instance receives shows live on the other and empties
+//! the other's WorkOS read cache, and every event is stored once.
+//!
+//! PostgreSQL is Debian's (`make test` installs the package), started here in
+//! a folder of its own on a free port and stopped when the test ends.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use common::*;
+use reqwest::StatusCode;
+use serde_json::json;
+use workos_emulator::events::signature_header;
+
+const SECRET: &str = "whsec_orgdeck_instances";
+
+/// A PostgreSQL server of its own, in a temporary folder.
+struct Postgres {
+    dir: PathBuf,
+    bin: PathBuf,
+    url: String,
+}
+
+impl Postgres {
+    fn start() -> Postgres {
+        let bin = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+            .filter(|b| b.join("postgres").exists())
+            .max()
+            .expect("PostgreSQL's server is not installed: `make test` installs Debian's postgresql package");
+        let dir = std::env::temp_dir().join(format!("orgdeck-pg-{}", ulid::Ulid::new()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut pg = Postgres { dir, bin, url: String::new() };
+        // PostgreSQL refuses to run as root: it runs as Debian's `postgres` user then.
+        if pg.as_root() {
+            pg.run(Command::new("chown").args(["-R", "postgres:postgres"]).arg(&pg.dir));
+        }
+        let data = pg.dir.join("data");
+        pg.run(pg.command("initdb").arg("-D").arg(&data).args(["-A", "trust", "-U", "orgdeck", "-E", "UTF8", "--no-sync"]));
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let options = format!("-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100", pg.dir.display());
+        pg.run(pg.command("pg_ctl").arg("-D").arg(&data).arg("-l").arg(pg.dir.join("log")).args(["-o", &options, "-w", "start"]));
+        pg.url = format!("postgres://orgdeck@127.0.0.1:{port}/postgres");
+        pg
+    }
+
+    fn as_root(&self) -> bool {
+        Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+    }
+
+    fn command(&self, program: &str) -> Command {
+        let program = self.bin.join(program);
+        if self.as_root() {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(program);
+            c
+        } else {
+            Command::new(program)
+        }
+    }
+
+    fn run(&self, c: &mut Command) {
+        let out = c.output().unwrap_or_else(|e| panic!("{c:?}: {e}"));
+        assert!(out.status.success(), "{c:?}: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        let data = self.dir.join("data");
+        let _ = self.command("pg_ctl").arg("-D").arg(&data).args(["-m", "immediate", "stop"]).output();
+        let _ = std::fs::remove_dir_all(Path::new(&self.dir));
+    }
+}
+
+async fn two_instances(pg: &Postgres) -> (App, Instance) {
+    let a = start_on(&pg.url, |s| s.webhook_secret = Some(SECRET.into())).await;
+    let b = another_instance(&a, &pg.url).await;
+    (a, b)
+}
+
+fn session_of(res: &reqwest::Response) -> Option<String> {
+    cookies(res.headers()).into_iter().find(|c| c.starts_with("wos-session=")).map(|c| c.split(';').next().unwrap().to_string())
+}
+
+#[tokio::test]
+async fn a_session_refreshed_on_two_instances_at_once_signs_nobody_out() {
+    let pg = Postgres::start();
+    let (a, b) = two_instances(&pg).await;
+    // Signed in "ten minutes ago": the access token in the cookie has expired.
+    a.emu.emulator.clock().set_offset(-600);
+    let res = a.sign_in(&browser(), "ada@acme.test").await;
+    a.emu.emulator.clock().set_offset(0);
+    let stale = session_of(&res).unwrap();
+    // WorkOS takes its time to refresh: both instances are surely at it at once.
+    a.emu.emulator.faults().add(workos_emulator::faults::Fault {
+        path: "/user_management/authenticate".into(),
+        method: None,
+        status: None,
+        body: None,
+        delay_ms: 300,
+        count: None,
+        retry_after: None,
+        hang: false,
+    });
+    let plain = browser_without_cookies();
+    let requests = (0..8).map(|i| {
+        let base = if i % 2 == 0 { &a.base } else { &b.base };
+        plain.get(format!("{base}/")).header("cookie", &stale).send()
+    });
+    let mut fresh = std::collections::HashSet::new();
+    for (i, res) in futures::future::join_all(requests).await.into_iter().enumerate() {
+        let res = res.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "request {i} (instance {}) is served, not signed out", if i % 2 == 0 { "A" } else { "B" });
+        fresh.insert(session_of(&res).expect("a new cookie"));
+    }
+    assert_eq!(fresh.len(), 1, "one refresh between both instances, shared");
+    let new_cookie = fresh.into_iter().next().unwrap();
+    for base in [&a.base, &b.base] {
+        let res = plain.get(format!("{base}/")).header("cookie", &new_cookie).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(session_of(&res).is_none(), "the new session is good on {base}");
+    }
+}
+
+fn event(id: &str, org: &str) -> String {
+    json!({"object": "event", "id": id, "event": "invitation.created", "data": {"organization_id": org, "email": "new@acme.test"}, "created_at": chrono::Utc::now().to_rfc3339()})
+        .to_string()
+}
+
+async fn deliver(base: &str, body: &str) -> StatusCode {
+    let http = reqwest::Client::new();
+    http.post(format!("{base}/webhooks/workos")).header("WorkOS-Signature", signature_header(SECRET, body)).body(body.to_string()).send().await.unwrap().status()
+}
+
+async fn workos_reads(app: &App, route: &str) -> u64 {
+    let counts: serde_json::Value = reqwest::get(format!("{}/_emulator/requests", app.emu.base_url())).await.unwrap().json().await.unwrap();
+    counts["data"][route].as_u64().unwrap_or(0)
+}
+
+async fn dashboard(base: &str, client: &reqwest::Client) -> serde_json::Value {
+    let res = client.post(format!("{base}/api/dashboard")).header("origin", base).form(&[("", ""); 0]).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_webhook_to_one_instance_is_live_on_the_other_and_empties_its_cache() {
+    let pg = Postgres::start();
+    let (a, b) = two_instances(&pg).await;
+    let ada = browser();
+    a.sign_in(&ada, "ada@acme.test").await;
+    let acme = a.org_id("Acme Corp");
+    // B has read the dashboard and keeps it (once A's sign-in notice, which
+    // empties B's cache for Ada, has been heard).
+    let mut reads = workos_reads(&a, "GET /organizations/{id}").await;
+    for _ in 0..50 {
+        dashboard(&b.base, &ada).await;
+        let now = workos_reads(&a, "GET /organizations/{id}").await;
+        if now == reads {
+            break;
+        }
+        reads = now;
+    }
+    dashboard(&b.base, &ada).await;
+    assert_eq!(workos_reads(&a, "GET /organizations/{id}").await, reads, "B serves its cached read");
+
+    // A live page served by B.
+    let mut live = ada.get(format!("{}/events/live", b.base)).send().await.unwrap();
+    assert_eq!(live.status(), StatusCode::OK);
+    // The webhook reaches A.
+    assert_eq!(deliver(&a.base, &event("event_01INSTANCEA", &acme)).await, StatusCode::OK);
+    let mut seen = String::new();
+    let heard = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Some(chunk) = live.chunk().await.unwrap() {
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+            if seen.contains("event_01INSTANCEA") {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert_eq!(heard, Ok(true), "B's live page heard A's webhook: {seen}");
+    assert!(seen.contains("event: workos"), "{seen}");
+    // B forgot what the event changed: its next view reads WorkOS.
+    dashboard(&b.base, &ada).await;
+    assert_eq!(workos_reads(&a, "GET /organizations/{id}").await, reads + 1, "B read WorkOS afresh");
+}
+
+#[tokio::test]
+async fn each_event_is_stored_once_whichever_instance_it_reaches() {
+    let pg = Postgres::start();
+    let (a, b) = two_instances(&pg).await;
+    let acme = a.org_id("Acme Corp");
+    let bodies: Vec<String> = (0..100).map(|i| event(&format!("event_01TWICE{i:04}"), &acme)).collect();
+    // Each delivered to both instances at once (WorkOS retries; a balancer may split them).
+    let deliveries = bodies.iter().flat_map(|body| [deliver(&a.base, body), deliver(&b.base, body)]);
+    let statuses = futures::future::join_all(deliveries).await;
+    assert!(statuses.iter().all(|s| *s == StatusCode::OK), "{statuses:?}");
+    assert_eq!(a.state.store.event_count().await.unwrap(), 100);
+    // Both catch up from the Events API at once: what they both read is stored once too.
+    let (ra, rb) = tokio::join!(orgdeck::server::webhooks::catch_up(&a.state), orgdeck::server::webhooks::catch_up(&b.state));
+    let caught = ra.unwrap() + rb.unwrap();
+    let ids = b.state.store.event_ids().await.unwrap();
+    assert_eq!(ids.len(), 100 + caught, "each event once");
+    let unique: std::collections::HashSet<_> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len());
+}
