@@ -195,6 +195,22 @@ async fn a_webhook_to_one_instance_is_live_on_the_other_and_empties_its_cache() 
     // B forgot what the event changed: its next view reads WorkOS.
     dashboard(&b.base, &ada).await;
     assert_eq!(workos_reads(&a, "GET /organizations/{id}").await, reads + 1, "B read WorkOS afresh");
+
+    // What Orgdeck changes itself empties the other instance's cache too: a
+    // sign-in on A starts Ada on WorkOS's current state, on B as well.
+    dashboard(&b.base, &ada).await;
+    a.sign_in(&browser(), "ada@acme.test").await;
+    let before = workos_reads(&a, "GET /organizations/{id}").await;
+    let mut reread = false;
+    for _ in 0..100 {
+        dashboard(&b.base, &ada).await;
+        if workos_reads(&a, "GET /organizations/{id}").await > before {
+            reread = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(reread, "B heard A's sign-in and read WorkOS afresh");
 }
 
 #[tokio::test]

@@ -189,15 +189,22 @@ async fn cors_check(state: &AppState) -> Check {
 }
 
 async fn database_check(state: &AppState) -> Check {
+    // The doctor's page and output are shown to people: never a database password.
+    let url = super::store::redacted(&state.settings.database_url);
     match state.store.migrations_applied().await {
-        Ok((applied, known)) if applied >= known => pass("Database", format!("{} reachable, {applied} migrations applied", state.settings.database_url)),
+        Ok((applied, known)) if applied >= known => pass("Database", format!("{url} reachable, {applied} migrations applied")),
         Ok((applied, known)) => check(
             "Database",
             Verdict::Fail,
             format!("{applied} of {known} migrations applied"),
             Some("restart Orgdeck: it migrates the database at start"),
         ),
-        Err(e) => check("Database", Verdict::Fail, format!("{}: {e}", state.settings.database_url), Some("point DATABASE_URL at a writable sqlite: file")),
+        Err(e) => check(
+            "Database",
+            Verdict::Fail,
+            format!("{url}: {e}"),
+            Some("point DATABASE_URL at a writable sqlite: file, or at a PostgreSQL database that is up and lets this user in"),
+        ),
     }
 }
 

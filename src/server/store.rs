@@ -412,8 +412,8 @@ async fn forget_old_refreshes(conn: &mut AnyConnection) -> Result<(), sqlx::Erro
     Ok(())
 }
 
-/// The address without its password, for messages.
-fn redacted(url: &str) -> String {
+/// The address without its password, for messages and the doctor.
+pub fn redacted(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut u) if u.password().is_some() => {
             let _ = u.set_password(Some("REDACTED"));
@@ -464,6 +464,12 @@ mod tests {
             source: "webhook".into(),
             payload: "{}".into(),
         }
+    }
+
+    #[test]
+    fn a_database_password_is_never_shown() {
+        assert_eq!(redacted("postgres://orgdeck:s3cret@db.internal:5432/orgdeck"), "postgres://orgdeck:REDACTED@db.internal:5432/orgdeck");
+        assert_eq!(redacted("sqlite://data/orgdeck.db"), "sqlite://data/orgdeck.db");
     }
 
     #[tokio::test]
