@@ -217,6 +217,26 @@ async fn a_wrong_api_key_is_explained_at_sign_in() {
 }
 
 #[tokio::test]
+async fn behind_https_the_cookies_are_host_only_and_secure() {
+    let app = start_with(|s| s.secure_cookies = true).await;
+    let plain = browser_without_cookies();
+    let res = plain.get(format!("{}/login", app.base)).send().await.unwrap();
+    let sign_in = cookies(res.headers()).into_iter().next().unwrap();
+    assert!(sign_in.starts_with("__Host-orgdeck-sign-in="), "{sign_in}");
+    for attr in ["; Path=/", "; HttpOnly", "; SameSite=Lax", "; Secure"] {
+        assert!(sign_in.contains(attr), "{attr}: {sign_in}");
+    }
+    assert!(!sign_in.to_lowercase().contains("domain="), "{sign_in}");
+    // The session is read under the prefixed name only.
+    let res = plain.get(format!("{}/", app.base)).header("cookie", "__Host-wos-session=bm90IGEgc2Vzc2lvbg==").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(cookies(res.headers()).iter().any(|c| c.starts_with("__Host-wos-session=;")), "the bad one is cleared");
+    let res = plain.get(format!("{}/", app.base)).header("cookie", "wos-session=bm90IGEgc2Vzc2lvbg==").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(cookies(res.headers()).is_empty(), "an unprefixed cookie is not Orgdeck's behind https");
+}
+
+#[tokio::test]
 async fn a_tampered_cookie_signs_you_out() {
     let app = start().await;
     let plain = browser_without_cookies();

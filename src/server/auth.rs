@@ -183,7 +183,7 @@ pub async fn callback(State(state): State<AppState>, request: Request) -> Respon
     let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string);
     let ip_address = client_ip(&request);
     let pending: Option<SignIn> =
-        read_cookie(&headers, SIGN_IN_COOKIE).and_then(|c| unseal(&c, &state.settings.cookie_password).ok());
+        read_cookie(&headers, &cookie_name(&state, SIGN_IN_COOKIE)).and_then(|c| unseal(&c, &state.settings.cookie_password).ok());
     let clear_sign_in = cookie(&state, SIGN_IN_COOKIE, "", 0);
     let Some(pending) = pending.filter(|p| q.state.as_deref() == Some(p.nonce.as_str())) else {
         let page = html_page(
@@ -251,7 +251,7 @@ pub async fn callback(State(state): State<AppState>, request: Request) -> Respon
 /// (which asks to sign in).
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let home = format!("{}/", state.settings.site_url);
-    let target = match read_cookie(&headers, SESSION_COOKIE) {
+    let target = match read_cookie(&headers, &cookie_name(&state, SESSION_COOKIE)) {
         Some(sealed) => state
             .workos
             .session(sealed, state.settings.cookie_password.clone())
@@ -369,7 +369,7 @@ pub async fn session_layer(State(state): State<AppState>, mut request: Request, 
     }
     let mut set_cookie = None;
     let mut signed_in = false;
-    if let Some(sealed) = read_cookie(request.headers(), SESSION_COOKIE) {
+    if let Some(sealed) = read_cookie(request.headers(), &cookie_name(&state, SESSION_COOKIE)) {
         match state.sessions.resolve(&state, &sealed).await {
             Resolved::Valid(s) => {
                 request.extensions_mut().insert(s);
@@ -397,7 +397,7 @@ pub async fn session_layer(State(state): State<AppState>, mut request: Request, 
     }
     let response = next.run(request).await;
     // A handler that set the session itself (an organization switch) has the last word.
-    let handler_set_session = cookies_named(response.headers(), SESSION_COOKIE);
+    let handler_set_session = cookies_named(response.headers(), &cookie_name(&state, SESSION_COOKIE));
     match set_cookie {
         Some(c) if !handler_set_session => with_cookie(response, c),
         _ => response,
@@ -460,7 +460,18 @@ fn needs_sign_in(path: &str) -> bool {
     !OPEN.iter().any(|p| path == p.trim_end_matches('/') || path.starts_with(p))
 }
 
+/// A cookie's name as sent: behind https with the `__Host-` prefix, which
+/// browsers accept only Secure, for this host and `Path=/`, so that no other
+/// site on the domain can set or shadow it (OWASP ASVS 3.4.4).
+fn cookie_name(state: &AppState, name: &str) -> String {
+    match state.settings.secure_cookies {
+        true => format!("__Host-{name}"),
+        false => name.to_string(),
+    }
+}
+
 fn cookie(state: &AppState, name: &str, value: &str, max_age: u64) -> HeaderValue {
+    let name = cookie_name(state, name);
     let secure = if state.settings.secure_cookies { "; Secure" } else { "" };
     let text = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("orgdeck-invalid=; Max-Age=0"))
