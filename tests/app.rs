@@ -525,18 +525,6 @@ async fn a_tenant_address_lets_in_only_a_session_already_in_its_organization() {
     assert!(location(&res).starts_with("/login?return_to="), "{}", location(&res));
 }
 
-/// How many requests the emulator has answered on `route` ("GET /organizations/{id}").
-async fn workos_requests(app: &App, route: &str) -> u64 {
-    let counts: serde_json::Value =
-        reqwest::get(format!("{}/_emulator/requests", app.emu.base_url())).await.unwrap().json().await.unwrap();
-    counts["data"][route].as_u64().unwrap_or(0)
-}
-
-async fn dashboard(app: &App, client: &Client) -> serde_json::Value {
-    let res = app.server_fn(client, "dashboard", &[], Some(&app.base)).await;
-    assert_eq!(res.status(), StatusCode::OK);
-    res.json().await.unwrap()
-}
 
 #[tokio::test]
 async fn the_dashboard_reads_workos_once_and_afresh_after_an_event_or_a_sign_in() {
@@ -545,7 +533,7 @@ async fn the_dashboard_reads_workos_once_and_afresh_after_an_event_or_a_sign_in(
     app.sign_in(&ada, "ada@acme.test").await;
     let before = workos_requests(&app, "GET /organizations/{id}").await;
     // Twenty views at once: one WorkOS read between them.
-    let views = futures::future::join_all((0..20).map(|_| dashboard(&app, &ada))).await;
+    let views = futures::future::join_all((0..20).map(|_| dashboard(&app.base, &ada))).await;
     assert!(views.iter().all(|v| v["pending_invitations"] == 0));
     assert_eq!(workos_requests(&app, "GET /organizations/{id}").await, before + 1, "concurrent misses share one call");
     assert_eq!(workos_requests(&app, "GET /user_management/users/{id}").await, 1);
@@ -553,7 +541,7 @@ async fn the_dashboard_reads_workos_once_and_afresh_after_an_event_or_a_sign_in(
     // A change that arrives as an event is seen on the next view.
     let org = app.org_id("Acme Corp");
     app.emu.emulator.db().organizations.iter_mut().find(|o| o.id == org).unwrap().name = "Acme Renamed".into();
-    assert_eq!(dashboard(&app, &ada).await["org_name"], "Acme Corp", "kept until WorkOS says it changed");
+    assert_eq!(dashboard(&app.base, &ada).await["org_name"], "Acme Corp", "kept until WorkOS says it changed");
     let renamed = orgdeck::server::store::StoredEvent {
         id: "event_01TEST".into(),
         event: "organization.updated".into(),
@@ -565,7 +553,7 @@ async fn the_dashboard_reads_workos_once_and_afresh_after_an_event_or_a_sign_in(
         payload: "{}".into(),
     };
     app.state.feed.publish(renamed).await;
-    assert_eq!(dashboard(&app, &ada).await["org_name"], "Acme Renamed");
+    assert_eq!(dashboard(&app.base, &ada).await["org_name"], "Acme Renamed");
     assert_eq!(workos_requests(&app, "GET /organizations/{id}").await, before + 2);
 
     // Another organization's event leaves this one's reads alone.
@@ -580,13 +568,13 @@ async fn the_dashboard_reads_workos_once_and_afresh_after_an_event_or_a_sign_in(
         payload: "{}".into(),
     };
     app.state.feed.publish(other).await;
-    dashboard(&app, &ada).await;
+    dashboard(&app.base, &ada).await;
     assert_eq!(workos_requests(&app, "GET /organizations/{id}").await, before + 2);
 
     // A new sign-in starts on WorkOS's current state.
     let again = browser();
     app.sign_in(&again, "ada@acme.test").await;
-    dashboard(&app, &again).await;
+    dashboard(&app.base, &again).await;
     assert_eq!(workos_requests(&app, "GET /organizations/{id}").await, before + 3);
 }
 

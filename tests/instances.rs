@@ -142,17 +142,6 @@ async fn deliver(base: &str, body: &str) -> StatusCode {
     http.post(format!("{base}/webhooks/workos")).header("WorkOS-Signature", signature_header(SECRET, body)).body(body.to_string()).send().await.unwrap().status()
 }
 
-async fn workos_reads(app: &App, route: &str) -> u64 {
-    let counts: serde_json::Value = reqwest::get(format!("{}/_emulator/requests", app.emu.base_url())).await.unwrap().json().await.unwrap();
-    counts["data"][route].as_u64().unwrap_or(0)
-}
-
-async fn dashboard(base: &str, client: &reqwest::Client) -> serde_json::Value {
-    let res = client.post(format!("{base}/api/dashboard")).header("origin", base).form(&[("", ""); 0]).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    res.json().await.unwrap()
-}
-
 #[tokio::test]
 async fn a_webhook_to_one_instance_is_live_on_the_other_and_empties_its_cache() {
     let pg = Postgres::start();
@@ -162,17 +151,17 @@ async fn a_webhook_to_one_instance_is_live_on_the_other_and_empties_its_cache() 
     let acme = a.org_id("Acme Corp");
     // B has read the dashboard and keeps it (once A's sign-in notice, which
     // empties B's cache for Ada, has been heard).
-    let mut reads = workos_reads(&a, "GET /organizations/{id}").await;
+    let mut reads = workos_requests(&a, "GET /organizations/{id}").await;
     for _ in 0..50 {
         dashboard(&b.base, &ada).await;
-        let now = workos_reads(&a, "GET /organizations/{id}").await;
+        let now = workos_requests(&a, "GET /organizations/{id}").await;
         if now == reads {
             break;
         }
         reads = now;
     }
     dashboard(&b.base, &ada).await;
-    assert_eq!(workos_reads(&a, "GET /organizations/{id}").await, reads, "B serves its cached read");
+    assert_eq!(workos_requests(&a, "GET /organizations/{id}").await, reads, "B serves its cached read");
 
     // A live page served by B.
     let mut live = ada.get(format!("{}/events/live", b.base)).send().await.unwrap();
@@ -194,17 +183,17 @@ async fn a_webhook_to_one_instance_is_live_on_the_other_and_empties_its_cache() 
     assert!(seen.contains("event: workos"), "{seen}");
     // B forgot what the event changed: its next view reads WorkOS.
     dashboard(&b.base, &ada).await;
-    assert_eq!(workos_reads(&a, "GET /organizations/{id}").await, reads + 1, "B read WorkOS afresh");
+    assert_eq!(workos_requests(&a, "GET /organizations/{id}").await, reads + 1, "B read WorkOS afresh");
 
     // What Orgdeck changes itself empties the other instance's cache too: a
     // sign-in on A starts Ada on WorkOS's current state, on B as well.
     dashboard(&b.base, &ada).await;
     a.sign_in(&browser(), "ada@acme.test").await;
-    let before = workos_reads(&a, "GET /organizations/{id}").await;
+    let before = workos_requests(&a, "GET /organizations/{id}").await;
     let mut reread = false;
     for _ in 0..100 {
         dashboard(&b.base, &ada).await;
-        if workos_reads(&a, "GET /organizations/{id}").await > before {
+        if workos_requests(&a, "GET /organizations/{id}").await > before {
             reread = true;
             break;
         }

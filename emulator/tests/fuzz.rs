@@ -143,10 +143,6 @@ fn run<T>(f: impl std::future::Future<Output = T>) -> T {
     RUNTIME.block_on(f)
 }
 
-fn browser() -> Client {
-    Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap()
-}
-
 const INTENTS: &[(GenerateLinkIntent, &[&str])] = &[
     (GenerateLinkIntent::SSO, &["/portal/sso/provider", "/portal/sso/configure", "/portal/sso/test", "/portal/sso/activate"]),
     (GenerateLinkIntent::DomainVerification, &["/portal/domain_verification", "/portal/domain_verification/{id}/verify"]),

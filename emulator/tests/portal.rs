@@ -13,10 +13,6 @@ use workos::{GenerateLink, GenerateLinkIntent};
 const SUCCESS: &str = "http://127.0.0.1:3000/return/sso?outcome=completed";
 const RETURN: &str = "http://127.0.0.1:3000/return/sso?outcome=returned";
 
-fn browser() -> Client {
-    Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap()
-}
-
 async fn link(env: &Env, org: &str, intent: GenerateLinkIntent) -> String {
     let params = GenerateLinkParams::new(GenerateLink {
         organization: env.org_id(org),

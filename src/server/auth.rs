@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 use workos::helpers::session::{seal, seal_session, unseal, SessionData, SessionRefreshOptions, SessionState};
 use workos::resources::user_management::{AuthenticateWithCodeParams, GetAuthorizationUrlParams};
 
+use super::settings::{hex, random_hex};
 use super::state::AppState;
 use crate::error::AppError;
 
@@ -309,7 +310,7 @@ impl SessionRefresher {
         if !now.needs_refresh && !expiring {
             return Resolved::Invalid;
         }
-        let key: String = Sha256::digest(sealed.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        let key = hex(&Sha256::digest(sealed.as_bytes()));
         let lock = {
             let mut locks = self.locks.lock().unwrap_or_else(|e| e.into_inner());
             locks.retain(|_, l| Arc::strong_count(l) > 1);
@@ -327,27 +328,20 @@ impl SessionRefresher {
                 }
             })
             .await;
+        let refreshed = refreshed.unwrap_or_else(|e| Err(RefreshFailed::Unreachable(format!("Orgdeck's database: {e}"))));
         let new_sealed = match refreshed {
-            Ok(Ok(s)) => s,
-            Ok(Err(RefreshFailed::Refused(reason))) => {
+            Ok(s) => s,
+            Err(RefreshFailed::Refused(reason)) => {
                 tracing::info!(reason, "session could not be refreshed");
                 return Resolved::Invalid;
             }
             // WorkOS or the database unreachable: a token that is still good keeps the user in.
-            Ok(Err(RefreshFailed::Unreachable(e))) if expiring => {
+            Err(RefreshFailed::Unreachable(e)) if expiring => {
                 tracing::warn!("early session refresh failed, the token is still valid: {e}");
                 return CurrentSession::from_state(&now).map_or(Resolved::Invalid, Resolved::Valid);
             }
-            Ok(Err(RefreshFailed::Unreachable(e))) => {
+            Err(RefreshFailed::Unreachable(e)) => {
                 tracing::warn!("session refresh failed: {e}");
-                return Resolved::Invalid;
-            }
-            Err(e) if expiring => {
-                tracing::error!("session refresh: the database failed, the token is still valid: {e}");
-                return CurrentSession::from_state(&now).map_or(Resolved::Invalid, Resolved::Valid);
-            }
-            Err(e) => {
-                tracing::error!("session refresh: the database failed: {e}");
                 return Resolved::Invalid;
             }
         };
@@ -491,13 +485,6 @@ pub fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(k, v)| *k == name && !v.is_empty())
         .map(|(_, v)| v.to_string())
-}
-
-fn random_hex(bytes: usize) -> String {
-    use rand::RngCore;
-    let mut buf = vec![0u8; bytes];
-    rand::thread_rng().fill_bytes(&mut buf);
-    buf.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 pub fn problem_page(state: &AppState, status: StatusCode, e: &AppError) -> Response {

@@ -227,7 +227,7 @@ impl Settings {
             None => DEFAULT_DATABASE_URL.to_string(),
             Some(url) if url.starts_with("sqlite:") => url,
             // Several instances share one PostgreSQL database.
-            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => url,
+            Some(url) if super::store::is_postgres(&url) => url,
             Some(url) => {
                 let scheme = url.split(':').next().unwrap_or_default().to_string();
                 return Err(bad(
@@ -305,9 +305,9 @@ impl Settings {
                     mode: Mode::Emulator { addr, seed: file.emulator.seed },
                     api_key: String::new(),
                     client_id: String::new(),
-                    cookie_password: cookie_password.unwrap_or_else(random_hex_64),
+                    cookie_password: cookie_password.unwrap_or_else(|| random_hex(32)),
                     // The embedded emulator is told to sign its deliveries with it.
-                    webhook_secret: Some(webhook_secret.unwrap_or_else(random_hex_64)),
+                    webhook_secret: Some(webhook_secret.unwrap_or_else(|| random_hex(32))),
                     site_url,
                     redirect_uri,
                     redirect_uri_fixed,
@@ -345,11 +345,17 @@ pub fn is_cookie_password(pw: &str) -> bool {
     pw.len() == 64 && pw.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-fn random_hex_64() -> String {
-    use rand::RngCore;
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
+/// Bytes as lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `bytes` random bytes, as hex.
+pub fn random_hex(bytes: usize) -> String {
+    use rand::RngCore;
+    let mut buf = vec![0u8; bytes];
+    rand::thread_rng().fill_bytes(&mut buf);
+    hex(&buf)
 }
 
 #[cfg(test)]

@@ -104,7 +104,8 @@ pub struct Store {
     shared: Option<std::sync::Arc<str>>,
 }
 
-fn is_postgres(url: &str) -> bool {
+/// Whether `url` names a PostgreSQL database (the one kind several instances can share).
+pub fn is_postgres(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 

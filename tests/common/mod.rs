@@ -30,6 +30,27 @@ pub async fn start_on(database: &str, adjust: impl FnOnce(&mut Settings)) -> App
     let mut settings = Settings::from_sources(|_| None, None, addr).unwrap();
     settings.use_emulator(emu.emulator.api_key(), emu.emulator.client_id(), emu.addr);
     adjust(&mut settings);
+    let Instance { base, state } = serve(listener, database, settings).await;
+    App { emu, base, state }
+}
+
+/// A second Orgdeck beside `app`, as behind a load balancer: the same
+/// settings (cookie password and webhook secret too) and emulator, on
+/// `database` (which must be the one `app` uses).
+pub async fn another_instance(app: &App, database: &str) -> Instance {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    serve(listener, database, (*app.state.settings).clone()).await
+}
+
+/// An Orgdeck that shares another's emulator.
+pub struct Instance {
+    pub base: String,
+    pub state: AppState,
+}
+
+/// Orgdeck with `settings` on `database`, served on `listener`.
+async fn serve(listener: tokio::net::TcpListener, database: &str, settings: Settings) -> Instance {
+    let addr: SocketAddr = listener.local_addr().unwrap();
     // The hash file cargo-leptos wrote beside the server binary, seen from target/debug/deps.
     let options = LeptosOptions::builder()
         .output_name("orgdeck")
@@ -43,28 +64,21 @@ pub async fn start_on(database: &str, adjust: impl FnOnce(&mut Settings)) -> App
     state.feed.listen().await.unwrap();
     let app = router(state.clone());
     tokio::spawn(async move { orgdeck::server::router::serve(listener, app).await.unwrap() });
-    App { emu, base: format!("http://{addr}"), state }
-}
-
-/// A second Orgdeck beside `app`, as behind a load balancer: the same
-/// settings (cookie password and webhook secret too) and emulator, on
-/// `database` (which must be the one `app` uses).
-pub async fn another_instance(app: &App, database: &str) -> Instance {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr: SocketAddr = listener.local_addr().unwrap();
-    let options = LeptosOptions::builder().output_name("orgdeck").site_root("target/site").site_addr(addr).build();
-    let store = orgdeck::server::store::Store::connect(database).await.unwrap();
-    let state = AppState::new(options, (*app.state.settings).clone(), store);
-    state.feed.listen().await.unwrap();
-    let router = router(state.clone());
-    tokio::spawn(async move { orgdeck::server::router::serve(listener, router).await.unwrap() });
     Instance { base: format!("http://{addr}"), state }
 }
 
-/// An Orgdeck that shares another's emulator.
-pub struct Instance {
-    pub base: String,
-    pub state: AppState,
+/// How many requests the emulator has answered on `route` ("GET /organizations/{id}").
+pub async fn workos_requests(app: &App, route: &str) -> u64 {
+    let counts: serde_json::Value =
+        reqwest::get(format!("{}/_emulator/requests", app.emu.base_url())).await.unwrap().json().await.unwrap();
+    counts["data"][route].as_u64().unwrap_or(0)
+}
+
+/// The dashboard's server function, called on the Orgdeck at `base`.
+pub async fn dashboard(base: &str, client: &Client) -> serde_json::Value {
+    let res = client.post(format!("{base}/api/dashboard")).header(ORIGIN, base).form(&[("", ""); 0]).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.unwrap()
 }
 
 pub async fn start() -> App {

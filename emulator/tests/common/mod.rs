@@ -195,3 +195,8 @@ pub fn decode_jwt(token: &str) -> (Value, Value) {
         .expect("payload decodes with atob's alphabet");
     (serde_json::from_slice(&header).unwrap(), serde_json::from_slice(&payload).unwrap())
 }
+
+/// A browser for the hosted pages: it keeps cookies and does not follow redirects.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap()
+}
