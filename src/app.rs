@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{ParamSegment, StaticSegment};
+use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 use crate::pages::{DashboardPage, DoctorPage, EventsPage, LabPage, ReturnPage, WidgetPage};
 
@@ -19,7 +19,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.ico"/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -32,13 +32,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Tests wait for this marker before clicking: events bound before hydration are lost.
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
 
+    // In order: a page arrives whole (no out-of-order swaps), so the live feed
+    // can lift its fresh live region out of a plain fetch of the page.
     view! {
         <Title text="Orgdeck"/>
         <Router>
@@ -50,12 +46,12 @@ pub fn App() -> impl IntoView {
             </nav>
             <main>
                 <Routes fallback=|| view! { <p class="notice">"Page not found." <a href="/">"Go to the dashboard"</a></p> }>
-                    <Route path=StaticSegment("") view=DashboardPage/>
-                    <Route path=(StaticSegment("widgets"), ParamSegment("slug")) view=WidgetPage/>
-                    <Route path=(StaticSegment("return"), ParamSegment("slug")) view=ReturnPage/>
-                    <Route path=StaticSegment("events") view=EventsPage/>
-                    <Route path=StaticSegment("doctor") view=DoctorPage/>
-                    <Route path=StaticSegment("lab") view=LabPage/>
+                    <Route path=StaticSegment("") view=DashboardPage ssr=SsrMode::InOrder/>
+                    <Route path=(StaticSegment("widgets"), ParamSegment("slug")) view=WidgetPage ssr=SsrMode::InOrder/>
+                    <Route path=(StaticSegment("return"), ParamSegment("slug")) view=ReturnPage ssr=SsrMode::InOrder/>
+                    <Route path=StaticSegment("events") view=EventsPage ssr=SsrMode::InOrder/>
+                    <Route path=StaticSegment("doctor") view=DoctorPage ssr=SsrMode::InOrder/>
+                    <Route path=StaticSegment("lab") view=LabPage ssr=SsrMode::InOrder/>
                 </Routes>
             </main>
         </Router>

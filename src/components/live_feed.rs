@@ -1,5 +1,6 @@
 //! The organization's WorkOS events as they arrive (server-sent events from
-//! `/events/live`; the browser reconnects by itself), newest first.
+//! `/events/live`; the browser reconnects by itself), newest first. A burst of
+//! events refreshes the page's live region (`data-live`) from the server.
 
 use leptos::prelude::*;
 
@@ -9,39 +10,16 @@ use crate::api::events::LiveEvent;
 #[cfg(feature = "hydrate")]
 const KEEP: usize = 20;
 
-/// Reloads `data` once for a burst of events, shortly after the first.
-pub fn reload_after_events<T>(data: Resource<T>) -> Callback<()>
-where
-    T: Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
-{
-    let pending = RwSignal::new(false);
-    Callback::new(move |_| {
-        if !pending.get_untracked() {
-            pending.set(true);
-            set_timeout(
-                move || {
-                    pending.set(false);
-                    data.refetch();
-                },
-                std::time::Duration::from_millis(250),
-            );
-        }
-    })
+/// The page's part that events change: the live feed replaces it with the
+/// server's fresh rendering of the same page after a burst of events.
+#[component]
+pub fn LiveRegion(name: &'static str, children: Children) -> impl IntoView {
+    view! { <div data-live=name>{children()}</div> }
 }
 
-#[component]
-pub fn LiveFeed(
-    /// Called for each event (and when the feed fell behind), so a page can
-    /// reload what the event changed.
-    on_event: Callback<()>,
-) -> impl IntoView {
+#[island]
+pub fn LiveFeed() -> impl IntoView {
     let events = RwSignal::new(Vec::<LiveEvent>::new());
-    let connected = RwSignal::new(false);
-    let signed_out = RwSignal::new(false);
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| listen(events, connected, signed_out, on_event));
-    #[cfg(not(feature = "hydrate"))]
-    let _ = on_event;
     let rows = move || {
         events
             .get()
@@ -49,6 +27,10 @@ pub fn LiveFeed(
             .map(|e| view! { <li data-event=e.event.clone()><code>{e.event.clone()}</code> " " <span class="muted">{e.created_at}</span></li> })
             .collect_view()
     };
+    let connected = RwSignal::new(false);
+    let signed_out = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| browser::listen(events, connected, signed_out));
     view! {
         <section class="live-feed" data-testid="live-feed" data-connected=move || connected.get().to_string()>
             <h2 class="section">"Live events"</h2>
@@ -57,7 +39,7 @@ pub fn LiveFeed(
                     "This session was signed out from another device. " <a href="/login">"Sign in again"</a>
                 </p>
             </Show>
-            <Show when=move || !events.get().is_empty() fallback=|| view! { <p class="muted">"Waiting for WorkOS events…"</p> }>
+            <Show when=move || !events.with(Vec::is_empty) fallback=|| view! { <p class="muted">"Waiting for WorkOS events…"</p> }>
                 <ul>{rows}</ul>
             </Show>
             <p><a href="/events">"All events"</a></p>
@@ -66,35 +48,82 @@ pub fn LiveFeed(
 }
 
 #[cfg(feature = "hydrate")]
-fn listen(events: RwSignal<Vec<LiveEvent>>, connected: RwSignal<bool>, signed_out: RwSignal<bool>, on_event: Callback<()>) {
+mod browser {
+    use js_sys::Promise;
+    use leptos::prelude::*;
     use send_wrapper::SendWrapper;
     use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
     use web_sys::{EventSource, MessageEvent};
 
-    let Ok(source) = EventSource::new("/events/live") else { return };
-    let on_workos = Closure::<dyn FnMut(MessageEvent)>::new(move |m: MessageEvent| {
-        let Some(text) = m.data().as_string() else { return };
-        if let Ok(e) = serde_json::from_str::<LiveEvent>(&text) {
-            events.update(|list| {
-                list.insert(0, e);
-                list.truncate(KEEP);
-            });
+    use super::{LiveEvent, KEEP};
+
+    // The page's fresh HTML, its live regions swapped in once it is all there (so
+    // the old view stays until then), and the islands inside them hydrated
+    // (`__hydrateIsland` is Leptos's island loader). A redirect (signed out) or an
+    // error leaves the page as it is.
+    #[wasm_bindgen(inline_js = r#"
+export async function refreshLiveRegions() {
+  const res = await fetch(location.href, { headers: { accept: "text/html" }, redirect: "manual" });
+  if (!res.ok) return;
+  const fresh = new DOMParser().parseFromString(await res.text(), "text/html");
+  for (const old of document.querySelectorAll("[data-live]")) {
+    const next = fresh.querySelector(`[data-live="${old.dataset.live}"]`);
+    if (!next) continue;
+    old.replaceWith(next);
+    for (const island of next.querySelectorAll("leptos-island")) {
+      window.__hydrateIsland?.(island, island.dataset.component);
+    }
+  }
+}"#)]
+    extern "C" {
+        #[wasm_bindgen(js_name = refreshLiveRegions)]
+        fn refresh_live_regions() -> Promise;
+    }
+
+    /// Refreshes the live regions once for a burst of events, shortly after the first.
+    fn refresh_after_burst(pending: RwSignal<bool>) {
+        if pending.get_untracked() {
+            return;
         }
-        on_event.run(());
-    });
-    let on_lagged = Closure::<dyn FnMut(MessageEvent)>::new(move |_| on_event.run(()));
-    let on_open = Closure::<dyn FnMut()>::new(move || connected.set(true));
-    let closer = source.clone();
-    let on_signed_out = Closure::<dyn FnMut(MessageEvent)>::new(move |_| {
-        closer.close();
-        connected.set(false);
-        signed_out.set(true);
-    });
-    let _ = source.add_event_listener_with_callback("signed_out", on_signed_out.as_ref().unchecked_ref());
-    let _ = source.add_event_listener_with_callback("workos", on_workos.as_ref().unchecked_ref());
-    let _ = source.add_event_listener_with_callback("lagged", on_lagged.as_ref().unchecked_ref());
-    source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-    let live = SendWrapper::new((source, on_workos, on_lagged, on_open, on_signed_out));
-    on_cleanup(move || live.0.close());
+        pending.set(true);
+        set_timeout(
+            move || {
+                let done = Closure::<dyn FnMut(JsValue)>::new(move |_| pending.set(false));
+                let _ = refresh_live_regions().then(&done).catch(&done);
+                done.forget();
+            },
+            std::time::Duration::from_millis(250),
+        );
+    }
+
+    pub fn listen(events: RwSignal<Vec<LiveEvent>>, connected: RwSignal<bool>, signed_out: RwSignal<bool>) {
+        let Ok(source) = EventSource::new("/events/live") else { return };
+        let pending = RwSignal::new(false);
+        let on_workos = Closure::<dyn FnMut(MessageEvent)>::new(move |m: MessageEvent| {
+            let Some(text) = m.data().as_string() else { return };
+            if let Ok(e) = serde_json::from_str::<LiveEvent>(&text) {
+                events.update(|list| {
+                    list.insert(0, e);
+                    list.truncate(KEEP);
+                });
+            }
+            refresh_after_burst(pending);
+        });
+        let on_lagged = Closure::<dyn FnMut(MessageEvent)>::new(move |_| refresh_after_burst(pending));
+        let on_open = Closure::<dyn FnMut()>::new(move || connected.set(true));
+        let closer = source.clone();
+        let on_signed_out = Closure::<dyn FnMut(MessageEvent)>::new(move |_| {
+            closer.close();
+            connected.set(false);
+            signed_out.set(true);
+        });
+        let _ = source.add_event_listener_with_callback("signed_out", on_signed_out.as_ref().unchecked_ref());
+        let _ = source.add_event_listener_with_callback("workos", on_workos.as_ref().unchecked_ref());
+        let _ = source.add_event_listener_with_callback("lagged", on_lagged.as_ref().unchecked_ref());
+        source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        let live = SendWrapper::new((source, on_workos, on_lagged, on_open, on_signed_out));
+        on_cleanup(move || live.0.close());
+    }
 }

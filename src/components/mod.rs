@@ -9,7 +9,7 @@ pub mod widget_card;
 pub mod widget_host;
 
 pub use error_notice::{ErrorNotice, SignOutButton};
-pub use live_feed::{reload_after_events, LiveFeed};
+pub use live_feed::{LiveFeed, LiveRegion};
 pub use loaded::loaded;
 pub use org_header::OrgHeader;
 pub use token_clock::TokenClock;

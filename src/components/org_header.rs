@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::SignOutButton;
 use crate::api::orgs::{plural, OrgChoice, OrgDashboard};
-use crate::api::session::SwitchOrganization;
+use crate::api::session::switch_organization;
 
 #[component]
 pub fn OrgHeader(dashboard: OrgDashboard) -> impl IntoView {
@@ -43,15 +43,23 @@ pub fn OrgHeader(dashboard: OrgDashboard) -> impl IntoView {
 }
 
 /// Moves the session to another of the user's organizations, then reloads.
-#[component]
+#[island]
 fn OrgSwitcher(current: String, organizations: Vec<OrgChoice>) -> impl IntoView {
-    let switch = ServerAction::<SwitchOrganization>::new();
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        if let Some(Ok(())) = switch.value().get() {
-            let _ = window().location().reload();
-        }
-    });
+    let chosen = RwSignal::new(current.clone());
+    let error = RwSignal::new(None::<String>);
+    let switch = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let organization_id = chosen.get_untracked();
+        leptos::task::spawn_local(async move {
+            match switch_organization(organization_id).await {
+                Ok(()) => {
+                    #[cfg(feature = "hydrate")]
+                    let _ = window().location().reload();
+                }
+                Err(e) => error.set(Some(e.detail())),
+            }
+        });
+    };
     let options = organizations
         .into_iter()
         .map(|o| {
@@ -59,18 +67,16 @@ fn OrgSwitcher(current: String, organizations: Vec<OrgChoice>) -> impl IntoView 
             view! { <option value=o.id selected=selected>{o.name}</option> }
         })
         .collect_view();
-    let error = move || match switch.value().get() {
-        Some(Err(e)) => Some(view! { <p class="forbidden" role="alert">{e.detail()}</p> }),
-        _ => None,
-    };
     view! {
-        <ActionForm action=switch attr:class="switcher">
+        <form class="switcher" on:submit=switch>
             <label>
                 "Organization "
-                <select name="organization_id" data-testid="org-switcher">{options}</select>
+                <select name="organization_id" data-testid="org-switcher" on:change=move |ev| chosen.set(event_target_value(&ev))>
+                    {options}
+                </select>
             </label>
             <button type="submit" class="secondary">"Switch"</button>
-        </ActionForm>
-        {error}
+        </form>
+        {move || error.get().map(|message| view! { <p class="forbidden" role="alert">{message}</p> })}
     }
 }

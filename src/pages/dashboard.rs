@@ -4,15 +4,17 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::orgs::{dashboard, FlowRow, OrgDashboard};
-use crate::components::{loaded, reload_after_events, LiveFeed, OrgHeader, WidgetCard};
+use crate::components::{loaded, LiveFeed, LiveRegion, OrgHeader, WidgetCard};
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| dashboard());
     view! {
         <Title text="Dashboard · Orgdeck"/>
-        {loaded(data, "Loading your organization…", |d| view! { <DashboardView dashboard=d/> })}
-        <LiveFeed on_event=reload_after_events(data)/>
+        <LiveRegion name="dashboard">
+            {loaded(data, "Loading your organization…", |d| view! { <DashboardView dashboard=d/> })}
+        </LiveRegion>
+        <LiveFeed/>
     }
 }
 

@@ -6,7 +6,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::events::{event_payload, list_events, EventRow, EventsPage as Page};
-use crate::components::{loaded, reload_after_events, ErrorNotice, LiveFeed};
+use crate::components::{loaded, ErrorNotice, LiveFeed, LiveRegion};
+use crate::error::AppError;
 
 #[component]
 pub fn EventsPage() -> impl IntoView {
@@ -21,11 +22,13 @@ pub fn EventsPage() -> impl IntoView {
         <nav class="crumbs"><a href="/">"← Dashboard"</a></nav>
         <h1>"WorkOS events"</h1>
         <p class="muted">"What WorkOS told Orgdeck, by webhook or through the Events API, each stored once."</p>
-        {move || {
-            let (_, event, _) = args();
-            loaded(data, "Reading the events…", move |page| view! { <EventsView page event=event.clone()/> })
-        }}
-        <LiveFeed on_event=reload_after_events(data)/>
+        <LiveRegion name="events">
+            {move || {
+                let (_, event, _) = args();
+                loaded(data, "Reading the events…", move |page| view! { <EventsView page event=event.clone()/> })
+            }}
+        </LiveRegion>
+        <LiveFeed/>
     }
 }
 
@@ -69,34 +72,38 @@ fn EventsView(page: Page, event: Option<String>) -> impl IntoView {
 
 #[component]
 fn EventLine(row: EventRow) -> impl IntoView {
-    let id = row.id.clone();
-    let open = RwSignal::new(false);
-    let payload = Resource::new(move || open.get().then(|| id.clone()), |id| async move {
-        match id {
-            Some(id) => event_payload(id).await.map(Some),
-            None => Ok(None),
-        }
-    });
     view! {
         <tr data-event=row.event.clone()>
             <td><code>{row.event.clone()}</code></td><td>{row.created_at}</td><td>{row.source}</td>
-            <td><button type="button" on:click=move |_| open.update(|o| *o = !*o)>
-                {move || if open.get() { "Hide payload" } else { "Show payload" }}
-            </button></td>
+            <td><Payload id=row.id/></td>
         </tr>
-        <Show when=move || open.get()>
-            <tr><td colspan="4">
-                <Suspense fallback=|| view! { <p class="loading">"Loading the payload…"</p> }>
-                    {move || Suspend::new(async move {
-                        match payload.await {
-                            Ok(Some(text)) => view! { <pre data-testid="payload">{text}</pre> }.into_any(),
-                            Ok(None) => ().into_any(),
-                            Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                        }
-                    })}
-                </Suspense>
-            </td></tr>
-        </Show>
+    }
+}
+
+/// The event's payload, fetched the first time it is asked for.
+#[island]
+fn Payload(id: String) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let payload = RwSignal::new(None::<Result<String, AppError>>);
+    let toggle = move |_| {
+        open.update(|o| *o = !*o);
+        if open.get_untracked() && payload.with_untracked(Option::is_none) {
+            let id = id.clone();
+            leptos::task::spawn_local(async move { payload.set(Some(event_payload(id).await)) });
+        }
+    };
+    let shown = move || {
+        open.get().then(|| match payload.get() {
+            None => view! { <p class="loading">"Loading the payload…"</p> }.into_any(),
+            Some(Ok(text)) => view! { <pre class="payload" data-testid="payload">{text}</pre> }.into_any(),
+            Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
+        })
+    };
+    view! {
+        <button type="button" on:click=toggle>
+            {move || if open.get() { "Hide payload" } else { "Show payload" }}
+        </button>
+        {shown}
     }
 }
 

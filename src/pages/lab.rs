@@ -3,11 +3,14 @@
 //! open the hosted Admin Portal for any intent. Admins only.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
-use crate::api::lab::{lab_history, lab_members, lab_mint, lab_portal, lab_setup, LabAction, LabState, Minted};
+use crate::api::lab::{lab_history, lab_members, lab_mint, lab_portal, lab_setup, LabAction, LabState, MemberChoice, Minted};
 use crate::catalog::CATALOG;
 use crate::components::{loaded, ErrorNotice, TokenClock, WidgetHost};
+use crate::error::AppError;
 
 /// Every scope a widget token can carry (the SDK's `WidgetSessionTokenScopes`).
 const SCOPES: &[&str] = &[
@@ -22,33 +25,46 @@ const INTENTS: &[&str] = &["sso", "domain_verification", "dsync", "log_streams",
 
 #[component]
 pub fn LabPage() -> impl IntoView {
-    let search = RwSignal::new(String::new());
-    let setup = Resource::new(move || search.get(), |s| lab_setup(Some(s)));
-    let history = Resource::new(|| (), |_| lab_history());
+    let query = use_query_map();
+    let search = move || query.read().get("search").unwrap_or_default();
+    // The server reads what the bench starts from; the bench (an island) gets it
+    // as its props, so the browser needs no resource machinery for it.
+    let data = Resource::new(search, |s| async move { Ok::<_, AppError>((lab_setup(Some(s)).await?, lab_history().await?)) });
     view! {
         <Title text="Widget lab · Orgdeck"/>
         <nav class="crumbs"><a href="/">"← Dashboard"</a></nav>
         <h1>"Widget lab"</h1>
         <p class="muted">"Mint a widget token for any organization, member and scopes, and see what the widget does with it."</p>
-        <label for="lab-search">"Find an organization"</label>
-        <input id="lab-search" type="search" placeholder="Name"
-            on:change=move |ev| search.set(event_target_value(&ev))/>
-        {loaded(setup, "Listing organizations…", move |s: LabState| view! { <Lab setup=s on_action=move || history.refetch()/> })}
-        {loaded(history, "Reading the lab's log…", |actions: Vec<LabAction>| view! { <Actions actions/> })}
+        <form method="get" action="/lab" class="filters">
+            <label for="lab-search">"Find an organization"</label>
+            <input id="lab-search" name="search" type="search" placeholder="Name" value=search/>
+            <button type="submit" class="secondary">"Find"</button>
+        </form>
+        {loaded(data, "Listing organizations…", |(setup, history)| view! { <LabBench setup history/> })}
     }
 }
 
-#[component]
-fn Lab(setup: LabState, on_action: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
+/// The bench: choose, mint, read, open. Every call goes out from here and its
+/// answer lands in a signal.
+#[island]
+fn LabBench(setup: LabState, history: Vec<LabAction>) -> impl IntoView {
     let first = setup.organizations.first().map(|o| o.id.clone()).unwrap_or_default();
     let org = RwSignal::new(first);
     let user = RwSignal::new(String::new());
     let slug = RwSignal::new("users".to_string());
     let scopes = RwSignal::new(vec!["widgets:users-table:manage".to_string()]);
     let intent = RwSignal::new("sso".to_string());
-    let members = Resource::new(move || org.get(), |o| async move { if o.is_empty() { Ok(Vec::new()) } else { lab_members(o).await } });
-    let minted = RwSignal::new(None::<Result<Minted, crate::error::AppError>>);
-    let portal_error = RwSignal::new(None::<crate::error::AppError>);
+    let members = RwSignal::new(Vec::<MemberChoice>::new());
+    let history = RwSignal::new(history);
+    let minted = RwSignal::new(None::<Result<Minted, AppError>>);
+    let portal_error = RwSignal::new(None::<AppError>);
+    Effect::new(move |_| {
+        let o = org.get();
+        spawn_local(async move {
+            let list = if o.is_empty() { Vec::new() } else { lab_members(o).await.unwrap_or_default() };
+            members.set(list);
+        });
+    });
     let tenant_of = setup.tenants.clone();
     let organizations = setup
         .organizations
@@ -66,7 +82,7 @@ fn Lab(setup: LabState, on_action: impl Fn() + Clone + Send + Sync + 'static) ->
             let id = format!("scope-{s}");
             let checked = {
                 let s = s.clone();
-                move || scopes.get().contains(&s)
+                move || scopes.with(|list| list.contains(&s))
             };
             let toggle = {
                 let s = s.clone();
@@ -76,33 +92,33 @@ fn Lab(setup: LabState, on_action: impl Fn() + Clone + Send + Sync + 'static) ->
             view! { <label for=for_id><input id=id type="checkbox" prop:checked=checked on:change=toggle/>" " {s}</label> }
         })
         .collect_view();
-    let on_mint = on_action.clone();
-    let mint = Action::new(move |_: &()| {
+    let mint = move |_| {
         let (o, u, w, s) = (org.get_untracked(), user.get_untracked(), slug.get_untracked(), scopes.get_untracked());
-        async move { lab_mint(Some(o).filter(|o| !o.is_empty()), Some(u).filter(|u| !u.is_empty()), w, Some(s)).await }
-    });
-    Effect::new(move |_| {
-        if let Some(result) = mint.value().get() {
-            minted.set(Some(result));
-            on_mint();
-        }
-    });
-    let open_portal = Action::new(move |_: &()| {
+        spawn_local(async move {
+            minted.set(Some(lab_mint(Some(o).filter(|o| !o.is_empty()), Some(u).filter(|u| !u.is_empty()), w, Some(s)).await));
+            if let Ok(list) = lab_history().await {
+                history.set(list);
+            }
+        });
+    };
+    let open_portal = move |_| {
         let (o, i) = (org.get_untracked(), intent.get_untracked());
-        async move { lab_portal(o, i).await }
-    });
-    Effect::new(move |_| match open_portal.value().get() {
-        Some(Ok(_link)) => {
-            #[cfg(feature = "hydrate")]
-            let _ = window().location().assign(&_link);
-        }
-        Some(Err(e)) => portal_error.set(Some(e)),
-        None => {}
-    });
+        spawn_local(async move {
+            match lab_portal(o, i).await {
+                Ok(_link) => {
+                    #[cfg(feature = "hydrate")]
+                    let _ = window().location().assign(&_link);
+                }
+                Err(e) => portal_error.set(Some(e)),
+            }
+        });
+    };
     let member_options = move || {
-        members.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|m| {
-            view! { <option value=m.user_id.clone()>{format!("{} ({})", m.email, m.role)}</option> }
-        }).collect_view()
+        members
+            .get()
+            .into_iter()
+            .map(|m| view! { <option value=m.user_id.clone()>{format!("{} ({})", m.email, m.role)}</option> })
+            .collect_view()
     };
     let intents = INTENTS.iter().map(|i| view! { <option value=*i>{*i}</option> }).collect_view();
     view! {
@@ -113,12 +129,12 @@ fn Lab(setup: LabState, on_action: impl Fn() + Clone + Send + Sync + 'static) ->
                 <label for="lab-user">"Member"</label>
                 <select id="lab-user" prop:value=move || user.get() on:change=move |ev| user.set(event_target_value(&ev))>
                     <option value="">"None (a user-only token needs a user: pick one)"</option>
-                    <Transition>{member_options}</Transition>
+                    {member_options}
                 </select>
                 <label for="lab-widget">"Widget"</label>
                 <select id="lab-widget" on:change=move |ev| slug.set(event_target_value(&ev))>{widgets}</select>
                 <fieldset><legend>"Scopes"</legend>{scope_boxes}</fieldset>
-                <button type="button" on:click=move |_| { mint.dispatch(()); }>"Mint token"</button>
+                <button type="button" on:click=mint>"Mint token"</button>
             </div>
             {move || minted.get().map(|r| match r {
                 Ok(m) => view! { <MintedView minted=m/> }.into_any(),
@@ -127,9 +143,10 @@ fn Lab(setup: LabState, on_action: impl Fn() + Clone + Send + Sync + 'static) ->
             <h2 class="section">"Hosted Admin Portal"</h2>
             <label for="lab-intent">"Intent"</label>
             <select id="lab-intent" on:change=move |ev| intent.set(event_target_value(&ev))>{intents}</select>
-            <button type="button" on:click=move |_| { open_portal.dispatch(()); }>"Open Admin Portal"</button>
+            <button type="button" on:click=open_portal>"Open Admin Portal"</button>
             {move || portal_error.get().map(|e| view! { <ErrorNotice error=e/> })}
         </section>
+        <Actions actions=history/>
     }
 }
 
@@ -153,11 +170,14 @@ fn MintedView(minted: Minted) -> impl IntoView {
 }
 
 #[component]
-fn Actions(actions: Vec<LabAction>) -> impl IntoView {
-    let rows = actions
-        .into_iter()
-        .map(|a| view! { <tr><td>{a.at}</td><td>{a.who}</td><td>{a.what}</td><td>{a.detail}</td></tr> })
-        .collect_view();
+fn Actions(actions: RwSignal<Vec<LabAction>>) -> impl IntoView {
+    let rows = move || {
+        actions
+            .get()
+            .into_iter()
+            .map(|a| view! { <tr><td>{a.at}</td><td>{a.who}</td><td>{a.what}</td><td>{a.detail}</td></tr> })
+            .collect_view()
+    };
     view! {
         <h2 class="section">"What was done here"</h2>
         <table data-testid="lab-actions">

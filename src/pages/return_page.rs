@@ -8,7 +8,7 @@ use crate::api::capabilities::{capability_now, CapabilityState, ConnectionRow, D
 use crate::api::events::EventRow;
 use crate::api::orgs::{plural, MemberRow};
 use crate::catalog::WidgetInfo;
-use crate::components::{loaded, reload_after_events, LiveFeed};
+use crate::components::{loaded, LiveFeed, LiveRegion};
 
 fn outcome_text(outcome: &str, title: &str) -> String {
     match outcome {
@@ -38,11 +38,13 @@ pub fn ReturnPage() -> impl IntoView {
         <Title text="Back from the widget · Orgdeck"/>
         <nav class="crumbs"><a href="/">"← Dashboard"</a></nav>
         <h1 data-testid="outcome">{outcome}</h1>
-        {loaded(data, "Asking WorkOS for the current state…", |r: ReturnState| view! {
-            {r.flow.map(|flow| view! { <FlowSummary flow/> })}
-            <StateNow now=r.now/>
-        })}
-        <LiveFeed on_event=reload_after_events(data)/>
+        <LiveRegion name="return">
+            {loaded(data, "Asking WorkOS for the current state…", |r: ReturnState| view! {
+                {r.flow.map(|flow| view! { <FlowSummary flow/> })}
+                <StateNow now=r.now/>
+            })}
+        </LiveRegion>
+        <LiveFeed/>
     }
 }
 

@@ -15,11 +15,15 @@ pub fn WidgetPage() -> impl IntoView {
     view! {
         <Title text="Widget · Orgdeck"/>
         <nav class="crumbs"><a href="/">"← Dashboard"</a></nav>
-        {loaded(data, "Checking your access…", |m| view! { <WidgetView mount=m/> })}
+        {loaded(data, "Checking your access…", |m| {
+            let title = format!("{} · Orgdeck", m.title);
+            view! { <Title text=title/> <WidgetView mount=m/> }
+        })}
     }
 }
 
-#[component]
+/// The widget with its token clock: the page's one island.
+#[island]
 fn WidgetView(mount: WidgetSetup) -> impl IntoView {
     let expires_at = RwSignal::new(None::<i64>);
     let done = format!("/return/{}?outcome=done", mount.slug);
@@ -31,7 +35,6 @@ fn WidgetView(mount: WidgetSetup) -> impl IntoView {
         }
     });
     view! {
-        <Title text=format!("{} · Orgdeck", mount.title)/>
         <header class="widget-header">
             <div>
                 <h1>{mount.title.clone()}</h1>
