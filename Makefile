@@ -24,9 +24,14 @@ END2END_DEPS := end2end/node_modules/.package-lock.json
 .PHONY: run test fuzz faults setup build bench check-browser-deps \
         setup-wasm-target setup-cargo-leptos setup-wasm-bindgen setup-nextest setup-debian
 
+# `--split`: the lazy islands (#[island(lazy)], the lab bench) become WASM files of
+# their own, fetched only on the pages that have them; every build needs it, since
+# the lazy islands' WASM imports only resolve once it is split.
+LEPTOS_BUILD_FLAGS := --split
+
 ## make run: set up what is missing, build, serve on http://127.0.0.1:3000
 run: setup
-	cargo leptos serve
+	cargo leptos serve $(LEPTOS_BUILD_FLAGS)
 
 ## make test: set up what is missing, then every test (Rust, then the browser suite)
 # The Rust tests run under cargo-nextest (.config/nextest.toml): a process per
@@ -58,7 +63,7 @@ check-browser-deps:
 	echo "hydrate build: no server crates"
 
 build: setup
-	cargo leptos build
+	cargo leptos build $(LEPTOS_BUILD_FLAGS)
 
 # Bench tools from npm: wasm-opt for release builds (binaryen; Debian's wasm-opt 108
 # corrupts the module) and the load generator (autocannon).
@@ -76,7 +81,7 @@ $(BENCH_TOOLS):
 ## the emulator (WIDGETS_EXAMPLES=<clone of workos/widgets-examples>; without it, Orgdeck
 ## alone). Results in bench/RESULTS.md and bench/SIZES.md; nothing here asserts a time.
 bench: setup $(BENCH_TOOLS) $(END2END_DEPS)
-	PATH=$(TOOLS)/node_modules/.bin:$$PATH cargo leptos build --release --precompress
+	PATH=$(TOOLS)/node_modules/.bin:$$PATH cargo leptos build --release --precompress $(LEPTOS_BUILD_FLAGS)
 	cargo build --release -p workos-emulator --bin workos-emulator --example mint_tokens
 	node bench/sizes.mjs
 	node bench/bench.mjs

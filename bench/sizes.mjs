@@ -1,6 +1,6 @@
 // Measures what the browser downloads: the release hydrate WASM and JS, the CSS,
 // and the widgets bundle (loaded on widget pages only). Raw, gzip -9 and brotli.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 
 // The widgets bundle lives in a folder named by its hash (widgets/build.mjs).
@@ -11,9 +11,15 @@ const hashes = Object.fromEntries(
   readFileSync("target/release/hash.txt", "utf8").trim().split("\n").map((l) => l.split(":").map((p) => p.trim())),
 );
 const pkg = (ext) => `target/site/pkg/orgdeck.${hashes[ext]}.${ext}`;
+// Lazy islands (`--split`): a WASM file each, fetched only where the island is.
+const lazy = readdirSync("target/site/pkg")
+  .filter((f) => f.startsWith("split_") && f.endsWith(".wasm"))
+  .map((f) => [`lazy island WASM \`${f.replace(/^split_(.*)_loader_.*$/, "$1")}\` (its page only)`, `target/site/pkg/${f}`]);
 const files = [
-  ["hydrate WASM (release)", pkg("wasm")],
+  ["hydrate WASM (release, every page)", pkg("wasm")],
   ["hydrate JS glue", pkg("js")],
+  ...(hashes.split ? [["lazy-island loader JS", `target/site/pkg/__wasm_split.${hashes.split}.js`]] : []),
+  ...lazy,
   ["app CSS", pkg("css")],
   ["widgets bundle JS (widget pages only)", `${widgets}/host.js`],
   ["widgets bundle CSS (widget pages only)", `${widgets}/host.css`],

@@ -1,8 +1,10 @@
-import { test, expect, signIn, hydrated, expectLoggedStatus, USERS } from "./fixtures";
+import { test, expect, signIn, expectLoggedStatus, USERS } from "./fixtures";
+import type { Page } from "@playwright/test";
 import { EMULATOR_URL } from "../playwright.config";
 
 test("the lab mints a token for another organization's member, decodes it, and opens the widget with exactly that token", async ({ page }) => {
   await signIn(page, USERS.admin.email, "/lab");
+  await labReady(page);
   const globex = page.locator("#lab-org option", { hasText: "Globex Inc" });
   await page.locator("#lab-org").selectOption(await globex.getAttribute("value") as string);
   await expect(page.locator("#lab-user option", { hasText: "bea@globex.test" })).toBeAttached();
@@ -21,13 +23,14 @@ test("the lab mints a token for another organization's member, decodes it, and o
   await expect(widget.getByText("ada@acme.test", { exact: true })).toHaveCount(0);
   // Recorded, with who and what.
   await page.reload();
-  await hydrated(page);
+  await labReady(page);
   await expect(page.getByTestId("lab-actions")).toContainText("minted a widget token");
   await expect(page.getByTestId("lab-actions")).toContainText(USERS.admin.email);
 });
 
 test("the lab shows what a missing scope does, and opens the hosted portal for any intent", async ({ page, consoleErrors }) => {
   await signIn(page, USERS.admin.email, "/lab");
+  await labReady(page);
   const acme = page.locator("#lab-org option", { hasText: "Acme Corp" });
   await page.locator("#lab-org").selectOption(await acme.getAttribute("value") as string);
   await expect(page.locator("#lab-user option", { hasText: "ada@acme.test" })).toBeAttached();
@@ -44,3 +47,22 @@ test("the lab shows what a missing scope does, and opens the hosted portal for a
   await page.getByRole("button", { name: "Open Admin Portal" }).click();
   await expect(page).toHaveURL(`${EMULATOR_URL}/portal/dsync`);
 });
+
+test("the lab bench's code is fetched on /lab only", async ({ page }) => {
+  const lazy: string[] = [];
+  page.on("request", (r) => {
+    if (/\/pkg\/split_[\w-]+\.wasm$/.test(r.url())) lazy.push(r.url());
+  });
+  await signIn(page, USERS.admin.email);
+  await expect(page.getByTestId("org-name")).toHaveText("Acme Corp");
+  expect(lazy, "the dashboard does not load the lab").toEqual([]);
+  await page.goto("/lab");
+  await labReady(page);
+  expect(lazy.length).toBeGreaterThan(0);
+  for (const url of lazy) expect(url).toMatch(/\/pkg\/split_lab_bench_loader_\d+\.[\w-]{16,}\.wasm$/);
+});
+
+/** The bench is a lazy island: its code arrives after the page's first hydration. */
+async function labReady(page: Page) {
+  await expect(page.getByTestId("lab")).toHaveAttribute("data-ready", "true");
+}

@@ -92,7 +92,7 @@ test("the widgets bundle loads on widget pages only, and the widget unmounts whe
   await expect(widget.getByText("max@acme.test", { exact: true })).toBeVisible();
   expect(bundle.some((u) => /\/widget-host\/[\w-]{16}\/host\.js$/.test(u))).toBe(true);
 
-  // Client-side navigation back: the React root is unmounted with the Leptos page.
+  // Back to the dashboard (a page load: pages are server HTML with islands): no widget there.
   await page.getByRole("link", { name: "← Dashboard" }).click();
   await expect(page.getByTestId("org-name")).toHaveText("Acme Corp");
   await expect(page.locator(".woswidgets-root")).toHaveCount(0);

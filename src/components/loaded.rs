@@ -18,9 +18,10 @@ where
     V: IntoView + 'static,
 {
     view! {
-        // A transition: a reload (after a live event) keeps showing the old
-        // value until the new one is there, instead of a loading line.
-        <Transition fallback=move || view! { <p class="loading">{loading}</p> }>
+        // Pages render in order on the server (SsrMode::InOrder): the page waits
+        // here for the value, so the loading line only shows if a page is ever
+        // streamed out of order.
+        <Suspense fallback=move || view! { <p class="loading">{loading}</p> }>
             {move || {
                 let render = render.clone();
                 Suspend::new(async move {
@@ -30,6 +31,6 @@ where
                     }
                 })
             }}
-        </Transition>
+        </Suspense>
     }
 }

@@ -45,8 +45,9 @@ pub fn LabPage() -> impl IntoView {
 }
 
 /// The bench: choose, mint, read, open. Every call goes out from here and its
-/// answer lands in a signal.
-#[island]
+/// answer lands in a signal. Lazy: its code is a WASM file of its own, fetched
+/// on this page only (`cargo leptos … --split`).
+#[island(lazy)]
 fn LabBench(setup: LabState, history: Vec<LabAction>) -> impl IntoView {
     let first = setup.organizations.first().map(|o| o.id.clone()).unwrap_or_default();
     let org = RwSignal::new(first);
@@ -58,6 +59,10 @@ fn LabBench(setup: LabState, history: Vec<LabAction>) -> impl IntoView {
     let history = RwSignal::new(history);
     let minted = RwSignal::new(None::<Result<Minted, AppError>>);
     let portal_error = RwSignal::new(None::<AppError>);
+    // The bench's code comes after the page's first hydration (lazy): tests wait
+    // for this before they touch it.
+    let ready = RwSignal::new(false);
+    Effect::new(move |_| ready.set(true));
     Effect::new(move |_| {
         let o = org.get();
         spawn_local(async move {
@@ -122,7 +127,7 @@ fn LabBench(setup: LabState, history: Vec<LabAction>) -> impl IntoView {
     };
     let intents = INTENTS.iter().map(|i| view! { <option value=*i>{*i}</option> }).collect_view();
     view! {
-        <section class="lab" data-testid="lab">
+        <section class="lab" data-testid="lab" data-ready=move || ready.get().to_string()>
             <div class="lab-form">
                 <label for="lab-org">"Organization"</label>
                 <select id="lab-org" on:change=move |ev| { org.set(event_target_value(&ev)); user.set(String::new()); }>{organizations}</select>

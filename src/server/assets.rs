@@ -209,6 +209,9 @@ mod tests {
     #[test]
     fn only_hashed_names_are_kept_for_a_year() {
         assert!(hashed("/pkg/orgdeck.xWq3k1ZfTd0-aB9y_QeR1A.wasm"));
+        // A lazy island's own WASM and the loader `--split` writes.
+        assert!(hashed("/pkg/split_lab_bench_loader_17254416902900128117.nqz1QpM69ITs495s4oLRoQ.wasm"));
+        assert!(hashed("/pkg/__wasm_split.P-SbF-4_hcULrjzC8UiRzg.js"));
         assert!(hashed("/widget-host/Xk3_9aQ2-pLmN0rS/host.js"));
         assert!(!hashed("/widget-host/host.5ZQ2JHKD.js"), "too short to be a content hash");
         assert!(!hashed("/pkg/orgdeck.wasm"));
