@@ -51,7 +51,7 @@ test("the lab shows what a missing scope does, and opens the hosted portal for a
 test("the lab bench's code is fetched on /lab only", async ({ page }) => {
   const lazy: string[] = [];
   page.on("request", (r) => {
-    if (/\/pkg\/split_[\w-]+\.wasm$/.test(r.url())) lazy.push(r.url());
+    if (/\/pkg\/split_[\w.-]+\.wasm$/.test(r.url())) lazy.push(r.url());
   });
   await signIn(page, USERS.admin.email);
   await expect(page.getByTestId("org-name")).toHaveText("Acme Corp");
