@@ -17,8 +17,19 @@ pub fn LiveRegion(name: &'static str, children: Children) -> impl IntoView {
     view! { <div data-live=name>{children()}</div> }
 }
 
-#[island]
+/// The feed, told when this page read its data: what was stored since then
+/// is news to the page even if it came before the stream opened.
+#[component]
 pub fn LiveFeed() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let since = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    #[cfg(not(feature = "ssr"))]
+    let since = String::new();
+    view! { <LiveEvents since/> }
+}
+
+#[island]
+fn LiveEvents(since: String) -> impl IntoView {
     let events = RwSignal::new(Vec::<LiveEvent>::new());
     let rows = move || {
         events
@@ -29,8 +40,10 @@ pub fn LiveFeed() -> impl IntoView {
     };
     let connected = RwSignal::new(false);
     let signed_out = RwSignal::new(false);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = &since;
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| browser::listen(events, connected, signed_out));
+    Effect::new(move |_| browser::listen(&since, events, connected, signed_out));
     view! {
         <section class="live-feed" data-testid="live-feed" data-connected=move || connected.get().to_string()>
             <h2 class="section">"Live events"</h2>
@@ -82,25 +95,43 @@ export async function refreshLiveRegions() {
         fn refresh_live_regions() -> Promise;
     }
 
-    /// Refreshes the live regions once for a burst of events, shortly after the first.
-    fn refresh_after_burst(pending: RwSignal<bool>) {
-        if pending.get_untracked() {
-            return;
-        }
-        pending.set(true);
-        set_timeout(
-            move || {
-                let done = Closure::<dyn FnMut(JsValue)>::new(move |_| pending.set(false));
-                let _ = refresh_live_regions().then(&done).catch(&done);
-                done.forget();
-            },
-            std::time::Duration::from_millis(250),
-        );
+    /// Refreshes the live regions once for a burst of events, shortly after the
+    /// first; events that come while a refresh is under way make one more.
+    #[derive(Clone, Copy)]
+    struct Refresh {
+        pending: RwSignal<bool>,
+        again: RwSignal<bool>,
     }
 
-    pub fn listen(events: RwSignal<Vec<LiveEvent>>, connected: RwSignal<bool>, signed_out: RwSignal<bool>) {
-        let Ok(source) = EventSource::new("/events/live") else { return };
-        let pending = RwSignal::new(false);
+    impl Refresh {
+        fn soon(self) {
+            if self.pending.get_untracked() {
+                self.again.set(true);
+                return;
+            }
+            self.pending.set(true);
+            set_timeout(
+                move || {
+                    leptos::task::spawn_local(async move {
+                        loop {
+                            self.again.set(false);
+                            let _ = wasm_bindgen_futures::JsFuture::from(refresh_live_regions()).await;
+                            if !self.again.get_untracked() {
+                                break;
+                            }
+                        }
+                        self.pending.set(false);
+                    })
+                },
+                std::time::Duration::from_millis(250),
+            );
+        }
+    }
+
+    pub fn listen(since: &str, events: RwSignal<Vec<LiveEvent>>, connected: RwSignal<bool>, signed_out: RwSignal<bool>) {
+        let url = format!("/events/live?since={}", js_sys::encode_uri_component(since));
+        let Ok(source) = EventSource::new(&url) else { return };
+        let refresh = Refresh { pending: RwSignal::new(false), again: RwSignal::new(false) };
         let on_workos = Closure::<dyn FnMut(MessageEvent)>::new(move |m: MessageEvent| {
             let Some(text) = m.data().as_string() else { return };
             if let Ok(e) = serde_json::from_str::<LiveEvent>(&text) {
@@ -109,9 +140,9 @@ export async function refreshLiveRegions() {
                     list.truncate(KEEP);
                 });
             }
-            refresh_after_burst(pending);
+            refresh.soon();
         });
-        let on_lagged = Closure::<dyn FnMut(MessageEvent)>::new(move |_| refresh_after_burst(pending));
+        let on_lagged = Closure::<dyn FnMut(MessageEvent)>::new(move |_| refresh.soon());
         let on_open = Closure::<dyn FnMut()>::new(move || connected.set(true));
         let closer = source.clone();
         let on_signed_out = Closure::<dyn FnMut(MessageEvent)>::new(move |_| {

@@ -66,8 +66,11 @@ fn LabBench(setup: LabState, history: Vec<LabAction>) -> impl IntoView {
     Effect::new(move |_| {
         let o = org.get();
         spawn_local(async move {
-            let list = if o.is_empty() { Vec::new() } else { lab_members(o).await.unwrap_or_default() };
-            members.set(list);
+            let list = if o.is_empty() { Vec::new() } else { lab_members(o.clone()).await.unwrap_or_default() };
+            // An answer for an organization no longer chosen is dropped.
+            if org.get_untracked() == o {
+                members.set(list);
+            }
         });
     });
     let tenant_of = setup.tenants.clone();

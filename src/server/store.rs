@@ -336,6 +336,17 @@ impl Store {
         Ok(rows.iter().map(event_of).collect())
     }
 
+    /// Has an event of the organization been stored at or after `since` (an
+    /// RFC 3339 time as `now_iso` writes it)?
+    pub async fn received_since(&self, organization_id: &str, since: &str) -> Result<bool, sqlx::Error> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM events WHERE organization_id = $1 AND received_at >= $2")
+            .bind(organization_id)
+            .bind(since)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.get::<i64, _>("n") > 0)
+    }
+
     pub async fn event(&self, id: &str) -> Result<Option<StoredEvent>, sqlx::Error> {
         let row = sqlx::query("SELECT * FROM events WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
         Ok(row.as_ref().map(event_of))

@@ -7,12 +7,12 @@ use std::convert::Infallible;
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use futures::stream::Stream;
+use futures::stream::{Stream, StreamExt};
 use serde_json::Value;
 use tokio::sync::broadcast::error::RecvError;
 use workos::resources::events::ListEventsParams;
@@ -233,13 +233,32 @@ pub fn spawn_catch_up(state: AppState, every: Duration) -> tokio::task::JoinHand
 /// `GET /events/live`: the session's organization's events as they arrive
 /// (server-sent events; the browser's EventSource reconnects by itself);
 /// nothing without a session in an organization.
-pub async fn live(State(state): State<AppState>, session: Option<Extension<CurrentSession>>) -> Response {
+/// `/events/live?since=<when the page read its data>`.
+#[derive(Debug, serde::Deserialize)]
+pub struct LiveQuery {
+    since: Option<String>,
+}
+
+pub async fn live(
+    State(state): State<AppState>,
+    session: Option<Extension<CurrentSession>>,
+    Query(query): Query<LiveQuery>,
+) -> Response {
     // 204 tells an EventSource to stop for good, quietly (a 401 would be logged
     // in the console of every page whose session just ended, and retried).
     let Some((org, sid)) = session.and_then(|Extension(s)| Some((s.organization_id?, s.session_id))) else {
         return StatusCode::NO_CONTENT.into_response();
     };
-    Sse::new(stream(state.feed.subscribe(), org, sid)).keep_alive(KeepAlive::default()).into_response()
+    // Subscribed before looking, so nothing falls between the two: an event
+    // stored after the page read its data but before this stream opened (or
+    // while the browser reconnected) makes the page refresh at once.
+    let rx = state.feed.subscribe();
+    let missed = match query.since {
+        Some(since) => state.store.received_since(&org, &since).await.unwrap_or(true),
+        None => false,
+    };
+    let first = missed.then(|| Ok(SseEvent::default().event("lagged").data("{}")));
+    Sse::new(futures::stream::iter(first).chain(stream(rx, org, sid))).keep_alive(KeepAlive::default()).into_response()
 }
 
 /// Is `e` the revocation of session `sid`?
