@@ -670,12 +670,8 @@ async fn an_event_stored_after_the_page_read_its_data_refreshes_the_page_when_it
     let rendered = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     // The webhook lands between the page's render and its feed's first connection.
-    let body = serde_json::json!({"object": "event", "id": "event_01LIVEGAP", "event": "invitation.created",
-        "data": {"organization_id": acme, "email": "gap@acme.test"}, "created_at": rendered})
-    .to_string();
-    let header = workos_emulator::events::signature_header(SECRET, &body);
-    let res = Client::new().post(format!("{}/webhooks/workos", app.base)).header("WorkOS-Signature", header).body(body).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
+    let body = invitation_event("event_01LIVEGAP", &acme);
+    assert_eq!(deliver_signed(&app.base, SECRET, &body).await, StatusCode::OK);
 
     let missed = first_live_chunk(&ada, &app.base, &rendered, std::time::Duration::from_secs(5)).await;
     assert!(missed.starts_with("event: lagged"), "the page is told to refresh at once: {missed:?}");

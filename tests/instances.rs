@@ -15,8 +15,6 @@ use std::time::Duration;
 
 use common::*;
 use reqwest::StatusCode;
-use serde_json::json;
-use workos_emulator::events::signature_header;
 
 const SECRET: &str = "whsec_orgdeck_instances";
 
@@ -132,16 +130,6 @@ async fn a_session_refreshed_on_two_instances_at_once_signs_nobody_out() {
     }
 }
 
-fn event(id: &str, org: &str) -> String {
-    json!({"object": "event", "id": id, "event": "invitation.created", "data": {"organization_id": org, "email": "new@acme.test"}, "created_at": chrono::Utc::now().to_rfc3339()})
-        .to_string()
-}
-
-async fn deliver(base: &str, body: &str) -> StatusCode {
-    let http = reqwest::Client::new();
-    http.post(format!("{base}/webhooks/workos")).header("WorkOS-Signature", signature_header(SECRET, body)).body(body.to_string()).send().await.unwrap().status()
-}
-
 #[tokio::test]
 async fn a_webhook_to_one_instance_is_live_on_the_other_and_empties_its_cache() {
     let pg = Postgres::start();
@@ -167,7 +155,7 @@ async fn a_webhook_to_one_instance_is_live_on_the_other_and_empties_its_cache() 
     let mut live = ada.get(format!("{}/events/live", b.base)).send().await.unwrap();
     assert_eq!(live.status(), StatusCode::OK);
     // The webhook reaches A.
-    assert_eq!(deliver(&a.base, &event("event_01INSTANCEA", &acme)).await, StatusCode::OK);
+    assert_eq!(deliver_signed(&a.base, SECRET, &invitation_event("event_01INSTANCEA", &acme)).await, StatusCode::OK);
     let mut seen = String::new();
     let heard = tokio::time::timeout(Duration::from_secs(10), async {
         while let Some(chunk) = live.chunk().await.unwrap() {
@@ -207,9 +195,9 @@ async fn each_event_is_stored_once_whichever_instance_it_reaches() {
     let pg = Postgres::start();
     let (a, b) = two_instances(&pg).await;
     let acme = a.org_id("Acme Corp");
-    let bodies: Vec<String> = (0..100).map(|i| event(&format!("event_01TWICE{i:04}"), &acme)).collect();
+    let bodies: Vec<String> = (0..100).map(|i| invitation_event(&format!("event_01TWICE{i:04}"), &acme)).collect();
     // Each delivered to both instances at once (WorkOS retries; a balancer may split them).
-    let deliveries = bodies.iter().flat_map(|body| [deliver(&a.base, body), deliver(&b.base, body)]);
+    let deliveries = bodies.iter().flat_map(|body| [deliver_signed(&a.base, SECRET, body), deliver_signed(&b.base, SECRET, body)]);
     let statuses = futures::future::join_all(deliveries).await;
     assert!(statuses.iter().all(|s| *s == StatusCode::OK), "{statuses:?}");
     assert_eq!(a.state.store.event_count().await.unwrap(), 100);

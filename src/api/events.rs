@@ -37,6 +37,13 @@ pub struct EventsPage {
 
 pub const PAGE_SIZE: i64 = 25;
 
+/// Now, written as the store writes an event's `received_at`, so the live feed's
+/// `since` (when its page read its data) compares with it.
+#[cfg(feature = "ssr")]
+pub fn page_read_at() -> String {
+    crate::server::store::now_iso()
+}
+
 #[cfg(feature = "ssr")]
 pub(crate) fn row(e: crate::server::store::StoredEvent) -> EventRow {
     EventRow { id: e.id, event: e.event, created_at: e.created_at, source: e.source }

@@ -22,7 +22,7 @@ pub fn LiveRegion(name: &'static str, children: Children) -> impl IntoView {
 #[component]
 pub fn LiveFeed() -> impl IntoView {
     #[cfg(feature = "ssr")]
-    let since = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let since = crate::api::events::page_read_at();
     #[cfg(not(feature = "ssr"))]
     let since = String::new();
     view! { <LiveEvents since/> }

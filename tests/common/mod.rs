@@ -158,3 +158,22 @@ impl App {
         req.send().await.unwrap()
     }
 }
+
+/// A WorkOS event as a webhook carries it: an invitation in `org`, made now.
+pub fn invitation_event(id: &str, org: &str) -> String {
+    serde_json::json!({"object": "event", "id": id, "event": "invitation.created",
+        "data": {"organization_id": org, "email": "new@acme.test"}, "created_at": chrono::Utc::now().to_rfc3339()})
+    .to_string()
+}
+
+/// Delivers `body` to Orgdeck's webhook endpoint, signed with `secret` as WorkOS signs.
+pub async fn deliver_signed(base: &str, secret: &str, body: &str) -> StatusCode {
+    Client::new()
+        .post(format!("{base}/webhooks/workos"))
+        .header("WorkOS-Signature", workos_emulator::events::signature_header(secret, body))
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
