@@ -1,5 +1,8 @@
 //! The one table of widget types. Server (token scopes, permission checks) and UI
-//! (cards, widget pages) both read it; adding a widget type is one row here.
+//! (cards, widget pages, the lab's choices) both read it, and every list of
+//! permissions, scopes or Admin Portal intents is derived from it. Adding a
+//! widget type is one row here and a `WidgetKind` variant, and the compiler
+//! then names each place that must say what the new capability is.
 
 use serde::{Deserialize, Serialize};
 
@@ -185,12 +188,10 @@ impl WidgetInfo {
     /// The catalog row a hosted Admin Portal intent belongs to (its permission,
     /// its return page); the hosted-only intents ride on their nearest row.
     pub fn by_intent(intent: &str) -> Option<&'static WidgetInfo> {
-        let slug = match intent {
-            "audit_logs" => "audit-log-streaming",
-            "certificate_renewal" => "sso",
-            other => return CATALOG.iter().find(|w| w.portal_intent == Some(other)),
-        };
-        Self::by_slug(slug)
+        match HOSTED_ONLY_INTENTS.iter().find(|(i, _, _)| *i == intent) {
+            Some((_, slug, _)) => Self::by_slug(slug),
+            None => CATALOG.iter().find(|w| w.portal_intent == Some(intent)),
+        }
     }
 
     /// The permission this user lacks for the widget, if any.
@@ -204,8 +205,42 @@ impl WidgetInfo {
     }
 }
 
+impl WidgetKind {
+    /// This kind's catalog row (every kind has one: `every_kind_has_one_row`).
+    pub fn info(self) -> &'static WidgetInfo {
+        CATALOG.iter().find(|w| w.kind == self).unwrap_or(&CATALOG[0])
+    }
+}
+
+/// Every scope a widget token can be asked for: the catalog's permissions.
+pub fn scopes() -> impl Iterator<Item = &'static str> {
+    CATALOG.iter().filter_map(|w| w.permission)
+}
+
+/// Every hosted Admin Portal intent Orgdeck opens: the rows' own, then the hosted-only ones.
+pub fn portal_intents() -> impl Iterator<Item = &'static str> {
+    CATALOG.iter().filter_map(|w| w.portal_intent).chain(HOSTED_ONLY_INTENTS.iter().map(|(intent, _, _)| *intent))
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_kind_has_one_row() {
+        use WidgetKind::*;
+        for kind in [Users, Sso, Domains, DirectorySync, AuditLogStreaming, ApiKeys, Profile, Security, Sessions, OrganizationSwitcher] {
+            assert_eq!(CATALOG.iter().filter(|w| w.kind == kind).count(), 1, "{kind:?}");
+            assert_eq!(kind.info().kind, kind);
+        }
+    }
+
+    #[test]
+    fn the_lab_offers_every_scope_and_intent_once() {
+        let scopes: Vec<_> = scopes().collect();
+        assert_eq!(scopes.len(), 6, "{scopes:?}");
+        let intents: Vec<_> = portal_intents().collect();
+        assert_eq!(intents, ["sso", "domain_verification", "dsync", "log_streams", "audit_logs", "certificate_renewal"]);
+    }
+
     use super::*;
 
     #[test]

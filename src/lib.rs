@@ -5,6 +5,7 @@ pub mod app;
 pub mod catalog;
 pub mod components;
 pub mod error;
+pub mod model;
 pub mod pages;
 
 #[cfg(feature = "ssr")]

@@ -7,7 +7,8 @@ use serde_json::json;
 use crate::http::ApiError;
 use crate::ids::{new_id, secret_token};
 use crate::model::{ApiKey, ApiKeyOwner};
-use crate::state::{Db, Emulator};
+use crate::emulator::Emulator;
+use crate::state::Db;
 
 /// What a new key asks for, from either API.
 pub struct NewKey {

@@ -19,7 +19,8 @@ use crate::ids::{new_id, secret_token};
 use crate::clock::iso;
 use crate::model::{AuthCode, AuthRequest, RefreshGrant, Session};
 use crate::pages;
-use crate::state::{Db, Emulator};
+use crate::emulator::Emulator;
+use crate::state::Db;
 
 /// AuthKit access tokens live five minutes.
 pub const ACCESS_TOKEN_SECONDS: i64 = 300;

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::events::{Fault, Settings as WebhookSettings};
 use crate::http::{ApiError, ApiResult, Body};
-use crate::state::Emulator;
+use crate::emulator::Emulator;
 
 pub async fn health(State(emu): State<Emulator>) -> impl IntoResponse {
     Json(json!({"status": "ok", "client_id": emu.client_id(), "kid": emu.keys().kid()}))
@@ -172,4 +172,10 @@ pub struct CorsBody {
 pub async fn set_cors(State(emu): State<Emulator>, Body(body): Body<CorsBody>) -> ApiResult {
     emu.set_refused_origins(body.refuse.clone());
     Ok(Json(json!({"refuse": body.refuse})).into_response())
+}
+
+/// `GET /_emulator/requests`: what each route answered since start (or the last reset).
+pub async fn requests(State(emu): State<Emulator>) -> impl IntoResponse {
+    let data = emu.traffic().snapshot();
+    Json(json!({"total": data.values().sum::<u64>(), "data": data}))
 }

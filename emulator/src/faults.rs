@@ -8,17 +8,9 @@
 //! `method`, when given); the first match that has uses left applies.
 
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
-use axum::extract::{Request, State};
-use axum::http::StatusCode;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
-
-use crate::http::ApiError;
-use crate::state::Emulator;
+use serde_json::Value;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Fault {
@@ -65,7 +57,7 @@ impl Faults {
     }
 
     /// The fault for this request, used up by one.
-    fn take(&self, method: &str, path: &str) -> Option<Fault> {
+    pub fn take(&self, method: &str, path: &str) -> Option<Fault> {
         let mut list = self.list();
         let at = list.iter().position(|f| {
             path.starts_with(&f.path)
@@ -81,41 +73,6 @@ impl Faults {
         }
         Some(fault)
     }
-}
-
-/// WorkOS's error body for a status, when the fault gives none (the
-/// emulator's own 401 where it has one).
-fn default_body(status: StatusCode) -> Value {
-    match status.as_u16() {
-        401 => ApiError::unauthorized().body,
-        404 => json!({"message": "Not Found", "code": "entity_not_found"}),
-        422 => json!({"message": "Validation failed", "code": "invalid_request_parameters", "errors": []}),
-        429 => json!({"message": "Too many requests", "code": "rate_limit_exceeded"}),
-        s if s >= 500 => json!({"message": "Internal Server Error", "code": "server_error"}),
-        _ => json!({"message": status.canonical_reason().unwrap_or("Error")}),
-    }
-}
-
-/// Control routes are never faulted: a test must always be able to clear them.
-pub async fn inject(State(emu): State<Emulator>, request: Request, next: Next) -> Response {
-    let path = request.uri().path().to_string();
-    if path.starts_with("/_emulator/") || path == "/health" {
-        return next.run(request).await;
-    }
-    let Some(fault) = emu.faults().take(request.method().as_str(), &path) else {
-        return next.run(request).await;
-    };
-    if fault.hang {
-        std::future::pending::<()>().await;
-    }
-    if fault.delay_ms > 0 {
-        tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
-    }
-    let Some(status) = fault.status.and_then(|s| StatusCode::from_u16(s).ok()) else {
-        return next.run(request).await;
-    };
-    let body = fault.body.clone().unwrap_or_else(|| default_body(status));
-    ApiError { status, body, retry_after: fault.retry_after }.into_response()
 }
 
 #[cfg(test)]

@@ -1,17 +1,14 @@
 //! What every route shares: WorkOS's error bodies, `X-Request-ID`, API-key auth,
 //! lenient bodies (JSON or form), and cursor pagination.
 
-use axum::extract::{FromRequest, Request, State};
+use axum::extract::{FromRequest, Request};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::ids::request_id;
-use crate::state::Emulator;
 
 /// An error answered with WorkOS's status and JSON body.
 #[derive(Debug)]
@@ -93,24 +90,6 @@ impl IntoResponse for ApiError {
 }
 
 pub type ApiResult<T = Response> = Result<T, ApiError>;
-
-/// Every response carries an `X-Request-ID`, as WorkOS's do.
-pub async fn add_request_id(request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
-    if let Ok(v) = HeaderValue::from_str(&request_id()) {
-        response.headers_mut().insert("x-request-id", v);
-    }
-    response
-}
-
-/// Server-to-server routes require `Authorization: Bearer <api key>`.
-pub async fn require_api_key(State(emu): State<Emulator>, request: Request, next: Next) -> Response {
-    if bearer(request.headers()) == Some(emu.api_key()) {
-        next.run(request).await
-    } else {
-        ApiError::unauthorized().into_response()
-    }
-}
 
 pub fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;

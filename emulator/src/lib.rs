@@ -8,19 +8,21 @@ pub mod api_keys;
 pub mod authkit;
 pub mod clock;
 pub mod control;
+pub mod emulator;
 pub mod events;
 pub mod faults;
 pub mod http;
 pub mod ids;
 pub mod keys;
+pub mod layers;
 pub mod mfa;
 pub mod model;
 pub mod outbox;
 pub mod pages;
-pub mod passkeys;
 pub mod passwords;
 pub mod portal;
 pub mod seed;
+pub mod seeding;
 pub mod state;
 pub mod traffic;
 pub mod widgets;
@@ -33,7 +35,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 pub use seed::Seed;
-pub use state::Emulator;
+pub use emulator::Emulator;
 
 /// Every route of the emulator.
 pub fn router(emu: Emulator) -> Router {
@@ -59,14 +61,14 @@ pub fn router(emu: Emulator) -> Router {
         .route("/_emulator/webhooks/faults", post(control::add_webhook_fault).delete(control::clear_webhook_faults))
         .route("/_emulator/deliveries", get(control::deliveries))
         .route("/_emulator/cors", post(control::set_cors))
-        .route("/_emulator/requests", get(traffic::requests))
+        .route("/_emulator/requests", get(control::requests))
         .route("/_emulator/faults", get(control::list_faults).post(control::add_fault).delete(control::clear_faults))
         .fallback(|| async {
             http::ApiError::new(axum::http::StatusCode::NOT_FOUND, serde_json::json!({"message": "Not Found"}))
         })
-        .layer(axum::middleware::from_fn_with_state(emu.clone(), faults::inject))
-        .layer(axum::middleware::from_fn_with_state(emu.clone(), traffic::count))
-        .layer(axum::middleware::from_fn(http::add_request_id))
+        .layer(axum::middleware::from_fn_with_state(emu.clone(), layers::inject))
+        .layer(axum::middleware::from_fn_with_state(emu.clone(), layers::count))
+        .layer(axum::middleware::from_fn(layers::add_request_id))
         .with_state(emu)
 }
 

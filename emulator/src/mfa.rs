@@ -5,7 +5,8 @@ use totp_rs::{Algorithm, Secret, Totp};
 
 use crate::ids::new_id;
 use crate::model::{TotpChallenge, TotpFactor};
-use crate::state::{Db, Emulator};
+use crate::emulator::Emulator;
+use crate::state::Db;
 
 /// How long an enrolment challenge may be answered.
 pub const CHALLENGE_SECONDS: i64 = 600;

@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
+use url::Url;
+use webauthn_rs::prelude::{Passkey, PasskeyRegistration};
 use serde_json::{json, Value};
 
 #[derive(Debug, Clone, Serialize)]
@@ -551,4 +553,39 @@ pub struct AuditLogEntry {
     pub actor: String,
     pub targets: Vec<String>,
     pub location: String,
+}
+
+/// An open portal: one organization, one intent, and where to send the browser after.
+#[derive(Debug, Clone)]
+pub struct PortalSession {
+    pub id: String,
+    pub organization_id: String,
+    pub intent: String,
+    pub return_url: Option<String>,
+    pub success_url: Option<String>,
+    pub expires_at: i64,
+    /// The SSO connection being set up in this session.
+    pub connection_id: Option<String>,
+    /// The directory being set up in this session.
+    pub directory_id: Option<String>,
+    /// The log-stream destination chosen in this session.
+    pub stream_type: Option<String>,
+}
+
+/// A passkey a user registered through the UserSecurity widget.
+#[derive(Debug, Clone)]
+pub struct StoredPasskey {
+    pub id: String,
+    pub user_id: String,
+    pub credential: Passkey,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PendingRegistration {
+    pub user_id: String,
+    pub origin: Url,
+    pub state: PasskeyRegistration,
+    pub expires_at: i64,
 }

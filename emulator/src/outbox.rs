@@ -11,7 +11,8 @@ use serde_json::json;
 
 use crate::ids::new_id;
 use crate::model::Email;
-use crate::state::{Db, Emulator};
+use crate::emulator::Emulator;
+use crate::state::Db;
 
 /// Puts an email in the outbox and returns its id.
 pub fn send(emu: &Emulator, db: &mut Db, to: &str, purpose: &str, subject: String, text: String, code: Option<String>) -> String {

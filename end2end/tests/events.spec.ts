@@ -68,6 +68,6 @@ test("the events page lists only the organizations the user belongs to", async (
   await signIn(page, USERS.admin.email, "/events");
   const options = page.getByLabel("Organization", { exact: true }).locator("option");
   await expect(options).toHaveText(["Acme Corp"]);
-  const res = await page.request.post("/api/list_events", { form: { organization: "org_not_mine" }, headers: { Origin: new URL(page.url()).origin } });
+  const res = await page.request.post("/api/events_page", { form: { organization: "org_not_mine" }, headers: { Origin: new URL(page.url()).origin } });
   expect(await res.text()).toContain("You are not a member of org_not_mine.");
 });

@@ -1,41 +1,14 @@
 //! The WorkOS events Orgdeck received, for the people whose organization they
-//! are about: the `/events` page, its payloads, and what the live feed carries.
+//! are about: the `/events` page and its payloads.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use super::orgs::OrgChoice;
 use crate::error::AppError;
-
-/// What the live feed sends a page: enough to show a line (no payload).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LiveEvent {
-    pub id: String,
-    pub event: String,
-    pub created_at: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EventRow {
-    pub id: String,
-    pub event: String,
-    pub created_at: String,
-    /// `webhook` or `events_api`: which way it came first.
-    pub source: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EventsPage {
-    pub organization_id: String,
-    pub organizations: Vec<OrgChoice>,
-    /// The types stored for this organization, for the filter.
-    pub types: Vec<String>,
-    pub rows: Vec<EventRow>,
-    /// The cursor of the next (older) page.
-    pub next: Option<String>,
-}
-
-pub const PAGE_SIZE: i64 = 25;
+#[cfg(feature = "ssr")]
+use crate::model::events::PAGE_SIZE;
+use crate::model::events::EventPage;
+#[cfg(feature = "ssr")]
+use crate::model::organization::OrgChoice;
 
 /// Now, written as the store writes an event's `received_at`, so the live feed's
 /// `since` (when its page read its data) compares with it.
@@ -44,19 +17,14 @@ pub fn page_read_at() -> String {
     crate::server::store::now_iso()
 }
 
-#[cfg(feature = "ssr")]
-pub(crate) fn row(e: crate::server::store::StoredEvent) -> EventRow {
-    EventRow { id: e.id, event: e.event, created_at: e.created_at, source: e.source }
-}
-
 /// The organization asked for, if the user is one of its members; else the session's.
 #[cfg(feature = "ssr")]
 async fn member_organization(wanted: Option<String>) -> Result<(Vec<OrgChoice>, String), AppError> {
-    use crate::server::auth::CurrentSession;
+    use crate::server::session::CurrentSession;
     use crate::server::state::AppState;
     let (session, org) = CurrentSession::with_organization()?;
     let state = AppState::current()?;
-    let mine = state.reads.user_organizations(&state.workos, &session.user_id).await?;
+    let mine = state.cache.user_organizations(&state.workos, &session.user_id).await?;
     let chosen = match wanted.filter(|w| !w.is_empty()) {
         None => org,
         Some(w) if mine.iter().any(|o| o.id == w) => w,
@@ -68,10 +36,10 @@ async fn member_organization(wanted: Option<String>) -> Result<(Vec<OrgChoice>, 
 }
 
 /// A page of an organization's events, newest first, filtered by type.
-#[server(endpoint = "list_events")]
-pub async fn list_events(organization: Option<String>, event: Option<String>, before: Option<String>) -> Result<EventsPage, AppError> {
+#[server(endpoint = "events_page")]
+pub async fn events_page(organization: Option<String>, event: Option<String>, before: Option<String>) -> Result<EventPage, AppError> {
     use crate::server::state::AppState;
-    use crate::server::store::{db_error, EventQuery};
+    use crate::server::store::EventQuery;
     let (organizations, org) = member_organization(organization).await?;
     let state = AppState::current()?;
     let before = before.as_deref().and_then(|b| b.split_once('|')).map(|(at, id)| (at.to_string(), id.to_string()));
@@ -82,21 +50,20 @@ pub async fn list_events(organization: Option<String>, event: Option<String>, be
         limit: PAGE_SIZE + 1,
         ..Default::default()
     };
-    let mut found = state.store.events(&query).await.map_err(db_error)?;
+    let mut found = state.store.events(&query).await?;
     let more = found.len() as i64 > PAGE_SIZE;
     found.truncate(PAGE_SIZE as usize);
     let next = more.then(|| found.last().map(|e| format!("{}|{}", e.created_at, e.id))).flatten();
-    let types = state.store.event_types(&org).await.map_err(db_error)?;
-    Ok(EventsPage { organization_id: org, organizations, types, rows: found.into_iter().map(row).collect(), next })
+    let types = state.store.event_types(&org).await?;
+    Ok(EventPage { organization_id: org, organizations, types, rows: found.into_iter().map(Into::into).collect(), next })
 }
 
 /// One event's whole payload, pretty-printed, for a member of its organization.
 #[server(endpoint = "event_payload")]
 pub async fn event_payload(id: String) -> Result<String, AppError> {
     use crate::server::state::AppState;
-    use crate::server::store::db_error;
     let state = AppState::current()?;
-    let found = state.store.event(&id).await.map_err(db_error)?;
+    let found = state.store.event(&id).await?;
     let not_yours = || AppError::Invalid { field: Some("id".into()), message: "No such event in your organizations.".into() };
     let event = found.ok_or_else(not_yours)?;
     let (mine, _) = member_organization(None).await?;

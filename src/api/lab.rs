@@ -3,59 +3,17 @@
 //! hosted Admin Portal for any intent. Every action is recorded.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use super::orgs::OrgChoice;
-use super::tokens::WidgetSetup;
 use crate::error::AppError;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MemberChoice {
-    pub user_id: String,
-    pub email: String,
-    pub role: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LabAction {
-    pub at: String,
-    pub who: String,
-    pub what: String,
-    pub detail: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LabState {
-    pub organizations: Vec<OrgChoice>,
-    /// Leptos.toml `[tenants]`: tenant id → organization id.
-    pub tenants: Vec<(String, String)>,
-}
-
-/// A minted token, taken apart.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Minted {
-    pub token: String,
-    pub header: String,
-    pub claims: String,
-    pub expires_at: Option<i64>,
-    /// The same request as a shell command, the API key redacted.
-    pub curl: String,
-    /// What the lab mounts the widget with (this very token).
-    pub mount: WidgetSetup,
-}
+use crate::model::lab::{LabAction, LabState, MemberChoice, Minted};
 
 #[cfg(feature = "ssr")]
-use crate::server::auth::CurrentSession;
+use crate::server::{session::CurrentSession, state::AppState, workos::errors::with_visible_organizations};
 
-#[server(endpoint = "lab_setup")]
-pub async fn lab_setup(search: Option<String>) -> Result<LabState, AppError> {
-    use workos::resources::organizations::ListOrganizationsParams;
+#[server(endpoint = "lab_page")]
+pub async fn lab_page(search: Option<String>) -> Result<LabState, AppError> {
     let (_, state) = CurrentSession::admin()?;
-    let params = ListOrganizationsParams { limit: Some(100), search: search.filter(|s| !s.is_empty()), ..Default::default() };
-    let organizations = match state.workos.organizations().list_organizations(params).await {
-        Ok(list) => list.data.into_iter().map(|o| OrgChoice { id: o.id, name: o.name }).collect(),
-        Err(e) => return Err(crate::server::workos::explain(&state.workos, e).await),
-    };
+    let organizations = crate::server::workos::reads::organizations(&state.workos, search.filter(|s| !s.is_empty()), 100).await?;
     Ok(LabState { organizations, tenants: state.settings.tenants.clone() })
 }
 
@@ -63,45 +21,39 @@ pub async fn lab_setup(search: Option<String>) -> Result<LabState, AppError> {
 #[server(endpoint = "lab_history")]
 pub async fn lab_history() -> Result<Vec<LabAction>, AppError> {
     let (_, state) = CurrentSession::admin()?;
-    state.store.lab_actions(50).await.map_err(crate::server::store::db_error)
+    Ok(state.store.lab_actions(50).await?.into_iter().map(Into::into).collect())
 }
 
 #[server(endpoint = "lab_members")]
 pub async fn lab_members(organization_id: String) -> Result<Vec<MemberChoice>, AppError> {
     let (_, state) = CurrentSession::admin()?;
-    let (members, _) = crate::api::orgs::calls::memberships(&state.workos, &organization_id).await?;
+    let (members, _) = with_visible_organizations(&state.workos, crate::server::workos::reads::memberships(&state.workos, &organization_id).await).await?;
     Ok(members.into_iter().map(|m| MemberChoice { user_id: m.user_id, email: m.email, role: m.role }).collect())
 }
 
 #[server(endpoint = "lab_mint")]
 pub async fn lab_mint(organization_id: Option<String>, user_id: Option<String>, slug: String, scopes: Option<Vec<String>>) -> Result<Minted, AppError> {
-    use workos::resources::widgets::CreateTokenParams;
-    use workos::{WidgetSessionToken, WidgetSessionTokenScopes};
-
     use crate::catalog::WidgetInfo;
+    use crate::server::workos::{token_part, tokens};
+
     let (session, state) = CurrentSession::admin()?;
     let widget = WidgetInfo::by_slug(&slug).ok_or_else(|| AppError::UnknownWidget { slug: slug.clone() })?;
     let organization_id = organization_id.filter(|o| !o.is_empty());
     let user_id = user_id.filter(|u| !u.is_empty());
     let scopes = scopes.unwrap_or_default();
-    let request = WidgetSessionToken {
-        organization_id: organization_id.clone(),
-        user_id: user_id.clone(),
-        scopes: (!scopes.is_empty()).then(|| scopes.iter().map(|s| WidgetSessionTokenScopes::from(s.as_str())).collect()),
-    };
     let body = serde_json::json!({"organization_id": organization_id, "user_id": user_id, "scopes": scopes});
     let detail = format!("{} for {} / {} with [{}]", widget.slug, organization_id.as_deref().unwrap_or("no organization"), user_id.as_deref().unwrap_or("no user"), scopes.join(", "));
-    let minted = state.workos.widgets().create_token(CreateTokenParams::new(request)).await;
-    let token = match minted {
-        Ok(r) => r.token.expose().to_string(),
-        Err(e) => {
-            let err = crate::server::workos::explain(&state.workos, e).await;
+    let scope_refs: Vec<&str> = scopes.iter().map(String::as_str).collect();
+    let minted = tokens::mint(&state.workos, organization_id.as_deref(), user_id.as_deref(), &scope_refs).await;
+    let token = match with_visible_organizations(&state.workos, minted).await {
+        Ok(token) => token,
+        Err(err) => {
             record(&state, &session.email, "mint refused", &format!("{detail}: {err}")).await?;
             return Err(err);
         }
     };
     record(&state, &session.email, "minted a widget token", &detail).await?;
-    let part = |i| crate::server::workos::token_part(&token, i).unwrap_or_default();
+    let part = |i| token_part(&token, i).unwrap_or_default();
     let (header, claims) = (part(0), part(1));
     let api = &state.settings.api;
     let curl = format!(
@@ -114,7 +66,7 @@ pub async fn lab_mint(organization_id: Option<String>, user_id: Option<String>, 
         claims: serde_json::to_string_pretty(&claims).unwrap_or_default(),
         expires_at: claims["exp"].as_i64(),
         curl,
-        mount: WidgetSetup { portal_intent: None, fixed_token: Some(token.clone()), ..WidgetSetup::for_widget(widget, &state) },
+        mount: crate::model::widget::WidgetSetup { portal_intent: None, fixed_token: Some(token.clone()), ..super::widgets::setup_for(widget, &state) },
         token,
     })
 }
@@ -123,33 +75,20 @@ pub async fn lab_mint(organization_id: Option<String>, user_id: Option<String>, 
 /// goes there at once; the link is not kept).
 #[server(endpoint = "lab_portal")]
 pub async fn lab_portal(organization_id: String, intent: String) -> Result<String, AppError> {
-    use workos::resources::admin_portal::GenerateLinkParams;
-    use workos::{GenerateLink, GenerateLinkIntent};
+    use crate::server::workos::admin_portal;
     let (session, state) = CurrentSession::admin()?;
-    let parsed = GenerateLinkIntent::from(intent.as_str());
-    if matches!(parsed, GenerateLinkIntent::Unknown(_)) {
+    if !admin_portal::is_intent(&intent) {
         return Err(AppError::Invalid { field: Some("intent".into()), message: format!("'{intent}' is not an Admin Portal intent.") });
     }
     let back = format!("{}/lab", state.settings.site_url);
-    let request = GenerateLink {
-        organization: organization_id.clone(),
-        intent: Some(parsed),
-        return_url: Some(back.clone()),
-        success_url: Some(back),
-        external_user_id: None,
-        it_contact_emails: None,
-    };
-    match state.workos.admin_portal().generate_link(GenerateLinkParams::new(request)).await {
-        Ok(r) => {
-            record(&state, &session.email, "opened the Admin Portal", &format!("{intent} for {organization_id}")).await?;
-            Ok(r.link.expose().to_string())
-        }
-        Err(e) => Err(crate::server::workos::explain(&state.workos, e).await),
-    }
+    let link = with_visible_organizations(&state.workos, admin_portal::link(&state.workos, &organization_id, &intent, back.clone(), back).await).await?;
+    record(&state, &session.email, "opened the Admin Portal", &format!("{intent} for {organization_id}")).await?;
+    Ok(link)
 }
 
 #[cfg(feature = "ssr")]
-async fn record(state: &crate::server::state::AppState, who: &str, what: &str, detail: &str) -> Result<(), AppError> {
-    let action = LabAction { at: crate::server::store::now_iso(), who: who.into(), what: what.into(), detail: detail.into() };
-    state.store.record_lab_action(&action).await.map_err(crate::server::store::db_error)
+async fn record(state: &AppState, who: &str, what: &str, detail: &str) -> Result<(), AppError> {
+    use crate::server::store::{now_iso, LabRecord};
+    let line = LabRecord { at: now_iso(), who: who.into(), what: what.into(), detail: detail.into() };
+    Ok(state.store.record_lab_action(&line).await?)
 }

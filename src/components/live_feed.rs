@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::events::LiveEvent;
+use crate::model::events::LiveEvent;
 
 /// How many lines the feed keeps.
 #[cfg(feature = "hydrate")]

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::ErrorNotice;
+use super::error_notice::ErrorNotice;
 use crate::error::AppError;
 
 pub fn loaded<T, V>(

@@ -2,8 +2,10 @@
 
 use leptos::prelude::*;
 
-use super::SignOutButton;
-use crate::api::orgs::{plural, OrgChoice, OrgDashboard};
+use super::error_notice::SignOutButton;
+use crate::model::dashboard::OrgDashboard;
+use crate::model::organization::OrgChoice;
+use crate::model::plural;
 use crate::api::session::switch_organization;
 
 #[component]

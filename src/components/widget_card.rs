@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::orgs::{Card, CardStatus};
+use crate::model::dashboard::{Card, CardStatus};
 
 #[component]
 pub fn WidgetCard(card: Card) -> impl IntoView {

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::tokens::WidgetSetup;
+use crate::model::widget::WidgetSetup;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HostState {
@@ -79,7 +79,8 @@ mod browser {
 
     use super::HostState;
     use crate::api::session::switch_organization;
-    use crate::api::tokens::{widget_token, WidgetSetup};
+    use crate::api::widgets::widget_token;
+    use crate::model::widget::WidgetSetup;
 
     #[wasm_bindgen(inline_js = "export function importModule(url) { return import(url); }")]
     extern "C" {

@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::orgs::{dashboard, FlowRow, OrgDashboard};
+use crate::api::dashboard::dashboard;
+use crate::model::dashboard::{FlowRow, OrgDashboard};
 use crate::components::{loaded, LiveFeed, LiveRegion, OrgHeader, WidgetCard};
 
 #[component]

@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::doctor::{doctor, Check, Verdict};
+use crate::api::doctor::doctor;
+use crate::model::doctor::{Check, Verdict};
 use crate::components::loaded;
 
 #[component]

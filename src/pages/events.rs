@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::events::{event_payload, list_events, EventRow, EventsPage as Page};
+use crate::api::events::{event_payload, events_page};
+use crate::model::events::{EventPage as Page, EventRow};
 use crate::components::{loaded, ErrorNotice, LiveFeed, LiveRegion};
 use crate::error::AppError;
 
@@ -16,7 +17,7 @@ pub fn EventsPage() -> impl IntoView {
         let q = query.read();
         (q.get("organization"), q.get("event"), q.get("before"))
     };
-    let data = Resource::new(args, |(organization, event, before)| list_events(organization, event, before));
+    let data = Resource::new(args, |(organization, event, before)| events_page(organization, event, before));
     view! {
         <Title text="Events · Orgdeck"/>
         <nav class="crumbs"><a href="/">"← Dashboard"</a></nav>

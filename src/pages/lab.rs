@@ -7,21 +7,11 @@ use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::lab::{lab_history, lab_members, lab_mint, lab_portal, lab_setup, LabAction, LabState, MemberChoice, Minted};
-use crate::catalog::CATALOG;
+use crate::api::lab::{lab_history, lab_members, lab_mint, lab_portal, lab_page};
+use crate::catalog::{portal_intents, scopes as all_scopes, CATALOG};
+use crate::model::lab::{LabAction, LabState, MemberChoice, Minted};
 use crate::components::{loaded, ErrorNotice, TokenClock, WidgetHost};
 use crate::error::AppError;
-
-/// Every scope a widget token can carry (the SDK's `WidgetSessionTokenScopes`).
-const SCOPES: &[&str] = &[
-    "widgets:users-table:manage",
-    "widgets:sso:manage",
-    "widgets:domain-verification:manage",
-    "widgets:dsync:manage",
-    "widgets:audit-log-streaming:manage",
-    "widgets:api-keys:manage",
-];
-const INTENTS: &[&str] = &["sso", "domain_verification", "dsync", "log_streams", "audit_logs", "certificate_renewal"];
 
 #[component]
 pub fn LabPage() -> impl IntoView {
@@ -29,7 +19,7 @@ pub fn LabPage() -> impl IntoView {
     let search = move || query.read().get("search").unwrap_or_default();
     // The server reads what the bench starts from; the bench (an island) gets it
     // as its props, so the browser needs no resource machinery for it.
-    let data = Resource::new(search, |s| async move { Ok::<_, AppError>((lab_setup(Some(s)).await?, lab_history().await?)) });
+    let data = Resource::new(search, |s| async move { Ok::<_, AppError>((lab_page(Some(s)).await?, lab_history().await?)) });
     view! {
         <Title text="Widget lab · Orgdeck"/>
         <nav class="crumbs"><a href="/">"← Dashboard"</a></nav>
@@ -53,8 +43,8 @@ fn LabBench(setup: LabState, history: Vec<LabAction>) -> impl IntoView {
     let org = RwSignal::new(first);
     let user = RwSignal::new(String::new());
     let slug = RwSignal::new("users".to_string());
-    let scopes = RwSignal::new(vec!["widgets:users-table:manage".to_string()]);
-    let intent = RwSignal::new("sso".to_string());
+    let scopes = RwSignal::new(crate::catalog::WidgetKind::Users.info().scopes().into_iter().map(str::to_string).collect::<Vec<_>>());
+    let intent = RwSignal::new(portal_intents().next().unwrap_or_default().to_string());
     let members = RwSignal::new(Vec::<MemberChoice>::new());
     let history = RwSignal::new(history);
     let minted = RwSignal::new(None::<Result<Minted, AppError>>);
@@ -83,8 +73,7 @@ fn LabBench(setup: LabState, history: Vec<LabAction>) -> impl IntoView {
         })
         .collect_view();
     let widgets = CATALOG.iter().filter(|w| w.built).map(|w| view! { <option value=w.slug>{w.title}</option> }).collect_view();
-    let scope_boxes = SCOPES
-        .iter()
+    let scope_boxes = all_scopes()
         .map(|s| {
             let s = s.to_string();
             let id = format!("scope-{s}");
@@ -128,7 +117,7 @@ fn LabBench(setup: LabState, history: Vec<LabAction>) -> impl IntoView {
             .map(|m| view! { <option value=m.user_id.clone()>{format!("{} ({})", m.email, m.role)}</option> })
             .collect_view()
     };
-    let intents = INTENTS.iter().map(|i| view! { <option value=*i>{*i}</option> }).collect_view();
+    let intents = portal_intents().map(|i| view! { <option value=i>{i}</option> }).collect_view();
     view! {
         <section class="lab" data-testid="lab" data-ready=move || ready.get().to_string()>
             <div class="lab-form">

@@ -4,9 +4,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::capabilities::{capability_now, CapabilityState, ConnectionRow, DirectoryRow, DomainRow, FlowView, KeyRow, ReturnState, SessionRow};
-use crate::api::events::EventRow;
-use crate::api::orgs::{plural, MemberRow};
+use crate::api::return_page::return_page;
+use crate::model::capability::{CapabilityState, ConnectionRow, DirectoryRow, DomainRow, FlowView, KeyRow, ReturnState, SessionRow};
+use crate::model::events::EventRow;
+use crate::model::organization::MemberRow;
+use crate::model::plural;
 use crate::catalog::WidgetInfo;
 use crate::components::{loaded, LiveFeed, LiveRegion};
 
@@ -33,7 +35,7 @@ pub fn ReturnPage() -> impl IntoView {
         let q = query.read();
         (slug(), q.get("flow"), q.get("outcome"))
     };
-    let data = Resource::new(args, |(slug, flow, outcome)| capability_now(slug, flow, outcome));
+    let data = Resource::new(args, |(slug, flow, outcome)| return_page(slug, flow, outcome));
     view! {
         <Title text="Back from the widget · Orgdeck"/>
         <nav class="crumbs"><a href="/">"← Dashboard"</a></nav>

@@ -4,14 +4,15 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::tokens::{widget_mount, WidgetSetup};
+use crate::api::widgets::widget_page;
+use crate::model::widget::WidgetSetup;
 use crate::components::{loaded, TokenClock, WidgetHost};
 
 #[component]
 pub fn WidgetPage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
-    let data = Resource::new(slug, widget_mount);
+    let data = Resource::new(slug, widget_page);
     view! {
         <Title text="Widget · Orgdeck"/>
         <nav class="crumbs"><a href="/">"← Dashboard"</a></nav>

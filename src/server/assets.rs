@@ -172,6 +172,8 @@ pub fn stylesheet(options: &LeptosOptions) -> String {
 /// Hashed names (`orgdeck.<hash>.wasm`, `widget-host/<hash>/host.js`) never change content: a year.
 /// Anything else is checked with the server each time (an unchanged file
 /// costs a 304, not its bytes).
+/// A middleware rather than tower-http's `SetResponseHeaderLayer`: the value
+/// depends on the request's path, which that layer does not see.
 pub async fn cache_headers(request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let policy = (path.starts_with("/pkg/") || path.starts_with("/widget-host/")).then(|| match hashed(path) {

@@ -2,13 +2,10 @@
 //! implementation, so the page and the command line never disagree.
 
 use axum::http::header;
-use workos::resources::organization_membership::ListOrganizationMembershipsParams;
-use workos::resources::organizations::ListOrganizationsParams;
-use workos::resources::widgets::CreateTokenParams;
 
 use super::state::AppState;
-use super::workos::app_error;
-use crate::api::doctor::{Check, Verdict};
+use super::workos::{reads, tokens};
+use crate::model::doctor::{Check, Verdict};
 
 fn check(name: &str, verdict: Verdict, detail: impl Into<String>, fix: Option<&str>) -> Check {
     Check { name: name.into(), verdict, detail: detail.into(), fix: fix.map(str::to_string) }
@@ -114,11 +111,9 @@ fn redirect_check(state: &AppState) -> Check {
 
 async fn workos_checks(state: &AppState) -> Vec<Check> {
     let client = &state.workos;
-    let params = ListOrganizationsParams { limit: Some(1), ..Default::default() };
-    let org = match client.organizations().list_organizations(params).await {
-        Ok(list) => list.data.into_iter().next(),
-        Err(e) => {
-            let err = app_error(&e);
+    let org = match reads::organizations(client, None, 1).await {
+        Ok(list) => list.into_iter().next(),
+        Err(err) => {
             return vec![check("API key accepted", Verdict::Fail, format!("GET /organizations: {err}: {}", err.detail()), Some(&err.fix()))];
         }
     };
@@ -127,11 +122,10 @@ async fn workos_checks(state: &AppState) -> Vec<Check> {
         out.push(check("Widget token", Verdict::Warn, "no organization in this environment to mint one for", Some("create an organization in WorkOS Dashboard → Organizations")));
         return out;
     };
-    let params = ListOrganizationMembershipsParams { organization_id: Some(org.id.clone()), limit: Some(1), ..Default::default() };
-    let member = match client.organization_membership().list_organization_memberships(params).await {
-        Ok(list) => list.data.into_iter().next(),
-        Err(e) => {
-            out.push(check("Widget token", Verdict::Fail, format!("listing {}'s members: {}", org.name, app_error(&e)), None));
+    let member = match reads::any_member(client, &org.id).await {
+        Ok(member) => member,
+        Err(err) => {
+            out.push(check("Widget token", Verdict::Fail, format!("listing {}'s members: {err}", org.name), None));
             return out;
         }
     };
@@ -139,13 +133,9 @@ async fn workos_checks(state: &AppState) -> Vec<Check> {
         out.push(check("Widget token", Verdict::Warn, format!("{} has no members to mint one for", org.name), Some("invite someone to the organization")));
         return out;
     };
-    let request = workos::WidgetSessionToken { organization_id: Some(org.id.clone()), user_id: Some(member.user_id.clone()), scopes: None };
-    out.push(match client.widgets().create_token(CreateTokenParams::new(request)).await {
+    out.push(match tokens::mint(client, Some(&org.id), Some(&member), &[]).await {
         Ok(_) => pass("Widget token", format!("minted for {} and one of its members", org.name)),
-        Err(e) => {
-            let err = app_error(&e);
-            check("Widget token", Verdict::Fail, format!("for {}: {err}: {}", org.name, err.detail()), Some(&err.fix()))
-        }
+        Err(err) => check("Widget token", Verdict::Fail, format!("for {}: {err}: {}", org.name, err.detail()), Some(&err.fix())),
     });
     out.push(tenant_check(state).await);
     out
@@ -158,7 +148,7 @@ async fn tenant_check(state: &AppState) -> Check {
     }
     let mut missing = Vec::new();
     for (tenant, org) in tenants {
-        if state.workos.organizations().get_organization(org).await.is_err() {
+        if reads::organization(&state.workos, org).await.is_err() {
             missing.push(format!("{tenant} → {org}"));
         }
     }
@@ -176,7 +166,7 @@ async fn tenant_check(state: &AppState) -> Check {
 /// The browser's widgets call WorkOS from this site: its origin must be allowed.
 async fn cors_check(state: &AppState) -> Check {
     let origin = &state.settings.site_url;
-    match super::origin::allowed(&state.workos, origin).await {
+    match super::workos::cors::allowed(&state.workos, origin).await {
         Err(e) => check("Allowed web origin", Verdict::Fail, format!("WorkOS could not be asked: {e}"), None),
         Ok(true) => pass("Allowed web origin", format!("WorkOS allows the widgets to call it from {origin}")),
         Ok(false) => check(

@@ -10,7 +10,7 @@ use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
-use super::reads::Reads;
+use super::read_cache::ReadCache;
 use super::store::{Store, StoredEvent};
 
 /// Subscribers that fall this far behind skip ahead (and say so).
@@ -34,14 +34,14 @@ enum Change {
 #[derive(Clone)]
 pub struct Feed {
     tx: broadcast::Sender<StoredEvent>,
-    reads: Arc<Reads>,
+    reads: Arc<ReadCache>,
     store: Store,
     /// This instance, so that it does not hear its own notices twice.
     instance: Arc<str>,
 }
 
 impl Feed {
-    pub fn new(reads: Arc<Reads>, store: Store) -> Feed {
+    pub fn new(reads: Arc<ReadCache>, store: Store) -> Feed {
         Feed { tx: broadcast::channel(BACKLOG).0, reads, store, instance: ulid::Ulid::new().to_string().into() }
     }
 

@@ -1,22 +1,26 @@
-//! Server-only code (the `ssr` feature): settings, shared state, sign-in and
-//! sessions, the WorkOS client, the embedded emulator, request guards.
+//! Server-only code (the `ssr` feature): the floor of Orgdeck. Everything
+//! that talks to WorkOS (`workos/`), the database (`store`) or the network
+//! lives here; server functions in `api/` call down into it, and nothing here
+//! imports `api/` (`tests/layers.rs` checks).
 
 pub mod assets;
-pub mod auth;
+pub mod capabilities;
+pub mod dashboard;
 pub mod doctor;
 pub mod embedded;
 pub mod feed;
 pub mod guard;
-pub mod origin;
 pub mod portal;
-pub mod reads;
+pub mod problem;
+pub mod read_cache;
 pub mod router;
 pub mod security;
+pub mod session;
 pub mod settings;
-pub mod statuses;
+pub mod sign_in;
 pub mod state;
+pub mod statuses;
 pub mod store;
 pub mod tenants;
 pub mod webhooks;
-pub mod widget_api;
 pub mod workos;

@@ -1,67 +1,140 @@
-//! `POST /portal/:intent`: the hosted Admin Portal, for the session's organization.
-//! Records the flow (with the capability's state now), asks WorkOS for a
-//! five-minute link that comes back to `/return/:slug?flow=…`, and sends the
-//! browser there at once. The link is never stored, cached or logged.
+//! Hosted Admin Portal flows. `POST /portal/:intent` records the flow (with
+//! the capability's state now), asks WorkOS for a five-minute link that comes
+//! back to `/return/:slug?flow=…`, and sends the browser there at once; the
+//! link is never stored, cached or logged. The return page then reads how
+//! the flow ended and what changed ([`return_state`]).
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Extension;
-use workos::resources::admin_portal::GenerateLinkParams;
-use workos::{GenerateLink, GenerateLinkIntent};
 
-use super::auth::{problem_page, site_origin, CurrentSession};
+use super::capabilities::fresh;
+use super::session::{CurrentSession, Session};
+use super::sign_in::site_origin;
 use super::state::AppState;
-use super::store::Flow;
+use super::store::{now_iso, EventQuery, Flow};
+use super::workos::admin_portal;
+use super::workos::errors::with_visible_organizations;
 use crate::catalog::WidgetInfo;
 use crate::error::AppError;
+use crate::model::capability::{changes, CapabilityState, FlowView, ReturnState};
+use crate::model::events::EventRow;
 
-pub async fn start(
-    State(state): State<AppState>,
-    session: Option<Extension<CurrentSession>>,
-    headers: HeaderMap,
-    Path(intent): Path<String>,
-) -> Response {
-    let Some(Extension(session)) = session else {
+/// How long a portal link may be used.
+const LINK_LIFE_SECONDS: i64 = 300;
+
+/// `POST /portal/:intent`: off to the hosted Admin Portal, or to sign in first.
+pub async fn start(State(state): State<AppState>, session: Option<Session>, headers: HeaderMap, Path(intent): Path<String>) -> Response {
+    let Some(Session(session)) = session else {
         return Redirect::to("/login").into_response();
     };
-    match begin(&state, &session, &headers, &intent).await {
+    match with_visible_organizations(&state.workos, begin(&state, &session, &headers, &intent).await).await {
         Ok(link) => Redirect::to(&link).into_response(),
-        Err(e) => problem_page(&state, StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_GATEWAY), &e),
+        Err(e) => e.into_response(),
     }
 }
 
 async fn begin(state: &AppState, session: &CurrentSession, headers: &HeaderMap, intent: &str) -> Result<String, AppError> {
     let widget = WidgetInfo::by_intent(intent).ok_or_else(|| AppError::UnknownWidget { slug: intent.to_string() })?;
-    let organization_id = session.organization_id.clone().ok_or_else(|| AppError::NoOrganization { email: session.email.clone() })?;
+    let (_, organization_id) = session.clone().in_organization()?;
     // Also checks the permission: a member is refused here, before any link exists.
-    let snapshot = crate::api::capabilities::calls::state_of(&state.workos, widget, session).await?;
+    let snapshot = fresh(&state.workos, widget, session).await?;
     let flow_id = format!("flow_{}", ulid::Ulid::new());
     let back = format!("{}/return/{}?flow={flow_id}", site_origin(state, headers), widget.slug);
-    let params = GenerateLinkParams::new(GenerateLink {
-        organization: organization_id.clone(),
-        intent: Some(GenerateLinkIntent::from(intent)),
-        return_url: Some(format!("{back}&outcome=returned")),
-        success_url: Some(format!("{back}&outcome=completed")),
-        external_user_id: None,
-        it_contact_emails: None,
-    });
-    let link = match state.workos.admin_portal().generate_link(params).await {
-        Ok(r) => r.link.expose().to_string(),
-        Err(e) => return Err(super::workos::explain(&state.workos, e).await),
-    };
+    let link = admin_portal::link(&state.workos, &organization_id, intent, format!("{back}&outcome=returned"), format!("{back}&outcome=completed")).await?;
     let flow = Flow {
         id: flow_id,
         organization_id,
         user_id: session.user_id.clone(),
         intent: intent.to_string(),
         slug: widget.slug.to_string(),
-        started_at: super::store::now_iso(),
+        started_at: now_iso(),
         ended_at: None,
         outcome: None,
         snapshot: serde_json::to_string(&snapshot).unwrap_or_default(),
     };
-    state.store.start_flow(&flow).await.map_err(super::store::db_error)?;
+    state.store.start_flow(&flow).await?;
     tracing::info!(flow = %flow.id, intent, organization = %flow.organization_id, "Admin Portal flow started");
     Ok(link)
+}
+
+/// How a flow stands: its recorded outcome, else "in progress" while its
+/// five-minute link may still be used, else "link expired".
+pub fn flow_status(outcome: Option<&str>, started_at: &str, now: &str) -> String {
+    match outcome {
+        Some(o) => o.to_string(),
+        None => {
+            let started = started_at.parse::<chrono::DateTime<chrono::Utc>>().ok();
+            let now = now.parse::<chrono::DateTime<chrono::Utc>>().ok();
+            match (started, now) {
+                (Some(s), Some(n)) if (n - s).num_seconds() > LINK_LIFE_SECONDS => "link expired".into(),
+                _ => "in progress".into(),
+            }
+        }
+    }
+}
+
+/// What WorkOS holds now for `widget`'s ground; with `flow`, also how that
+/// Admin Portal flow ended (recorded the first time) and what changed since
+/// it started. Only the organization and user that started a flow see it.
+pub async fn return_state(
+    state: &AppState,
+    session: &CurrentSession,
+    widget: &WidgetInfo,
+    flow: Option<String>,
+    outcome: Option<String>,
+) -> Result<ReturnState, AppError> {
+    // Back from a widget or the hosted portal: whatever it changed, the
+    // dashboard reads afresh too.
+    state.feed.forget(session.organization_id.as_deref(), Some(&session.user_id)).await;
+    let now = fresh(&state.workos, widget, session).await?;
+    let Some(flow_id) = flow.filter(|f| !f.is_empty()) else {
+        return Ok(ReturnState { now, flow: None });
+    };
+    let (_, org) = session.clone().in_organization()?;
+    let found = state.store.flow(&flow_id, &org, &session.user_id).await?;
+    let Some(record) = found.filter(|f| f.slug == widget.slug) else {
+        return Err(AppError::Invalid { field: Some("flow".into()), message: "This Admin Portal flow is not one of yours.".into() });
+    };
+    let outcome = match outcome.as_deref() {
+        Some("completed") => "completed",
+        Some("returned") => "returned",
+        _ => "abandoned",
+    };
+    // The first return decides the outcome; later views show that one.
+    let (outcome, ended_at) = match (record.outcome.clone(), record.ended_at.clone()) {
+        (Some(o), at) => (o, at),
+        (None, _) => {
+            let at = now_iso();
+            state.store.end_flow(&record.id, outcome, &at).await?;
+            (outcome.to_string(), Some(at))
+        }
+    };
+    let before: Option<CapabilityState> = serde_json::from_str(&record.snapshot).ok();
+    let since = EventQuery { organization_id: Some(org), since: Some(record.started_at.clone()), limit: 50, ..Default::default() };
+    let events = state.store.events(&since).await?.into_iter().map(EventRow::from).collect();
+    Ok(ReturnState {
+        flow: Some(FlowView {
+            intent: record.intent,
+            started_at: record.started_at,
+            ended_at,
+            outcome: Some(outcome),
+            changes: before.map(|b| changes(&b, &now)).unwrap_or_default(),
+            events,
+        }),
+        now,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flow_that_never_came_back_expires_with_its_link() {
+        let start = "2026-11-26T09:00:00.000Z";
+        assert_eq!(flow_status(Some("completed"), start, "2026-11-26T10:00:00.000Z"), "completed");
+        assert_eq!(flow_status(None, start, "2026-11-26T09:04:59.000Z"), "in progress");
+        assert_eq!(flow_status(None, start, "2026-11-26T09:05:01.000Z"), "link expired");
+    }
 }

@@ -11,7 +11,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 
 use super::state::AppState;
-use super::{assets, auth, guard, portal, security, statuses, tenants, webhooks};
+use super::{assets, guard, portal, problem, security, session, sign_in, statuses, tenants, webhooks};
 use crate::app::{shell, App};
 
 /// Serves `app` on `listener` with the client's address known to handlers, and
@@ -35,10 +35,10 @@ pub fn nodelay(listener: TcpListener) -> TapIo<TcpListener, fn(&mut TcpStream)> 
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
-    Router::new()
-        .route("/login", get(auth::login))
-        .route("/auth/callback", get(auth::callback))
-        .route("/logout", post(auth::logout))
+    let routes = Router::new()
+        .route("/login", get(sign_in::login))
+        .route("/auth/callback", get(sign_in::callback))
+        .route("/logout", post(sign_in::logout))
         .route("/portal/{intent}", post(portal::start))
         .route("/t/{tenant}", get(tenants::enter))
         .route("/webhooks/workos", post(webhooks::ingest))
@@ -48,9 +48,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(assets::cache_headers))
         .layer(axum::middleware::from_fn(statuses::typed_error_statuses))
-        .layer(from_fn_with_state(state.clone(), auth::session_layer))
-        .layer(from_fn_with_state(state.clone(), guard::same_origin_only))
-        .layer(from_fn_with_state(state.clone(), security::headers))
+        .layer(from_fn_with_state(state.clone(), problem::problem_pages))
+        .layer(from_fn_with_state(state.clone(), session::session_layer))
+        .layer(from_fn_with_state(state.clone(), guard::same_origin_only));
+    security::with_headers(routes, state.settings.secure_cookies)
         // Outermost, so every layer above reads bodies as written. Pages,
         // server functions and files not yet precompressed; a level that keeps
         // up with a busy server (the files' own siblings use the best).

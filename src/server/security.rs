@@ -4,13 +4,11 @@
 //! the browser). Everything else gets a policy that allows nothing to frame or
 //! run it.
 
-use axum::extract::{Request, State};
 use axum::http::header::{
     HeaderName, HeaderValue, CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS,
     X_FRAME_OPTIONS,
 };
-use axum::middleware::Next;
-use axum::response::Response;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use super::state::AppState;
 
@@ -48,23 +46,21 @@ pub fn set_page_policy() {
     }
 }
 
-/// The headers every answer carries; a page's own policy is kept.
-pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    let mut set = |name: HeaderName, value: &'static str| {
-        headers.entry(name).or_insert(HeaderValue::from_static(value));
-    };
-    set(CONTENT_SECURITY_POLICY, BASELINE);
-    set(X_CONTENT_TYPE_OPTIONS, "nosniff");
-    // Older browsers that ignore frame-ancestors.
-    set(X_FRAME_OPTIONS, "DENY");
-    // WorkOS learns which site sent a user, not which page (the paths hold ids).
-    set(REFERRER_POLICY, "strict-origin-when-cross-origin");
-    if state.settings.secure_cookies {
-        set(STRICT_TRANSPORT_SECURITY, "max-age=63072000; includeSubDomains");
+/// The headers every answer carries, unless it set its own (a page keeps
+/// its policy): tower-http's layers, one per header, around `router`.
+pub fn with_headers<S: Clone + Send + Sync + 'static>(router: axum::Router<S>, https: bool) -> axum::Router<S> {
+    let set = |name: HeaderName, value: &'static str| SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value));
+    let router = router
+        .layer(set(CONTENT_SECURITY_POLICY, BASELINE))
+        .layer(set(X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        // Older browsers that ignore frame-ancestors.
+        .layer(set(X_FRAME_OPTIONS, "DENY"))
+        // WorkOS learns which site sent a user, not which page (the paths hold ids).
+        .layer(set(REFERRER_POLICY, "strict-origin-when-cross-origin"));
+    match https {
+        true => router.layer(set(STRICT_TRANSPORT_SECURITY, "max-age=63072000; includeSubDomains")),
+        false => router,
     }
-    response
 }
 
 #[cfg(test)]

@@ -1,16 +1,19 @@
-//! The state every handler and server function shares.
+//! The state every handler and server function shares. It only holds things;
+//! none of the modules it names depends on it.
 
 use std::sync::Arc;
 
 use axum::extract::FromRef;
 use leptos::prelude::*;
 
-use super::auth::SessionRefresher;
 use super::feed::Feed;
-use super::origin::OriginCheck;
-use super::reads::Reads;
+use super::read_cache::ReadCache;
+use super::session::cookies::Cookies;
+use super::session::refresher::SessionRefresher;
+use super::session::resolved::ResolvedSessions;
 use super::settings::Settings;
 use super::store::Store;
+use super::workos::cors::CorsCheck;
 use crate::error::AppError;
 
 #[derive(Clone, FromRef)]
@@ -19,34 +22,41 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub workos: Arc<::workos::Client>,
     pub sessions: Arc<SessionRefresher>,
+    /// Sessions already resolved, by cookie: most requests unseal nothing.
+    pub resolved: Arc<ResolvedSessions>,
+    #[from_ref(skip)]
+    pub cookies: Cookies,
     pub store: Store,
     pub feed: Feed,
-    pub reads: Arc<Reads>,
+    /// The WorkOS reads the dashboard makes, kept for a short while.
+    pub cache: Arc<ReadCache>,
     /// Where the widgets bundle of this build is (`/widget-host/<hash>/host.js`).
     pub widget_bundle: Arc<str>,
     /// The app stylesheet's hashed address, for the pages outside Leptos.
     #[from_ref(skip)]
     pub stylesheet: Arc<str>,
-    pub origin: Arc<OriginCheck>,
+    pub cors: Arc<CorsCheck>,
 }
 
 impl AppState {
     pub fn new(leptos_options: LeptosOptions, settings: Settings, store: Store) -> AppState {
         let workos = super::workos::client(&settings);
-        let reads = Arc::new(Reads::default());
+        let cache = Arc::new(ReadCache::default());
         let widget_bundle = super::assets::widget_bundle(std::path::Path::new(&*leptos_options.site_root)).into();
         let stylesheet = super::assets::stylesheet(&leptos_options).into();
         AppState {
             leptos_options,
+            cookies: Cookies { secure: settings.secure_cookies },
             settings: Arc::new(settings),
             workos: Arc::new(workos),
             sessions: Arc::new(SessionRefresher::default()),
-            feed: Feed::new(reads.clone(), store.clone()),
+            resolved: Arc::new(ResolvedSessions::default()),
+            feed: Feed::new(cache.clone(), store.clone()),
             store,
-            reads,
+            cache,
             widget_bundle,
             stylesheet,
-            origin: Arc::new(OriginCheck::default()),
+            cors: Arc::new(CorsCheck::default()),
         }
     }
 

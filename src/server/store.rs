@@ -9,12 +9,16 @@ use std::future::Future;
 use std::str::FromStr;
 
 use futures::stream::{BoxStream, StreamExt};
-use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::any::AnyPoolOptions;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{AnyConnection, AnyPool, Executor, Row};
 
+use crate::error::AppError;
+use crate::model::events::EventRow;
+use crate::model::lab::LabAction;
+
 /// One hosted Admin Portal flow.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Flow {
     pub id: String,
     pub organization_id: String,
@@ -28,22 +32,8 @@ pub struct Flow {
     pub snapshot: String,
 }
 
-fn flow_of(r: &AnyRow) -> Flow {
-    Flow {
-        id: r.get("id"),
-        organization_id: r.get("organization_id"),
-        user_id: r.get("user_id"),
-        intent: r.get("intent"),
-        slug: r.get("slug"),
-        started_at: r.get("started_at"),
-        ended_at: r.get("ended_at"),
-        outcome: r.get("outcome"),
-        snapshot: r.get("snapshot"),
-    }
-}
-
 /// A WorkOS event as stored: once per id, whichever way it came first.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct StoredEvent {
     pub id: String,
     pub event: String,
@@ -57,17 +47,13 @@ pub struct StoredEvent {
     pub payload: String,
 }
 
-fn event_of(r: &AnyRow) -> StoredEvent {
-    StoredEvent {
-        id: r.get("id"),
-        event: r.get("event"),
-        organization_id: r.get("organization_id"),
-        user_id: r.get("user_id"),
-        created_at: r.get("created_at"),
-        received_at: r.get("received_at"),
-        source: r.get("source"),
-        payload: r.get("payload"),
-    }
+/// A line of the lab's record.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LabRecord {
+    pub at: String,
+    pub who: String,
+    pub what: String,
+    pub detail: String,
 }
 
 /// Which stored events to list, newest first.
@@ -82,9 +68,25 @@ pub struct EventQuery {
     pub limit: i64,
 }
 
-/// A database failure, as users see it.
-pub fn db_error(e: sqlx::Error) -> crate::error::AppError {
-    crate::error::AppError::Internal { message: format!("Orgdeck's database: {e}") }
+/// A database failure, as users see it: the one conversion, so every store
+/// call in a server function ends in `?`.
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> AppError {
+        tracing::error!("database: {e}");
+        AppError::Internal { message: format!("Orgdeck's database: {e}") }
+    }
+}
+
+impl From<StoredEvent> for EventRow {
+    fn from(e: StoredEvent) -> EventRow {
+        EventRow { id: e.id, event: e.event, created_at: e.created_at, source: e.source }
+    }
+}
+
+impl From<LabRecord> for LabAction {
+    fn from(r: LabRecord) -> LabAction {
+        LabAction { at: r.at, who: r.who, what: r.what, detail: r.detail }
+    }
 }
 
 /// Now, as flows record times (ISO 8601, milliseconds, UTC).
@@ -225,24 +227,22 @@ impl Store {
 
     /// The flow, only for the organization and user that started it.
     pub async fn flow(&self, id: &str, organization_id: &str, user_id: &str) -> Result<Option<Flow>, sqlx::Error> {
-        let row = sqlx::query("SELECT * FROM flows WHERE id = $1 AND organization_id = $2 AND user_id = $3")
+        sqlx::query_as("SELECT * FROM flows WHERE id = $1 AND organization_id = $2 AND user_id = $3")
             .bind(id)
             .bind(organization_id)
             .bind(user_id)
             .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.as_ref().map(flow_of))
+            .await
     }
 
     /// The user's latest flows in the organization, newest first.
     pub async fn recent_flows(&self, organization_id: &str, user_id: &str, limit: i64) -> Result<Vec<Flow>, sqlx::Error> {
-        let rows = sqlx::query("SELECT * FROM flows WHERE organization_id = $1 AND user_id = $2 ORDER BY started_at DESC LIMIT $3")
+        sqlx::query_as("SELECT * FROM flows WHERE organization_id = $1 AND user_id = $2 ORDER BY started_at DESC LIMIT $3")
             .bind(organization_id)
             .bind(user_id)
             .bind(limit)
             .fetch_all(&self.pool)
-            .await?;
-        Ok(rows.iter().map(flow_of).collect())
+            .await
     }
 
     /// Records how the flow ended, the first time only.
@@ -266,7 +266,7 @@ impl Store {
         Ok((applied, known))
     }
 
-    pub async fn record_lab_action(&self, a: &crate::api::lab::LabAction) -> Result<(), sqlx::Error> {
+    pub async fn record_lab_action(&self, a: &LabRecord) -> Result<(), sqlx::Error> {
         sqlx::query("INSERT INTO lab_actions (id, at, who, what, detail) VALUES ($1, $2, $3, $4, $5)")
             .bind(ulid::Ulid::new().to_string())
             .bind(&a.at)
@@ -279,12 +279,8 @@ impl Store {
     }
 
     /// The latest lab actions, newest first.
-    pub async fn lab_actions(&self, limit: i64) -> Result<Vec<crate::api::lab::LabAction>, sqlx::Error> {
-        let rows = sqlx::query("SELECT at, who, what, detail FROM lab_actions ORDER BY at DESC, id DESC LIMIT $1").bind(limit).fetch_all(&self.pool).await?;
-        Ok(rows
-            .iter()
-            .map(|r| crate::api::lab::LabAction { at: r.get("at"), who: r.get("who"), what: r.get("what"), detail: r.get("detail") })
-            .collect())
+    pub async fn lab_actions(&self, limit: i64) -> Result<Vec<LabRecord>, sqlx::Error> {
+        sqlx::query_as("SELECT at, who, what, detail FROM lab_actions ORDER BY at DESC, id DESC LIMIT $1").bind(limit).fetch_all(&self.pool).await
     }
 
     /// Stores the event unless one with its id is there: true when it was new.
@@ -328,12 +324,11 @@ impl Store {
             sql += &format!(" AND (created_at < ${at} OR (created_at = ${at} AND id < ${id}))");
         }
         sql += &format!(" ORDER BY created_at DESC, id DESC LIMIT ${}", values.len() + 1);
-        let mut query = sqlx::query(&sql);
+        let mut query = sqlx::query_as(&sql);
         for v in values {
             query = query.bind(v);
         }
-        let rows = query.bind(q.limit).fetch_all(&self.pool).await?;
-        Ok(rows.iter().map(event_of).collect())
+        query.bind(q.limit).fetch_all(&self.pool).await
     }
 
     /// Has an event of the organization been stored at or after `since` (an
@@ -348,8 +343,7 @@ impl Store {
     }
 
     pub async fn event(&self, id: &str) -> Result<Option<StoredEvent>, sqlx::Error> {
-        let row = sqlx::query("SELECT * FROM events WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
-        Ok(row.as_ref().map(event_of))
+        sqlx::query_as("SELECT * FROM events WHERE id = $1").bind(id).fetch_optional(&self.pool).await
     }
 
     /// The event types stored for an organization, for a filter.

@@ -6,19 +6,19 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Extension;
 
-use super::auth::{problem_page, CurrentSession};
+use super::problem::html_page;
+use super::session::Session;
 use super::state::AppState;
 use crate::error::AppError;
 
-pub async fn enter(State(state): State<AppState>, session: Option<Extension<CurrentSession>>, Path(tenant): Path<String>) -> Response {
-    let Some(Extension(session)) = session else {
+pub async fn enter(State(state): State<AppState>, session: Option<Session>, Path(tenant): Path<String>) -> Response {
+    let Some(Session(session)) = session else {
         return Redirect::to(&format!("/login?return_to=/t/{}", url::form_urlencoded::byte_serialize(tenant.as_bytes()).collect::<String>()))
             .into_response();
     };
     let Some((_, organization)) = state.settings.tenants.iter().find(|(t, _)| *t == tenant) else {
-        let page = super::auth::html_page(
+        let page = html_page(
             &state,
             "No such tenant",
             &format!("Leptos.toml [tenants] has no tenant “{tenant}”: check the address, or add the tenant to the map."),
@@ -28,6 +28,6 @@ pub async fn enter(State(state): State<AppState>, session: Option<Extension<Curr
     };
     match session.organization_id.as_deref() == Some(organization.as_str()) {
         true => Redirect::to("/").into_response(),
-        false => problem_page(&state, StatusCode::FORBIDDEN, &AppError::WrongTenant { tenant, organization: organization.clone() }),
+        false => AppError::WrongTenant { tenant, organization: organization.clone() }.into_response(),
     }
 }

@@ -11,17 +11,17 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
 use futures::stream::{Stream, StreamExt};
 use serde_json::Value;
 use tokio::sync::broadcast::error::RecvError;
-use workos::resources::events::ListEventsParams;
-use workos::{PaginationOrder, WebhookVerifier};
+use workos::WebhookVerifier;
 
-use super::auth::CurrentSession;
+use super::session::Session;
 use super::state::AppState;
 use super::store::{now_iso, StoredEvent};
-use crate::api::events::LiveEvent;
+use super::workos::events::{self, EventsPage};
+use crate::error::AppError;
+use crate::model::events::LiveEvent;
 
 /// WorkOS's tolerance for a signature's age.
 pub const TOLERANCE: Duration = Duration::from_secs(180);
@@ -124,8 +124,8 @@ pub fn stored(envelope: &Value, source: &str) -> Option<StoredEvent> {
     })
 }
 
-/// Stores it; tells the feed only when it was new.
-async fn keep(state: &AppState, event: StoredEvent) -> Result<bool, sqlx::Error> {
+/// Stores it once; tells the feed only when it was new.
+async fn store_once(state: &AppState, event: StoredEvent) -> Result<bool, sqlx::Error> {
     let new = state.store.insert_event(&event).await?;
     if new {
         state.feed.publish(event).await;
@@ -157,7 +157,7 @@ pub async fn ingest(State(state): State<AppState>, headers: HeaderMap, body: Byt
         tracing::warn!("refused a signed webhook that is not a WorkOS event");
         return (StatusCode::BAD_REQUEST, "A signed body, but not a WorkOS event (id, event).").into_response();
     };
-    match keep(&state, event).await {
+    match store_once(&state, event).await {
         Ok(_) => StatusCode::OK.into_response(),
         Err(e) => {
             // WorkOS retries a 5xx: nothing is lost.
@@ -169,43 +169,32 @@ pub async fn ingest(State(state): State<AppState>, headers: HeaderMap, body: Byt
 
 /// Reads the Events API from the stored cursor to the end and stores what is
 /// not there yet: how many were new.
-pub async fn catch_up(state: &AppState) -> Result<usize, String> {
-    let client = &state.workos;
-    let mut cursor = state.store.cursor(CURSOR).await.map_err(|e| e.to_string())?;
+pub async fn catch_up(state: &AppState) -> Result<usize, AppError> {
+    let mut cursor = state.store.cursor(CURSOR).await?;
     let mut range_start = None;
     let mut new = 0;
     loop {
-        let params = ListEventsParams {
-            limit: Some(100),
-            order: Some(PaginationOrder::Asc),
-            after: cursor.clone(),
-            range_start: range_start.clone(),
-            ..ListEventsParams::new(EVENT_TYPES.iter().map(|t| t.to_string()).collect())
-        };
-        let page = match client.events().list_events(params).await {
-            Ok(p) => p,
-            // A cursor WorkOS no longer knows (older than its 30 days): go on
-            // from the newest event stored instead.
-            Err(e) if cursor.is_some() && matches!(e.status(), Some(400 | 404 | 422)) => {
-                tracing::warn!("the Events API refused the stored cursor ({e}); going on from the newest stored event");
+        let (found, after) = match events::page(&state.workos, EVENT_TYPES, cursor.clone(), range_start.clone()).await? {
+            EventsPage::Events { events, after } => (events, after),
+            // A cursor WorkOS no longer knows: go on from the newest event stored instead.
+            EventsPage::CursorRefused(why) => {
+                tracing::warn!("the Events API refused the stored cursor ({why}); going on from the newest stored event");
                 cursor = None;
-                range_start = state.store.newest_event_at().await.map_err(|e| e.to_string())?;
+                range_start = state.store.newest_event_at().await?;
                 continue;
             }
-            Err(e) => return Err(format!("the Events API: {e}")),
         };
-        for e in &page.data {
-            let envelope = serde_json::to_value(e).unwrap_or_default();
-            if let Some(event) = stored(&envelope, "events_api") {
-                if keep(state, event).await.map_err(|e| e.to_string())? {
+        for envelope in &found {
+            if let Some(event) = stored(envelope, "events_api") {
+                if store_once(state, event).await? {
                     new += 1;
                 }
             }
         }
-        let Some(last) = page.data.last() else { break };
-        state.store.set_cursor(CURSOR, &last.id).await.map_err(|e| e.to_string())?;
-        cursor = Some(last.id.clone());
-        if page.list_metadata.after.is_none() {
+        let Some(last) = found.last().and_then(|e| e["id"].as_str()) else { break };
+        state.store.set_cursor(CURSOR, last).await?;
+        cursor = Some(last.to_string());
+        if after.is_none() {
             break;
         }
     }
@@ -219,7 +208,7 @@ pub fn spawn_catch_up(state: AppState, every: Duration) -> tokio::task::JoinHand
             match catch_up(&state).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!("stored {n} WorkOS events the webhooks had not brought"),
-                Err(e) => tracing::warn!("event catch-up failed (it tries again in {every:?}): {e}"),
+                Err(e) => tracing::warn!("event catch-up failed (it tries again in {every:?}): {e}: {}", e.detail()),
             }
             // Sealed sessions kept for a concurrent refresh go when it is over, refreshes or not.
             if let Err(e) = state.store.forget_old_refreshes().await {
@@ -239,14 +228,10 @@ pub struct LiveQuery {
     since: Option<String>,
 }
 
-pub async fn live(
-    State(state): State<AppState>,
-    session: Option<Extension<CurrentSession>>,
-    Query(query): Query<LiveQuery>,
-) -> Response {
+pub async fn live(State(state): State<AppState>, session: Option<Session>, Query(query): Query<LiveQuery>) -> Response {
     // 204 tells an EventSource to stop for good, quietly (a 401 would be logged
     // in the console of every page whose session just ended, and retried).
-    let Some((org, sid)) = session.and_then(|Extension(s)| Some((s.organization_id?, s.session_id))) else {
+    let Some((org, sid)) = session.and_then(|Session(s)| Some((s.organization_id?, s.session_id))) else {
         return StatusCode::NO_CONTENT.into_response();
     };
     // Subscribed before looking, so nothing falls between the two: an event

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use crate::api_keys::{self, NewKey};
 use crate::http::{paginate, ApiError, ApiResult, Body, PageParams};
 use crate::model::{ApiKey, ApiKeyOwner};
-use crate::state::Emulator;
+use crate::emulator::Emulator;
 
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {

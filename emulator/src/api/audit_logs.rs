@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::http::{ApiError, ApiResult, Body};
 use crate::ids::new_id;
 use crate::model::AuditLogEntry;
-use crate::state::Emulator;
+use crate::emulator::Emulator;
 
 #[derive(Debug, Deserialize)]
 pub struct Named {

@@ -6,7 +6,7 @@ use axum::Json;
 use serde_json::json;
 
 use crate::http::{ApiError, ApiResult};
-use crate::state::Emulator;
+use crate::emulator::Emulator;
 
 /// The roles an organization can assign: the environment roles (this emulator
 /// has no organization-specific roles), in seed order.

@@ -9,7 +9,8 @@ use serde_json::{json, Value};
 
 use crate::http::{paginate, ApiError, ApiResult, PageParams};
 use crate::model::{Directory, DirectoryUser};
-use crate::state::{Db, Emulator};
+use crate::emulator::Emulator;
+use crate::state::Db;
 
 /// The public shape, with the user and group counts in `metadata`.
 pub fn directory_json(db: &Db, d: &Directory) -> Value {

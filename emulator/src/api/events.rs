@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::http::{csv, ApiError, ApiResult, PageParams};
-use crate::state::Emulator;
+use crate::emulator::Emulator;
 
 /// Events older than this (by the emulator's clock) are gone, as at WorkOS.
 pub const RETENTION_DAYS: i64 = 30;

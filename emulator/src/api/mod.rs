@@ -15,7 +15,7 @@ pub mod widget_tokens;
 use axum::routing::{delete, get, post};
 use axum::Router;
 
-use crate::state::Emulator;
+use crate::emulator::Emulator;
 
 pub fn router(emu: &Emulator) -> Router<Emulator> {
     Router::new()
@@ -47,5 +47,5 @@ pub fn router(emu: &Emulator) -> Router<Emulator> {
         .route("/portal/generate_link", post(portal::generate_link))
         .route("/events", get(events::list))
         .route("/audit_logs/events", post(audit_logs::create))
-        .layer(axum::middleware::from_fn_with_state(emu.clone(), crate::http::require_api_key))
+        .layer(axum::middleware::from_fn_with_state(emu.clone(), crate::layers::require_api_key))
 }

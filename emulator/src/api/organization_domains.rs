@@ -11,7 +11,8 @@ use serde_json::json;
 use crate::http::{ApiError, ApiResult, Body};
 use crate::ids::{new_id, secret_token};
 use crate::model::OrganizationDomain;
-use crate::state::{Db, Emulator};
+use crate::emulator::Emulator;
+use crate::state::Db;
 
 pub const VERIFICATION_PREFIX: &str = "workos-verification";
 

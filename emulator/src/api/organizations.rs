@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::http::{csv, paginate, ApiError, ApiResult, Body, PageParams};
 use crate::ids::{new_id, secret_token};
 use crate::model::{Organization, OrganizationDomain};
-use crate::state::Emulator;
+use crate::emulator::Emulator;
 
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {

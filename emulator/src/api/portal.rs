@@ -11,7 +11,8 @@ use serde_json::json;
 use crate::http::{ApiError, ApiResult, Body};
 use crate::ids::secret_token;
 use crate::model::PortalLink;
-use crate::state::{Db, Emulator};
+use crate::emulator::Emulator;
+use crate::state::Db;
 
 /// "Expires five minutes after issuance."
 pub const LINK_SECONDS: i64 = 300;

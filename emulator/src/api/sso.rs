@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::http::{paginate, ApiError, ApiResult, PageParams};
-use crate::state::Emulator;
+use crate::emulator::Emulator;
 
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {

@@ -6,7 +6,7 @@ use axum::Json;
 use serde::Deserialize;
 
 use crate::http::{csv, paginate, ApiError, ApiResult, Body, PageParams};
-use crate::state::Emulator;
+use crate::emulator::Emulator;
 
 pub async fn get_user(State(emu): State<Emulator>, Path(id): Path<String>) -> ApiResult {
     let db = emu.db();

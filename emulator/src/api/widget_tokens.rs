@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::http::{ApiError, ApiResult, Body};
-use crate::state::Emulator;
+use crate::emulator::Emulator;
 
 /// Every scope the official SDKs and widgets know.
 pub const KNOWN_SCOPES: &[&str] = &[

@@ -6,9 +6,10 @@ use axum::response::Response;
 use maud::html;
 use serde::Deserialize;
 
-use super::{page, PortalSession};
+use super::flow::{page};
+use crate::model::PortalSession;
 use crate::model::AuditLogEntry;
-use crate::state::Emulator;
+use crate::emulator::Emulator;
 
 #[derive(Debug, Deserialize)]
 pub struct Filter {

@@ -10,10 +10,11 @@ use serde_json::json;
 use x509_cert::der::DecodePem;
 use x509_cert::Certificate as X509;
 
-use super::{finish, invalid, page, PortalSession};
+use super::flow::{finish, invalid, page};
+use crate::model::PortalSession;
 use crate::ids::new_id;
 use crate::model::{Certificate, Connection};
-use crate::state::Emulator;
+use crate::emulator::Emulator;
 
 fn saml_connection(emu: &Emulator, session: &PortalSession) -> Option<Connection> {
     emu.db().connections.iter().find(|c| c.organization_id == session.organization_id && c.is_saml()).cloned()

@@ -8,11 +8,12 @@ use axum::Form;
 use maud::html;
 use serde::Deserialize;
 
-use super::{finish, page, PortalSession};
+use super::flow::{finish, page};
+use crate::model::PortalSession;
 use crate::api::directory_sync::{directory_json, user_json};
 use crate::ids::{new_id, secret_token};
 use crate::model::{Directory, DirectoryGroup, DirectoryUser};
-use crate::state::Emulator;
+use crate::emulator::Emulator;
 
 /// (form value, label, the public API's type, SCIM?)
 const TYPES: &[(&str, &str, &str, bool)] = &[

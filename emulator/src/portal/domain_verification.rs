@@ -7,10 +7,11 @@ use axum::Form;
 use maud::html;
 use serde::Deserialize;
 
-use super::{finish, invalid, page, PortalSession};
+use super::flow::{finish, invalid, page};
+use crate::model::PortalSession;
 use crate::api::organization_domains;
 use crate::model::OrganizationDomain;
-use crate::state::Emulator;
+use crate::emulator::Emulator;
 
 fn domains_of(emu: &Emulator, session: &PortalSession) -> Vec<OrganizationDomain> {
     emu.db().organization(&session.organization_id).map(|o| o.domains.clone()).unwrap_or_default()

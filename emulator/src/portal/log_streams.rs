@@ -8,10 +8,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use maud::html;
 
-use super::{finish, invalid, page, PortalSession};
+use super::flow::{finish, invalid, page};
+use crate::model::PortalSession;
 use crate::ids::new_id;
 use crate::model::AuditLogStream;
-use crate::state::Emulator;
+use crate::emulator::Emulator;
 
 /// A destination: its type, its label, and its settings' (name, label).
 type Destination = (&'static str, &'static str, &'static [(&'static str, &'static str)]);

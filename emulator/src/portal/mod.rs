@@ -7,42 +7,27 @@ pub mod audit_logs;
 pub mod certificate_renewal;
 pub mod directory_sync;
 pub mod domain_verification;
+pub mod flow;
 pub mod log_streams;
 pub mod sso;
 
-use axum::extract::{FromRequestParts, Query, State};
-use axum::http::request::Parts;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use maud::{html, Markup};
+use maud::html;
 use serde::Deserialize;
 
-use crate::ids::secret_token;
-use crate::state::Emulator;
+use flow::{expired_page, layout, COOKIE};
 
-const COOKIE: &str = "wos-portal";
+use crate::ids::secret_token;
+use crate::model::PortalSession;
+use crate::emulator::Emulator;
+
 /// How long a portal session lasts once its link was opened.
 const SESSION_SECONDS: i64 = 3600;
-
-/// An open portal: one organization, one intent, and where to send the browser after.
-#[derive(Debug, Clone)]
-pub struct PortalSession {
-    pub id: String,
-    pub organization_id: String,
-    pub intent: String,
-    pub return_url: Option<String>,
-    pub success_url: Option<String>,
-    pub expires_at: i64,
-    /// The SSO connection being set up in this session.
-    pub connection_id: Option<String>,
-    /// The directory being set up in this session.
-    pub directory_id: Option<String>,
-    /// The log-stream destination chosen in this session.
-    pub stream_type: Option<String>,
-}
 
 pub fn router() -> Router<Emulator> {
     Router::new()
@@ -112,27 +97,6 @@ fn launch(emu: &Emulator, jar: CookieJar, secret: Option<&str>) -> Response {
     (jar.add(cookie), Redirect::to(&format!("/portal/{}", link.intent))).into_response()
 }
 
-impl FromRequestParts<Emulator> for PortalSession {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, emu: &Emulator) -> Result<Self, Self::Rejection> {
-        let jar = CookieJar::from_headers(&parts.headers);
-        let now = emu.clock().unix();
-        jar.get(COOKIE)
-            .and_then(|c| emu.db().portal_sessions.get(c.value()).filter(|s| s.expires_at > now).cloned())
-            .ok_or_else(expired_page)
-    }
-}
-
-/// WorkOS's page for a link that is no longer good.
-pub fn expired_page() -> Response {
-    let body = html! {
-        h1 { "This link has expired" }
-        p.sub { "Admin Portal links work once, for five minutes. Ask the application for a new one." }
-    };
-    (StatusCode::GONE, Html(layout("Link expired", None, &body))).into_response()
-}
-
 async fn not_emulated(session: PortalSession) -> Response {
     let body = html! {
         h1 { "Not available in the emulator yet" }
@@ -141,37 +105,3 @@ async fn not_emulated(session: PortalSession) -> Response {
     (StatusCode::NOT_IMPLEMENTED, Html(layout("Admin Portal", session.return_url.as_deref(), &body))).into_response()
 }
 
-/// Setup finished: to `success_url`, or a page saying so.
-pub fn finish(session: &PortalSession, what: &str) -> Response {
-    match &session.success_url {
-        Some(url) => Redirect::to(url).into_response(),
-        None => {
-            let body = html! { h1 { "All set" } p.sub { (what) } };
-            Html(layout("Admin Portal", session.return_url.as_deref(), &body)).into_response()
-        }
-    }
-}
-
-/// The portal's page: the logo goes back to the application (`return_url`).
-pub fn layout(title: &str, return_url: Option<&str>, body: &Markup) -> String {
-    let body = html! {
-        p {
-            @match return_url {
-                Some(url) => a.logo href=(url) data-testid="portal-logo" { "← Back to the application" },
-                None => span.badge { "Admin Portal" },
-            }
-        }
-        (body)
-        p.badge { "WorkOS emulator · Admin Portal" }
-    };
-    crate::pages::document(&format!("{title} · Admin Portal"), true, body)
-}
-
-/// A page of the flow, or the same page again with what was wrong (422).
-pub fn page(session: &PortalSession, title: &str, body: Markup) -> Response {
-    Html(layout(title, session.return_url.as_deref(), &body)).into_response()
-}
-
-pub fn invalid(session: &PortalSession, title: &str, body: Markup) -> Response {
-    (StatusCode::UNPROCESSABLE_ENTITY, page(session, title, body)).into_response()
-}

@@ -8,10 +8,11 @@ use maud::html;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{finish, invalid, page, PortalSession};
+use super::flow::{finish, invalid, page};
+use crate::model::PortalSession;
 use crate::ids::new_id;
 use crate::model::Connection;
-use crate::state::Emulator;
+use crate::emulator::Emulator;
 
 /// The providers offered: (form value, label, the public API's connection type).
 const PROVIDERS: &[(&str, &str, &str)] = &[

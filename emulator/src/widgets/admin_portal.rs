@@ -8,11 +8,12 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::WidgetCaller;
+use super::caller::WidgetCaller;
 use crate::api::{organization_domains, portal};
 use crate::http::{ApiError, ApiResult};
 use crate::model::{Certificate, Connection, OrganizationDomain};
-use crate::state::{Db, Emulator};
+use crate::emulator::Emulator;
+use crate::state::Db;
 
 const SSO: &str = "widgets:sso:manage";
 const DOMAINS: &str = "widgets:domain-verification:manage";

@@ -8,11 +8,12 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::WidgetCaller;
+use super::caller::WidgetCaller;
 use crate::api_keys::{self, NewKey};
 use crate::http::{paginate, ApiError, ApiResult, Body, PageParams};
 use crate::model::{ApiKey, ApiKeyOwner};
-use crate::state::{Db, Emulator};
+use crate::emulator::Emulator;
+use crate::state::Db;
 
 const MANAGE: &str = "widgets:api-keys:manage";
 const MANAGE_SELF: &str = "widgets:user-api-keys:manage-self";

@@ -6,11 +6,12 @@ use axum::response::IntoResponse;
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::WidgetCaller;
+use super::caller::WidgetCaller;
 use crate::api::portal;
 use crate::http::{ApiError, ApiResult};
 use crate::model::Directory;
-use crate::state::{Db, Emulator};
+use crate::emulator::Emulator;
+use crate::state::Db;
 
 const DSYNC: &str = "widgets:dsync:manage";
 

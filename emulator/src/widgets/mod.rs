@@ -3,19 +3,19 @@
 
 pub mod admin_portal;
 pub mod api_keys;
+pub mod caller;
 pub mod directory_sync;
+pub mod passkeys;
 pub mod user_management;
 pub mod user_profile;
 
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::routing::{any, delete, get, post};
 use axum::Router;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-use crate::http::{bearer, ApiError};
-use crate::state::Emulator;
+use crate::http::ApiError;
+use crate::emulator::Emulator;
 
 pub fn router(emu: &Emulator) -> Router<Emulator> {
     use user_management as um;
@@ -52,9 +52,9 @@ fn user_profile_routes() -> Router<Emulator> {
         .route(&format!("{P}/create-totp-factor"), post(up::create_totp_factor))
         .route(&format!("{P}/verify-totp-factor"), post(up::verify_totp_factor))
         .route(&format!("{P}/totp-factors"), delete(up::delete_totp_factors))
-        .route(&format!("{P}/passkeys"), post(crate::passkeys::register))
-        .route(&format!("{P}/passkeys/verify"), post(crate::passkeys::verify))
-        .route(&format!("{P}/passkeys/{{passkey_id}}"), delete(crate::passkeys::delete))
+        .route(&format!("{P}/passkeys"), post(passkeys::register))
+        .route(&format!("{P}/passkeys/verify"), post(passkeys::verify))
+        .route(&format!("{P}/passkeys/{{passkey_id}}"), delete(passkeys::delete))
         .route(&format!("{P}/sessions"), get(up::sessions))
         .route(&format!("{P}/sessions/revoke-all"), delete(up::revoke_all_sessions))
         .route(&format!("{P}/sessions/revoke/{{session_id}}"), delete(up::revoke_session))
@@ -121,59 +121,3 @@ pub fn is_loopback_origin(origin: &str) -> bool {
         && !origin.ends_with('/')
 }
 
-/// The caller of a `/_widgets/*` route, from its Bearer token. A missing, forged
-/// or expired token is a 403: the only status on which the widgets fetch a new token.
-#[derive(Debug, Clone)]
-pub struct WidgetCaller {
-    pub user_id: String,
-    pub organization_id: Option<String>,
-    /// The token's `sid`: the AuthKit session it names, if any.
-    pub session_id: Option<String>,
-    pub permissions: Vec<String>,
-}
-
-impl WidgetCaller {
-    pub fn require(&self, permission: &str) -> Result<(), ApiError> {
-        if self.permissions.iter().any(|p| p == permission) {
-            Ok(())
-        } else {
-            Err(ApiError::widget(
-                StatusCode::FORBIDDEN,
-                format!("This token does not grant the '{permission}' permission."),
-            ))
-        }
-    }
-
-    pub fn organization(&self) -> Result<&str, ApiError> {
-        self.organization_id
-            .as_deref()
-            .ok_or_else(|| ApiError::widget(StatusCode::FORBIDDEN, "This token is not for an organization."))
-    }
-}
-
-impl FromRequestParts<Emulator> for WidgetCaller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, emu: &Emulator) -> Result<Self, Self::Rejection> {
-        let forbidden = |m: &str| ApiError::widget(StatusCode::FORBIDDEN, m);
-        let token = bearer(&parts.headers).ok_or_else(|| forbidden("Missing authorization token."))?;
-        let claims = emu.keys().verify(token).ok_or_else(|| forbidden("Invalid authorization token."))?;
-        let exp = claims["exp"].as_i64().unwrap_or(0);
-        if exp <= emu.clock().unix() {
-            return Err(forbidden("The authorization token has expired."));
-        }
-        let user_id = claims["sub"].as_str().unwrap_or_default().to_string();
-        if emu.db().user(&user_id).is_none() {
-            return Err(forbidden("The token's user no longer exists."));
-        }
-        Ok(WidgetCaller {
-            user_id,
-            organization_id: claims["org_id"].as_str().map(str::to_string),
-            session_id: claims["sid"].as_str().map(str::to_string),
-            permissions: claims["permissions"]
-                .as_array()
-                .map(|a| a.iter().filter_map(|p| p.as_str().map(str::to_string)).collect())
-                .unwrap_or_default(),
-        })
-    }
-}

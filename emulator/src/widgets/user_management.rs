@@ -7,11 +7,12 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::WidgetCaller;
+use super::caller::WidgetCaller;
 use crate::http::{paginate, ApiError, ApiResult, Body, PageParams};
 use crate::ids::{new_id, secret_token};
 use crate::model::{Invitation, Membership, User};
-use crate::state::{Db, Emulator};
+use crate::emulator::Emulator;
+use crate::state::Db;
 
 const MANAGE: &str = "widgets:users-table:manage";
 const INVITE_DAYS: i64 = 7;

@@ -11,11 +11,12 @@ use rand::Rng;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::WidgetCaller;
+use super::caller::WidgetCaller;
 use crate::http::{ApiError, ApiResult, Body};
 use crate::ids::{new_id, secret_token};
 use crate::model::{ElevatedAccess, EmailChallenge, Session, User};
-use crate::state::{Db, Emulator};
+use crate::emulator::Emulator;
+use crate::state::Db;
 use crate::{mfa, outbox, passwords};
 
 /// Verification codes and elevated access last ten minutes.

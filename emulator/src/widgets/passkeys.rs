@@ -14,33 +14,17 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use url::Url;
-use webauthn_rs::prelude::{Passkey, PasskeyRegistration, RegisterPublicKeyCredential, Uuid};
+use webauthn_rs::prelude::{RegisterPublicKeyCredential, Uuid};
 use webauthn_rs::{Webauthn, WebauthnBuilder};
 
 use crate::http::{ApiError, ApiResult, Body};
 use crate::ids::new_id;
-use crate::state::Emulator;
-use crate::widgets::WidgetCaller;
+use crate::model::{PendingRegistration, StoredPasskey};
+use crate::emulator::Emulator;
+use super::caller::WidgetCaller;
 
 /// How long the browser has to answer registration options.
 const REGISTRATION_SECONDS: i64 = 300;
-
-#[derive(Debug, Clone)]
-pub struct StoredPasskey {
-    pub id: String,
-    pub user_id: String,
-    pub credential: Passkey,
-    pub created_at: String,
-    pub last_used_at: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct PendingRegistration {
-    pub user_id: String,
-    pub origin: Url,
-    pub state: PasskeyRegistration,
-    pub expires_at: i64,
-}
 
 fn bad(message: impl Into<String>) -> ApiError {
     ApiError::widget(StatusCode::BAD_REQUEST, message)

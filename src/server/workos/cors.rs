@@ -29,11 +29,11 @@ pub async fn allowed(client: &workos::Client, origin: &str) -> Result<bool, Stri
 /// [`allowed`] for this site, remembered for a minute (one preflight a minute
 /// at most, however many widget pages are opened).
 #[derive(Default)]
-pub struct OriginCheck {
+pub struct CorsCheck {
     last: Mutex<Option<(Instant, bool)>>,
 }
 
-impl OriginCheck {
+impl CorsCheck {
     /// False only when WorkOS answered and refused; a WorkOS that cannot be
     /// reached is left to the widget's own error.
     pub async fn refused(&self, client: &workos::Client, origin: &str) -> bool {

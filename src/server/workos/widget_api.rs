@@ -6,26 +6,12 @@
 
 use axum::http::{header, HeaderMap, HeaderValue, Method};
 use serde::Deserialize;
-use workos::resources::widgets::CreateTokenParams;
 use workos::transport::HttpRequest;
-use workos::{WidgetSessionToken, WidgetSessionTokenScopes};
 
-use super::workos::explain;
-use crate::api::capabilities::StreamRow;
+use super::tokens::mint;
+use crate::catalog::WidgetKind;
 use crate::error::AppError;
-
-/// A token for `user_id` in `org_id` with `scope`, minted through the SDK.
-async fn token(client: &workos::Client, org_id: &str, user_id: &str, scope: WidgetSessionTokenScopes) -> Result<String, AppError> {
-    let request = WidgetSessionToken {
-        organization_id: Some(org_id.to_string()),
-        user_id: Some(user_id.to_string()),
-        scopes: Some(vec![scope]),
-    };
-    match client.widgets().create_token(CreateTokenParams::new(request)).await {
-        Ok(r) => Ok(r.token.expose().to_string()),
-        Err(e) => Err(explain(client, e).await),
-    }
-}
+use crate::model::capability::StreamRow;
 
 /// `GET path` with the token, through the SDK's own transport (its connection
 /// pool); the body parsed as `T`.
@@ -36,7 +22,7 @@ async fn get<T: for<'de> Deserialize<'de>>(client: &workos::Client, token: &str,
     headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
     let url = format!("{}{path}", client.base_url().trim_end_matches('/'));
     let request = HttpRequest { method: Method::GET, url, headers, body: None };
-    let response = client.transport().execute(request).await.map_err(|e| super::workos::app_error(&workos::Error::Network(e)))?;
+    let response = client.transport().execute(request).await.map_err(workos::Error::Network)?;
     let status = response.status.as_u16();
     if !response.status.is_success() {
         let body: serde_json::Value = serde_json::from_slice(&response.body).unwrap_or_default();
@@ -58,7 +44,7 @@ struct Stream {
 
 /// The organization's audit-log stream, or `None` when it has none (`{}`).
 pub async fn log_stream(client: &workos::Client, org_id: &str, user_id: &str) -> Result<Option<StreamRow>, AppError> {
-    let token = token(client, org_id, user_id, WidgetSessionTokenScopes::WidgetsAuditLogStreamingManage).await?;
+    let token = mint(client, Some(org_id), Some(user_id), &WidgetKind::AuditLogStreaming.info().scopes()).await?;
     let stream: Stream = get(client, &token, "/_widgets/admin-portal/audit-log-stream").await?;
     Ok(match (stream.stream_type, stream.state) {
         (Some(destination), Some(state)) => Some(StreamRow { destination, state, error: stream.error_message }),
@@ -84,7 +70,7 @@ struct WidgetCertificate {
 /// When each SAML connection's signing certificate ends (the latest-ending live
 /// one, else the expired one), by connection id.
 pub async fn certificate_ends(client: &workos::Client, org_id: &str, user_id: &str) -> Result<Vec<(String, String)>, AppError> {
-    let token = token(client, org_id, user_id, WidgetSessionTokenScopes::WidgetsSSOManage).await?;
+    let token = mint(client, Some(org_id), Some(user_id), &WidgetKind::Sso.info().scopes()).await?;
     let list: Vec<WidgetConnection> = get(client, &token, "/_widgets/admin-portal/sso-connections").await?;
     Ok(list
         .into_iter()

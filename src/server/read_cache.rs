@@ -3,9 +3,9 @@
 //! ceiling of a busy deployment, and a dashboard view costs up to eleven reads.
 //!
 //! An entry goes when its time is up, when an event says its organization or
-//! user changed ([`Reads::forget_event`], called by the feed before it tells
+//! user changed ([`ReadCache::forget_event`], called by the feed before it tells
 //! any listener), and when Orgdeck itself starts or ends something that
-//! changes it ([`Reads::forget`]). Concurrent misses for one key wait for the
+//! changes it ([`ReadCache::forget`]). Concurrent misses for one key wait for the
 //! same WorkOS call. Errors are never kept.
 
 use std::future::Future;
@@ -16,24 +16,25 @@ use std::time::Duration;
 use moka::future::Cache;
 
 use super::store::StoredEvent;
-use crate::api::capabilities::{ConnectionRow, DirectoryRow, StreamRow};
-use crate::api::orgs::calls::{self, UserState};
-use crate::api::orgs::{MemberRow, OrgChoice};
+use super::workos::reads::{self, UserState};
+use super::workos::widget_api;
 use crate::error::AppError;
+use crate::model::capability::{ConnectionRow, DirectoryRow, StreamRow};
+use crate::model::organization::OrgChoice;
 
 /// Long enough to absorb a busy dashboard, short enough that a change WorkOS
 /// sends no event for (or a lost webhook, until the catch-up) shows soon.
 pub const KEEP_FOR: Duration = Duration::from_secs(30);
 const CAPACITY: u64 = 20_000;
 
-pub type OrgAndMembers = Arc<(workos::Organization, Vec<MemberRow>, Vec<MemberRow>)>;
+pub type OrgAndMembers = Arc<reads::OrgAndMembers>;
 
 /// One kind of read, keyed by an organization or a user id.
-struct Shelf<V>(Cache<String, V>);
+struct CachedRead<V>(Cache<String, V>);
 
-impl<V: Clone + Send + Sync + 'static> Shelf<V> {
+impl<V: Clone + Send + Sync + 'static> CachedRead<V> {
     fn new() -> Self {
-        Shelf(Cache::builder().max_capacity(CAPACITY).time_to_live(KEEP_FOR).build())
+        CachedRead(Cache::builder().max_capacity(CAPACITY).time_to_live(KEEP_FOR).build())
     }
 
     async fn get(&self, changes: &AtomicU64, key: &str, load: impl Future<Output = Result<V, AppError>>) -> Result<V, AppError> {
@@ -58,67 +59,68 @@ impl<V: Clone + Send + Sync + 'static> Shelf<V> {
     }
 }
 
-pub struct Reads {
+pub struct ReadCache {
     changes: AtomicU64,
     // By organization.
-    organization: Shelf<OrgAndMembers>,
-    connections: Shelf<Arc<Vec<ConnectionRow>>>,
-    directories: Shelf<Arc<Vec<DirectoryRow>>>,
-    stream: Shelf<Option<StreamRow>>,
-    api_keys: Shelf<usize>,
+    organization: CachedRead<OrgAndMembers>,
+    connections: CachedRead<Arc<Vec<ConnectionRow>>>,
+    directories: CachedRead<Arc<Vec<DirectoryRow>>>,
+    stream: CachedRead<Option<StreamRow>>,
+    api_keys: CachedRead<usize>,
     // By user.
-    user_organizations: Shelf<Arc<Vec<OrgChoice>>>,
-    user: Shelf<Arc<UserState>>,
+    user_organizations: CachedRead<Arc<Vec<OrgChoice>>>,
+    user: CachedRead<Arc<UserState>>,
 }
 
-impl Default for Reads {
+impl Default for ReadCache {
     fn default() -> Self {
-        Reads {
+        ReadCache {
             changes: AtomicU64::new(0),
-            organization: Shelf::new(),
-            connections: Shelf::new(),
-            directories: Shelf::new(),
-            stream: Shelf::new(),
-            api_keys: Shelf::new(),
-            user_organizations: Shelf::new(),
-            user: Shelf::new(),
+            organization: CachedRead::new(),
+            connections: CachedRead::new(),
+            directories: CachedRead::new(),
+            stream: CachedRead::new(),
+            api_keys: CachedRead::new(),
+            user_organizations: CachedRead::new(),
+            user: CachedRead::new(),
         }
     }
 }
 
-impl Reads {
+impl ReadCache {
     pub async fn organization_and_members(&self, client: &workos::Client, org_id: &str) -> Result<OrgAndMembers, AppError> {
-        let load = async { calls::organization_and_members(client, org_id).await.map(Arc::new) };
+        let load = async { reads::organization_and_members(client, org_id).await.map(Arc::new) };
         self.organization.get(&self.changes, org_id, load).await
     }
 
     pub async fn connections(&self, client: &workos::Client, org_id: &str) -> Result<Arc<Vec<ConnectionRow>>, AppError> {
-        let load = async { calls::connections(client, org_id).await.map(Arc::new) };
+        let load = async { reads::connections(client, org_id).await.map(Arc::new) };
         self.connections.get(&self.changes, org_id, load).await
     }
 
     pub async fn directories(&self, client: &workos::Client, org_id: &str) -> Result<Arc<Vec<DirectoryRow>>, AppError> {
-        let load = async { calls::directories(client, org_id).await.map(Arc::new) };
+        let load = async { reads::directories(client, org_id).await.map(Arc::new) };
         self.directories.get(&self.changes, org_id, load).await
     }
 
     /// Read with `user_id`'s widget token (the stream is the organization's, whoever reads it).
     pub async fn log_stream(&self, client: &workos::Client, org_id: &str, user_id: &str) -> Result<Option<StreamRow>, AppError> {
-        let load = super::widget_api::log_stream(client, org_id, user_id);
+        let load = widget_api::log_stream(client, org_id, user_id);
         self.stream.get(&self.changes, org_id, load).await
     }
 
     pub async fn api_key_count(&self, client: &workos::Client, org_id: &str) -> Result<usize, AppError> {
-        self.api_keys.get(&self.changes, org_id, calls::api_key_count(client, org_id)).await
+        let load = async { reads::api_keys(client, org_id).await.map(|keys| keys.len()) };
+        self.api_keys.get(&self.changes, org_id, load).await
     }
 
     pub async fn user_organizations(&self, client: &workos::Client, user_id: &str) -> Result<Arc<Vec<OrgChoice>>, AppError> {
-        let load = async { calls::user_organizations(client, user_id).await.map(Arc::new) };
+        let load = async { reads::user_organizations(client, user_id).await.map(Arc::new) };
         self.user_organizations.get(&self.changes, user_id, load).await
     }
 
     pub async fn user(&self, client: &workos::Client, user_id: &str) -> Result<Arc<UserState>, AppError> {
-        let load = async { calls::user_state(client, user_id).await.map(Arc::new) };
+        let load = async { reads::user_state(client, user_id).await.map(Arc::new) };
         self.user.get(&self.changes, user_id, load).await
     }
 

@@ -1,0 +1,79 @@
+//! What stands in front of the routes: request ids, the API key check, the
+//! traffic count and injected faults. Kept apart from the core they use
+//! (`http`, `faults`, `traffic`), which holds data and knows no `Emulator`.
+
+use std::time::Duration;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+
+use crate::http::{bearer, ApiError};
+use crate::ids::request_id;
+use crate::emulator::Emulator;
+
+/// Every response carries an `X-Request-ID`, as WorkOS's do.
+pub async fn add_request_id(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    if let Ok(v) = HeaderValue::from_str(&request_id()) {
+        response.headers_mut().insert("x-request-id", v);
+    }
+    response
+}
+
+/// Server-to-server routes require `Authorization: Bearer <api key>`.
+pub async fn require_api_key(State(emu): State<Emulator>, request: Request, next: Next) -> Response {
+    if bearer(request.headers()) == Some(emu.api_key()) {
+        next.run(request).await
+    } else {
+        ApiError::unauthorized().into_response()
+    }
+}
+
+/// The emulator's own control routes are not WorkOS traffic and are not counted.
+pub async fn count(State(emu): State<Emulator>, request: Request, next: Next) -> Response {
+    let route = request.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string());
+    let route = route.unwrap_or_else(|| "(no route)".into());
+    if !route.starts_with("/_emulator/") && route != "/health" {
+        emu.traffic().record(request.method().as_str(), &route);
+    }
+    next.run(request).await
+}
+
+/// WorkOS's error body for a status, when the fault gives none (the
+/// emulator's own 401 where it has one).
+fn default_body(status: StatusCode) -> Value {
+    match status.as_u16() {
+        401 => ApiError::unauthorized().body,
+        404 => json!({"message": "Not Found", "code": "entity_not_found"}),
+        422 => json!({"message": "Validation failed", "code": "invalid_request_parameters", "errors": []}),
+        429 => json!({"message": "Too many requests", "code": "rate_limit_exceeded"}),
+        s if s >= 500 => json!({"message": "Internal Server Error", "code": "server_error"}),
+        _ => json!({"message": status.canonical_reason().unwrap_or("Error")}),
+    }
+}
+
+/// Control routes are never faulted: a test must always be able to clear them.
+pub async fn inject(State(emu): State<Emulator>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    if path.starts_with("/_emulator/") || path == "/health" {
+        return next.run(request).await;
+    }
+    let Some(fault) = emu.faults().take(request.method().as_str(), &path) else {
+        return next.run(request).await;
+    };
+    if fault.hang {
+        std::future::pending::<()>().await;
+    }
+    if fault.delay_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
+    }
+    let Some(status) = fault.status.and_then(|s| StatusCode::from_u16(s).ok()) else {
+        return next.run(request).await;
+    };
+    let body = fault.body.clone().unwrap_or_else(|| default_body(status));
+    ApiError { status, body, retry_after: fault.retry_after }.into_response()
+}
+

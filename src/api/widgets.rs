@@ -1,0 +1,82 @@
+//! Widget tokens: minted on demand for the session's organization and user, with
+//! the catalog's scopes. The organization never comes from the request.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::widget::WidgetSetup;
+
+/// Where and how the browser mounts `widget` against this deployment's WorkOS.
+#[cfg(feature = "ssr")]
+pub(crate) fn setup_for(widget: &crate::catalog::WidgetInfo, state: &crate::server::state::AppState) -> WidgetSetup {
+    let settings = &state.settings;
+    let api = &settings.api;
+    WidgetSetup {
+        slug: widget.slug.into(),
+        title: widget.title.into(),
+        purpose: widget.purpose.into(),
+        component: widget.component.into(),
+        api_hostname: api.hostname.clone(),
+        api_port: api.port,
+        api_https: api.https,
+        current_session_id: None,
+        offline_icons: settings.is_emulator(),
+        portal_intent: widget.portal_intent.map(str::to_string),
+        fixed_token: None,
+        bundle: state.widget_bundle.to_string(),
+    }
+}
+
+/// The widget, if this session may open it.
+#[cfg(feature = "ssr")]
+fn allowed(slug: &str) -> Result<(&'static crate::catalog::WidgetInfo, crate::server::session::CurrentSession), AppError> {
+    use crate::catalog::{TokenKind, WidgetInfo};
+    use crate::server::session::CurrentSession;
+
+    let widget = WidgetInfo::by_slug(slug).ok_or_else(|| AppError::UnknownWidget { slug: slug.to_string() })?;
+    let session = CurrentSession::current()?;
+    if widget.token != TokenKind::UserOnly && session.organization_id.is_none() {
+        return Err(AppError::NoOrganization { email: session.email });
+    }
+    session.may_use(widget)?;
+    if !widget.built {
+        return Err(AppError::NotBuilt { title: widget.title.into() });
+    }
+    Ok((widget, session))
+}
+
+/// May this user open this widget, and where does it call WorkOS?
+#[server(endpoint = "widget_page")]
+pub async fn widget_page(slug: String) -> Result<WidgetSetup, AppError> {
+    use crate::catalog::WidgetKind;
+
+    let (widget, session) = allowed(&slug)?;
+    let state = crate::server::state::AppState::current()?;
+    // Against real WorkOS, a site missing from the allowed web origins would
+    // get a widget that fails with CORS errors only: say it in words instead.
+    let site = &state.settings.site_url;
+    if !state.settings.is_emulator() && state.cors.refused(&state.workos, site).await {
+        return Err(AppError::OriginRefused { origin: site.clone() });
+    }
+    Ok(WidgetSetup {
+        current_session_id: (widget.kind == WidgetKind::Sessions).then_some(session.session_id),
+        ..setup_for(widget, &state)
+    })
+}
+
+/// A fresh widget token (never cached): the widget calls this on mount, before
+/// the token expires and after a 403.
+#[server(endpoint = "widget_token")]
+pub async fn widget_token(slug: String) -> Result<String, AppError> {
+    use crate::catalog::TokenKind;
+    use crate::server::workos::tokens;
+
+    let (widget, session) = allowed(&slug)?;
+    let state = crate::server::state::AppState::current()?;
+    let organization_id = match widget.token {
+        TokenKind::UserOnly => None,
+        TokenKind::Organization | TokenKind::OrganizationSession => session.organization_id.as_deref(),
+    };
+    let minted = tokens::mint(&state.workos, organization_id, Some(&session.user_id), &widget.scopes()).await;
+    crate::server::workos::errors::with_visible_organizations(&state.workos, minted).await
+}

@@ -1,0 +1,93 @@
+//! Orgdeck's two cookies: the sealed session and the sign-in under way. Read
+//! through axum-extra's `CookieJar`; written with the cookie crate's builder
+//! but not percent-encoded (`CookieJar::add` would encode the `/` and `=` of
+//! the SDK's base64, changing the value every browser already holds).
+
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::Response;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+
+pub const SESSION: &str = "wos-session";
+pub const SIGN_IN: &str = "orgdeck-sign-in";
+/// authkit-nextjs's default: the refresh token, not the cookie, bounds a session.
+pub const SESSION_MAX_AGE: i64 = 400 * 24 * 3600;
+pub const SIGN_IN_MAX_AGE: i64 = 600;
+
+/// The cookie names as sent: behind https with the `__Host-` prefix, which
+/// browsers accept only Secure, for this host and `Path=/`, so that no other
+/// site on the domain can set or shadow it (OWASP ASVS 3.4.4).
+#[derive(Debug, Clone, Copy)]
+pub struct Cookies {
+    pub secure: bool,
+}
+
+impl Cookies {
+    pub fn name(self, name: &str) -> String {
+        match self.secure {
+            true => format!("__Host-{name}"),
+            false => name.to_string(),
+        }
+    }
+
+    /// The value of cookie `name` the browser sent, if not empty.
+    pub fn read(self, headers: &HeaderMap, name: &str) -> Option<String> {
+        let jar = CookieJar::from_headers(headers);
+        jar.get(&self.name(name)).map(|c| c.value().to_string()).filter(|v| !v.is_empty())
+    }
+
+    /// `name=value` for `max_age` seconds (0: delete it), HttpOnly, SameSite=Lax, Path=/.
+    pub fn set(self, name: &str, value: &str, max_age: i64) -> HeaderValue {
+        let cookie = Cookie::build((self.name(name), value.to_string()))
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .max_age(cookie::time::Duration::seconds(max_age))
+            .secure(self.secure)
+            .build();
+        HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static("orgdeck-invalid=; Max-Age=0"))
+    }
+
+    pub fn session(self, sealed: &str) -> HeaderValue {
+        self.set(SESSION, sealed, SESSION_MAX_AGE)
+    }
+
+    pub fn clear(self, name: &str) -> HeaderValue {
+        self.set(name, "", 0)
+    }
+
+    /// Whether `response` sets cookie `name` itself.
+    pub fn sets(self, response: &Response, name: &str) -> bool {
+        let prefix = format!("{}=", self.name(name));
+        response.headers().get_all(header::SET_COOKIE).iter().any(|v| v.to_str().is_ok_and(|v| v.starts_with(&prefix)))
+    }
+}
+
+pub fn with_cookie(mut response: Response, cookie: HeaderValue) -> Response {
+    response.headers_mut().append(header::SET_COOKIE, cookie);
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_one_cookie_among_many() {
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, "a=1; wos-session=abc+/=; b=2".parse().unwrap());
+        let cookies = Cookies { secure: false };
+        assert_eq!(cookies.read(&h, SESSION).as_deref(), Some("abc+/="));
+        assert_eq!(cookies.read(&h, "missing"), None);
+    }
+
+    #[test]
+    fn a_cookie_is_written_as_sealed_host_only_behind_https() {
+        let set = Cookies { secure: true }.session("abc+/=").to_str().unwrap().to_string();
+        assert!(set.starts_with("__Host-wos-session=abc+/=;"), "{set}");
+        for attr in ["; Path=/", "; HttpOnly", "; SameSite=Lax", "; Secure", "; Max-Age=34560000"] {
+            assert!(set.contains(attr), "{set}");
+        }
+        let cleared = Cookies { secure: false }.clear(SESSION).to_str().unwrap().to_string();
+        assert!(cleared.starts_with("wos-session=;") && cleared.contains("Max-Age=0") && !cleared.contains("Secure"), "{cleared}");
+    }
+}
