@@ -20,8 +20,10 @@ pub enum AppError {
     NotBuilt { title: String },
     #[error("WorkOS refused Orgdeck's API key")]
     WorkosUnauthorized,
+    /// `visible`: the organizations the API key sees, for the admin tools
+    /// only; `None` for everyone else (other customers' names stay private).
     #[error("Organization {id} does not exist in this WorkOS environment")]
-    OrganizationNotFound { id: String, visible: Vec<String> },
+    OrganizationNotFound { id: String, visible: Option<Vec<String>> },
     #[error("WorkOS rejected the request")]
     Invalid { field: Option<String>, message: String },
     #[error("That clashes with what WorkOS already holds")]
@@ -78,13 +80,13 @@ impl AppError {
             AppError::WorkosUnauthorized => {
                 "The API key is wrong, revoked, or not the one loaded: WorkOS answered 401 Unauthorized.".into()
             }
-            AppError::OrganizationNotFound { visible, .. } => {
-                if visible.is_empty() {
-                    "This API key sees no organizations at all.".into()
-                } else {
-                    format!("Organizations this API key sees: {}.", visible.join(", "))
-                }
+            AppError::OrganizationNotFound { id, visible: None } => {
+                format!("WorkOS no longer knows your organization ({id}): it was deleted, or Orgdeck now uses another WorkOS environment.")
             }
+            AppError::OrganizationNotFound { visible: Some(visible), .. } => match visible.is_empty() {
+                true => "This API key sees no organizations at all.".into(),
+                false => format!("Organizations this API key sees: {}.", visible.join(", ")),
+            },
             AppError::Invalid { field: Some(field), message } => format!("{message} (field: {field})"),
             AppError::Invalid { field: None, message } => message.clone(),
             AppError::Workos { message, request_id, .. } => match request_id {
@@ -122,7 +124,10 @@ impl AppError {
             AppError::WorkosUnauthorized => "Set WORKOS_API_KEY to a current secret key (it starts with sk_) from the \
                  WorkOS Dashboard → API Keys of this environment, then restart Orgdeck (it reads .env only at start)."
                 .into(),
-            AppError::OrganizationNotFound { .. } => "A staging key cannot see production organizations (or the reverse): \
+            AppError::OrganizationNotFound { visible: None, .. } => "Sign out and sign in again to choose another of your organizations; \
+                 if none is left, ask an administrator of your company to invite you."
+                .into(),
+            AppError::OrganizationNotFound { visible: Some(_), .. } => "A staging key cannot see production organizations (or the reverse): \
                  check that WORKOS_API_KEY belongs to the environment that holds this organization."
                 .into(),
             AppError::Invalid { .. } => "Correct the value named above and try again.".into(),
@@ -171,7 +176,8 @@ mod tests {
             AppError::NoOrganization { email: "nora@example.test".into() },
             AppError::MissingPermission { permission: "widgets:users-table:manage".into(), role: "member".into() },
             AppError::WorkosUnauthorized,
-            AppError::OrganizationNotFound { id: "org_1".into(), visible: vec!["Acme (org_2)".into()] },
+            AppError::OrganizationNotFound { id: "org_1".into(), visible: Some(vec!["Acme (org_2)".into()]) },
+            AppError::OrganizationNotFound { id: "org_1".into(), visible: None },
             AppError::Invalid { field: Some("user_id".into()), message: "not a member".into() },
             AppError::OriginRefused { origin: "https://orgdeck.example.com".into() },
             AppError::WrongTenant { tenant: "acme".into(), organization: "org_1".into() },
@@ -189,8 +195,10 @@ mod tests {
         let e = AppError::MissingPermission { permission: "widgets:users-table:manage".into(), role: "member".into() };
         assert!(e.detail().contains("widgets:users-table:manage") && e.detail().contains("member"));
         assert!(AppError::WorkosUnauthorized.fix().contains("sk_"));
-        let e = AppError::OrganizationNotFound { id: "org_1".into(), visible: vec!["Acme (org_2)".into()] };
+        let e = AppError::OrganizationNotFound { id: "org_1".into(), visible: Some(vec!["Acme (org_2)".into()]) };
         assert!(e.to_string().contains("org_1") && e.detail().contains("Acme (org_2)"));
+        let e = AppError::OrganizationNotFound { id: "org_1".into(), visible: None };
+        assert!(e.detail().contains("org_1") && !e.detail().contains("sees") && e.fix().contains("Sign out"), "{}", e.detail());
     }
 
     #[test]

@@ -141,14 +141,14 @@ async fn a_webhook_to_one_instance_is_live_on_the_other_and_empties_its_cache() 
     // empties B's cache for Ada, has been heard).
     let mut reads = workos_requests(&a, "GET /organizations/{id}").await;
     for _ in 0..50 {
-        dashboard(&b.base, &ada).await;
+        dashboard_from(&b.base, &a.base, &ada).await;
         let now = workos_requests(&a, "GET /organizations/{id}").await;
         if now == reads {
             break;
         }
         reads = now;
     }
-    dashboard(&b.base, &ada).await;
+    dashboard_from(&b.base, &a.base, &ada).await;
     assert_eq!(workos_requests(&a, "GET /organizations/{id}").await, reads, "B serves its cached read");
 
     // A live page served by B.
@@ -170,17 +170,17 @@ async fn a_webhook_to_one_instance_is_live_on_the_other_and_empties_its_cache() 
     assert_eq!(heard, Ok(true), "B's live page heard A's webhook: {seen}");
     assert!(seen.contains("event: workos"), "{seen}");
     // B forgot what the event changed: its next view reads WorkOS.
-    dashboard(&b.base, &ada).await;
+    dashboard_from(&b.base, &a.base, &ada).await;
     assert_eq!(workos_requests(&a, "GET /organizations/{id}").await, reads + 1, "B read WorkOS afresh");
 
     // What Orgdeck changes itself empties the other instance's cache too: a
     // sign-in on A starts Ada on WorkOS's current state, on B as well.
-    dashboard(&b.base, &ada).await;
+    dashboard_from(&b.base, &a.base, &ada).await;
     a.sign_in(&browser(), "ada@acme.test").await;
     let before = workos_requests(&a, "GET /organizations/{id}").await;
     let mut reread = false;
     for _ in 0..100 {
-        dashboard(&b.base, &ada).await;
+        dashboard_from(&b.base, &a.base, &ada).await;
         if workos_requests(&a, "GET /organizations/{id}").await > before {
             reread = true;
             break;
@@ -208,4 +208,33 @@ async fn each_event_is_stored_once_whichever_instance_it_reaches() {
     assert_eq!(ids.len(), 100 + caught, "each event once");
     let unique: std::collections::HashSet<_> = ids.iter().collect();
     assert_eq!(unique.len(), ids.len());
+}
+
+#[tokio::test]
+async fn a_copied_cookie_is_refused_on_both_instances_once_it_signed_out_on_one() {
+    let pg = Postgres::start();
+    let (a, b) = two_instances(&pg).await;
+    let cookie = session_of(&a.sign_in(&browser(), "ada@acme.test").await).unwrap();
+    let plain = browser_without_cookies();
+    for base in [&a.base, &b.base] {
+        assert_eq!(plain.get(format!("{base}/")).header("cookie", &cookie).send().await.unwrap().status(), StatusCode::OK);
+    }
+    let res = plain.post(format!("{}/logout", a.base)).header("cookie", &cookie).header("origin", &a.base).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    for base in [&a.base, &b.base] {
+        // B hears it through the database: soon, not necessarily at once.
+        let mut status = StatusCode::OK;
+        for _ in 0..50 {
+            status = plain.get(format!("{base}/")).header("cookie", &cookie).send().await.unwrap().status();
+            if status == StatusCode::SEE_OTHER {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(status, StatusCode::SEE_OTHER, "{base} refuses the signed-out session");
+    }
+    // An instance that starts later reads it from the database.
+    let c = another_instance(&a, &pg.url).await;
+    let res = plain.get(format!("{}/", c.base)).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
 }

@@ -48,3 +48,22 @@ fn an_unreadable_leptos_toml_stops_start_up() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("Leptos.toml"), "{stderr}");
 }
+
+#[test]
+fn an_emulator_on_every_interface_stops_start_up_unless_asked() {
+    let (code, stderr) = run_with(&[("WORKOS_EMULATOR_ADDR", "0.0.0.0:0")]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("WORKOS_EMULATOR_ADDR") && stderr.contains("WORKOS_EMULATOR_PUBLIC=1"), "{stderr}");
+}
+
+#[test]
+fn real_workos_settings_without_the_key_stop_start_up() {
+    let (code, stderr) = run_with(&[
+        ("WORKOS_WEBHOOK_SECRET", "whsec_from_the_dashboard"),
+        ("WORKOS_REDIRECT_URI", "https://orgdeck.example.com/auth/callback"),
+        ("WORKOS_API_HOSTNAME", "api.workos.com"),
+    ]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("WORKOS_API_KEY") && stderr.contains("WORKOS_WEBHOOK_SECRET") && stderr.contains("WORKOS_EMULATOR=1"), "{stderr}");
+    assert!(!stderr.contains("whsec_from_the_dashboard"), "the value itself is not echoed");
+}

@@ -443,7 +443,8 @@ pub async fn logout(State(emu): State<Emulator>, Query(q): Query<LogoutQuery>) -
     if let Some(sid) = q.session_id.as_deref() {
         emu.db().revoke_session(&emu, sid);
     }
-    match q.return_to.filter(|r| Url::parse(r).is_ok()) {
+    // No open redirect through logout: back only to where sign-in may return.
+    match q.return_to.filter(|r| return_allowed(&emu, r)) {
         Some(url) => Redirect::to(&url).into_response(),
         None => Html(pages::signed_out_page()).into_response(),
     }
@@ -472,6 +473,18 @@ fn redirect_allowed(emu: &Emulator, uri: &str) -> bool {
         matches!(u.scheme(), "http" | "https")
             && matches!(u.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"))
     })
+}
+
+/// Where sign-out may send the browser: a site sign-in may return to (the
+/// origin of a listed redirect URI), or any loopback http(s) address when none
+/// are listed, the same rule as [`redirect_allowed`].
+fn return_allowed(emu: &Emulator, uri: &str) -> bool {
+    let Ok(url) = Url::parse(uri) else { return false };
+    let listed = &emu.seed().environment.redirect_uris;
+    match listed.is_empty() {
+        true => redirect_allowed(emu, uri),
+        false => listed.iter().filter_map(|u| Url::parse(u).ok()).any(|u| u.origin() == url.origin()),
+    }
 }
 
 fn describe_allowed_redirects(emu: &Emulator) -> String {

@@ -8,7 +8,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::events::{Fault, Settings as WebhookSettings};
+use crate::events::{Fault, Settings as WebhookSettings, Webhooks};
 use crate::http::{ApiError, ApiResult, Body};
 use crate::emulator::Emulator;
 
@@ -88,13 +88,20 @@ pub async fn add_webhook_endpoint(State(emu): State<Emulator>, Body(body): Body<
     if parsed.is_none() {
         return Err(ApiError::invalid("url", "invalid", "url must be an http(s) URL"));
     }
-    let secret = body.secret.filter(|s| !s.is_empty()).unwrap_or_else(crate::ids::secret_token);
+    let given = body.secret.filter(|s| !s.is_empty());
+    let secret = given.clone().unwrap_or_else(crate::ids::secret_token);
     let endpoint = emu.webhooks().add_endpoint(&body.url, &secret, body.events);
-    Ok((StatusCode::CREATED, Json(json!(endpoint))).into_response())
+    let mut shown = Webhooks::shown(&endpoint);
+    // A secret the emulator made is told once, here; one the caller gave is never echoed.
+    if given.is_none() {
+        shown["secret"] = json!(secret);
+    }
+    Ok((StatusCode::CREATED, Json(shown)).into_response())
 }
 
 pub async fn list_webhook_endpoints(State(emu): State<Emulator>) -> impl IntoResponse {
-    Json(json!({"data": emu.webhooks().endpoints()}))
+    let shown: Vec<_> = emu.webhooks().endpoints().iter().map(Webhooks::shown).collect();
+    Json(json!({"data": shown}))
 }
 
 pub async fn remove_webhook_endpoint(State(emu): State<Emulator>, Path(id): Path<String>) -> ApiResult {

@@ -66,6 +66,8 @@ struct Inner {
     faults: crate::faults::Faults,
     traffic: crate::traffic::Traffic,
     refused_origins: Mutex<Vec<String>>,
+    /// When set, every `/_emulator/*` request must carry it.
+    control_token: Mutex<Option<String>>,
 }
 
 impl Emulator {
@@ -87,6 +89,7 @@ impl Emulator {
                 faults: crate::faults::Faults::default(),
                 traffic: crate::traffic::Traffic::default(),
                 refused_origins: Mutex::new(Vec::new()),
+                control_token: Mutex::new(None),
             }),
         }
     }
@@ -115,6 +118,16 @@ impl Emulator {
 
     pub fn refuses_origin(&self, origin: &str) -> bool {
         self.inner.refused_origins.lock().unwrap_or_else(|e| e.into_inner()).iter().any(|o| o == origin)
+    }
+
+    /// Requires `X-Emulator-Control-Token: <token>` on every control request
+    /// (`WORKOS_EMULATOR_CONTROL_TOKEN`); `None` lets this machine's tools in without one.
+    pub fn set_control_token(&self, token: Option<String>) {
+        *self.inner.control_token.lock().unwrap_or_else(|e| e.into_inner()) = token.filter(|t| !t.is_empty());
+    }
+
+    pub fn control_token(&self) -> Option<String> {
+        self.inner.control_token.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     pub fn traffic(&self) -> &crate::traffic::Traffic {

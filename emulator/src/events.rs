@@ -47,6 +47,8 @@ pub fn backoff(n: u32) -> Duration {
 pub struct Endpoint {
     pub id: String,
     pub url: String,
+    /// Never written out: the control API shows its last four characters.
+    #[serde(skip_serializing)]
     pub secret: String,
     /// Event types it wants; empty for all.
     #[serde(default)]
@@ -152,6 +154,14 @@ impl Default for Webhooks {
 impl Webhooks {
     fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The endpoint as the control API shows it: the secret's last four characters only.
+    pub fn shown(endpoint: &Endpoint) -> serde_json::Value {
+        let tail: String = endpoint.secret.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+        let mut shown = serde_json::json!(endpoint);
+        shown["secret_last4"] = serde_json::Value::String(tail);
+        shown
     }
 
     pub fn add_endpoint(&self, url: &str, secret: &str, events: Vec<String>) -> Endpoint {

@@ -91,6 +91,15 @@ impl IntoResponse for ApiError {
 
 pub type ApiResult<T = Response> = Result<T, ApiError>;
 
+/// `http(s)://127.0.0.1|localhost|[::1][:port]`, as a browser writes an Origin.
+pub fn is_loopback_origin(origin: &str) -> bool {
+    let Ok(url) = url::Url::parse(origin) else { return false };
+    matches!(url.scheme(), "http" | "https")
+        && matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"))
+        && url.path() == "/"
+        && !origin.ends_with('/')
+}
+
 pub fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;

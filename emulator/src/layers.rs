@@ -5,12 +5,12 @@
 use std::time::Duration;
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
-use crate::http::{bearer, ApiError};
+use crate::http::{bearer, is_loopback_origin, ApiError};
 use crate::ids::request_id;
 use crate::emulator::Emulator;
 
@@ -77,3 +77,49 @@ pub async fn inject(State(emu): State<Emulator>, request: Request, next: Next) -
     ApiError { status, body, retry_after: fault.retry_after }.into_response()
 }
 
+
+/// The control API (`/_emulator/*`) answers only this machine's tools and
+/// pages, never another site's page open in the developer's browser: a
+/// cross-site request (`Sec-Fetch-Site`), an `Origin` that is not loopback,
+/// and the content types a plain form or `no-cors` fetch can send are
+/// refused, so a browser must preflight (and the control API answers no
+/// CORS). With a control token set, every control request must carry it.
+pub async fn control_only_from_here(State(emu): State<Emulator>, request: Request, next: Next) -> Response {
+    if !request.uri().path().starts_with("/_emulator/") {
+        return next.run(request).await;
+    }
+    if let Err(refused) = control_allowed(request.method(), request.headers(), emu.control_token().as_deref()) {
+        tracing::warn!(path = %request.uri().path(), "refused a control request: {}", refused.body["message"]);
+        return refused.into_response();
+    }
+    next.run(request).await
+}
+
+fn control_allowed(method: &Method, headers: &HeaderMap, token: Option<&str>) -> Result<(), ApiError> {
+    let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_ascii_lowercase);
+    let forbidden = |message: &str| ApiError::new(StatusCode::FORBIDDEN, json!({"message": message, "code": "control_refused"}));
+    if text(header::HeaderName::from_static("sec-fetch-site")).as_deref() == Some("cross-site") {
+        return Err(forbidden("The emulator's control API does not answer other sites' pages."));
+    }
+    if let Some(origin) = text(header::ORIGIN) {
+        if !is_loopback_origin(&origin) {
+            return Err(forbidden("The emulator's control API answers only pages on this machine (a loopback Origin)."));
+        }
+    }
+    let safe = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
+    let content_type = text(header::CONTENT_TYPE).unwrap_or_default();
+    let form_like = ["application/x-www-form-urlencoded", "multipart/form-data", "text/plain"].iter().any(|t| content_type.starts_with(t));
+    if !safe && form_like {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            json!({"message": "The control API takes JSON (Content-Type: application/json).", "code": "unsupported_media_type"}),
+        ));
+    }
+    if let Some(token) = token {
+        let sent = headers.get("x-emulator-control-token").and_then(|v| v.to_str().ok());
+        if sent != Some(token) {
+            return Err(forbidden("This emulator's control API needs its token (X-Emulator-Control-Token)."));
+        }
+    }
+    Ok(())
+}

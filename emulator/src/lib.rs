@@ -67,6 +67,7 @@ pub fn router(emu: Emulator) -> Router {
             http::ApiError::new(axum::http::StatusCode::NOT_FOUND, serde_json::json!({"message": "Not Found"}))
         })
         .layer(axum::middleware::from_fn_with_state(emu.clone(), layers::inject))
+        .layer(axum::middleware::from_fn_with_state(emu.clone(), layers::control_only_from_here))
         .layer(axum::middleware::from_fn_with_state(emu.clone(), layers::count))
         .layer(axum::middleware::from_fn(layers::add_request_id))
         .with_state(emu)

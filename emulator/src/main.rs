@@ -15,6 +15,9 @@ struct Args {
     /// TOML seed file; the bundled seed when absent.
     #[arg(long, env = "WORKOS_EMULATOR_SEED")]
     seed: Option<PathBuf>,
+    /// A token every `/_emulator/*` request must carry (`X-Emulator-Control-Token`).
+    #[arg(long, env = "WORKOS_EMULATOR_CONTROL_TOKEN", hide_env_values = true)]
+    control_token: Option<String>,
 }
 
 #[tokio::main]
@@ -44,6 +47,7 @@ async fn main() {
         }
     };
     let emu = &running.emulator;
+    emu.set_control_token(args.control_token.clone());
     println!("WorkOS emulator on {}", running.base_url());
     println!("  API key {}   client ID {}", emu.api_key(), emu.client_id());
     for u in emu.seed().users.iter() {

@@ -20,7 +20,7 @@ test("WorkOS refuses the API key (401): the dashboard says which setting and how
   await expect(notice).toContainText("sk_");
 });
 
-test("an organization WorkOS does not know (404): named, with the organizations the key does see", async ({ page, request }) => {
+test("an organization WorkOS does not know (404): named, with what to do, and no other customer's name", async ({ page, request }) => {
   await fault(request, {
     path: "/organizations/org_",
     method: "GET",
@@ -31,8 +31,11 @@ test("an organization WorkOS does not know (404): named, with the organizations 
   await signIn(page, USERS.admin.email);
   const notice = page.locator('[data-error="organization-not-found"]');
   await expect(notice).toContainText("org_01STAGING");
-  await expect(notice).toContainText("Acme Corp (org_");
-  await expect(notice).toContainText("staging key");
+  await expect(notice).toContainText("no longer knows your organization");
+  await expect(notice).toContainText("Sign out and sign in again");
+  // The API key sees Acme Corp and Globex Inc: an end user is shown neither.
+  await expect(notice).not.toContainText("Globex");
+  await expect(notice).not.toContainText("Acme Corp (org_");
 });
 
 test("a 422 names the field, and the hosted portal is not opened", async ({ page, request, consoleErrors }) => {

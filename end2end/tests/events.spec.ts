@@ -1,5 +1,6 @@
+import type { Page } from "@playwright/test";
 import { test, expect, signIn, hydrated, USERS } from "./fixtures";
-import { EMULATOR_URL } from "../playwright.config";
+import { BASE_URL, EMULATOR_URL } from "../playwright.config";
 
 test("an invitation made in the Members widget shows in the open dashboard's live feed, and its counts update, without a reload", async ({ page, context }) => {
   await signIn(page, USERS.admin.email);
@@ -70,4 +71,45 @@ test("the events page lists only the organizations the user belongs to", async (
   await expect(options).toHaveText(["Acme Corp"]);
   const res = await page.request.post("/api/events_page", { form: { organization: "org_not_mine" }, headers: { Origin: new URL(page.url()).origin } });
   expect(await res.text()).toContain("You are not a member of org_not_mine.");
+});
+
+/** The users the `session.created` events listed on `page` (at /events?event=session.created) are about. */
+async function sessionOwners(page: Page): Promise<Set<string>> {
+  const rows = page.getByTestId("events").locator('tbody tr[data-event="session.created"]');
+  const owners = new Set<string>();
+  for (let i = 0; i < (await rows.count()); i++) {
+    await rows.nth(i).getByRole("button", { name: "Show payload" }).click();
+    const payload = rows.nth(i).getByTestId("payload");
+    await expect(payload).toContainText('"user_id"');
+    owners.add(/"user_id": "(\w+)"/.exec((await payload.textContent()) ?? "")![1]);
+  }
+  return owners;
+}
+
+test("a member's events page lists only the events about him: nobody else's sign-in or address", async ({ page, browser }) => {
+  // Ada signs in from another browser: her sign-in, with her address and browser, is an event of Acme.
+  const elsewhere = await browser.newContext({ baseURL: BASE_URL });
+  const ada = await elsewhere.newPage();
+  await signIn(ada, USERS.admin.email, "/events?event=session.created");
+  await signIn(page, USERS.member.email, "/events?event=session.created");
+  const rows = (p: Page) => p.getByTestId("events").locator('tbody tr[data-event="session.created"]');
+  // Max's own sign-in arrives by webhook; the page may have been read before it.
+  await expect(async () => {
+    await page.reload();
+    await expect(rows(page).first()).toBeVisible({ timeout: 1000 });
+  }).toPass();
+  await hydrated(page);
+  const mine = await sessionOwners(page);
+  expect(mine.size, `only one user's sign-ins: ${[...mine]}`).toBe(1);
+  // Ada, an admin, reads both sign-ins.
+  let adaReads = new Set<string>();
+  await expect(async () => {
+    await ada.reload();
+    await hydrated(ada);
+    adaReads = await sessionOwners(ada);
+    expect(adaReads.size).toBeGreaterThanOrEqual(2);
+  }).toPass();
+  const [maxId] = [...mine];
+  expect(adaReads).toContain(maxId);
+  await elsewhere.close();
 });

@@ -1,5 +1,5 @@
-import { test, expect, signIn, hydrated, USERS } from "./fixtures";
-import { EMULATOR_URL } from "../playwright.config";
+import { test, expect, signIn, signOut, hydrated, USERS } from "./fixtures";
+import { BASE_URL, EMULATOR_URL } from "../playwright.config";
 
 test("the admin signs in through AuthKit and sees the organization and the Members card", async ({ page }) => {
   await signIn(page, USERS.admin.email);
@@ -59,6 +59,19 @@ test("signing out ends the session: the dashboard asks to sign in again", async 
   await page.goto("/");
   await expect(page).toHaveURL(new RegExp(`^${EMULATOR_URL}/user_management/authorize`));
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+});
+
+test("signing out ends every copy of the session: another browser holding the same cookie is asked to sign in", async ({ page, browser }) => {
+  await signIn(page, USERS.admin.email);
+  const copy = await browser.newContext({ baseURL: BASE_URL });
+  await copy.addCookies(await page.context().cookies(BASE_URL));
+  const other = await copy.newPage();
+  await other.goto("/");
+  await expect(other.getByTestId("org-name")).toHaveText("Acme Corp");
+  await signOut(page);
+  await other.goto("/");
+  await expect(other).toHaveURL(new RegExp(`^${EMULATOR_URL}/user_management/authorize`));
+  await copy.close();
 });
 
 test("a page asked for while signed out comes back after sign-in", async ({ page }) => {

@@ -10,7 +10,5 @@ use crate::model::dashboard::OrgDashboard;
 pub async fn dashboard() -> Result<OrgDashboard, AppError> {
     use crate::server::session::CurrentSession;
     use crate::server::state::AppState;
-    use crate::server::workos::errors::with_visible_organizations;
-    let state = AppState::current()?;
-    with_visible_organizations(&state.workos, crate::server::dashboard::dashboard(&state, CurrentSession::current()?).await).await
+    crate::server::dashboard::dashboard(&AppState::current()?, CurrentSession::current()?).await
 }

@@ -17,7 +17,5 @@ pub async fn return_page(slug: String, flow: Option<String>, outcome: Option<Str
 
     let widget = WidgetInfo::by_slug(&slug).ok_or_else(|| AppError::UnknownWidget { slug: slug.clone() })?;
     let session = CurrentSession::current()?;
-    let state = AppState::current()?;
-    let now = crate::server::portal::return_state(&state, &session, widget, flow, outcome).await;
-    crate::server::workos::errors::with_visible_organizations(&state.workos, now).await
+    crate::server::portal::return_state(&AppState::current()?, &session, widget, flow, outcome).await
 }

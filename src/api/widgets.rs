@@ -77,6 +77,5 @@ pub async fn widget_token(slug: String) -> Result<String, AppError> {
         TokenKind::UserOnly => None,
         TokenKind::Organization | TokenKind::OrganizationSession => session.organization_id.as_deref(),
     };
-    let minted = tokens::mint(&state.workos, organization_id, Some(&session.user_id), &widget.scopes()).await;
-    crate::server::workos::errors::with_visible_organizations(&state.workos, minted).await
+    tokens::mint(&state.workos, organization_id, Some(&session.user_id), &widget.scopes()).await
 }

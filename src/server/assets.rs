@@ -170,24 +170,34 @@ pub fn stylesheet(options: &LeptosOptions) -> String {
 }
 
 /// Hashed names (`orgdeck.<hash>.wasm`, `widget-host/<hash>/host.js`) never change content: a year.
-/// Anything else is checked with the server each time (an unchanged file
-/// costs a 304, not its bytes).
+/// Other static files are checked with the server each time (an unchanged
+/// file costs a 304, not its bytes). Everything else (pages, server
+/// functions, widget tokens, sign-in) is one user's and is never kept by a
+/// cache: `no-store`, whatever its status.
 /// A middleware rather than tower-http's `SetResponseHeaderLayer`: the value
 /// depends on the request's path, which that layer does not see.
 pub async fn cache_headers(request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    let policy = (path.starts_with("/pkg/") || path.starts_with("/widget-host/")).then(|| match hashed(path) {
-        true => "public, max-age=31536000, immutable",
-        false => "no-cache",
-    });
+    let policy = match path {
+        p if p.starts_with("/pkg/") || p.starts_with("/widget-host/") => match hashed(p) {
+            true => Some("public, max-age=31536000, immutable"),
+            false => Some("no-cache"),
+        },
+        "/favicon.ico" => None,
+        _ => Some(PRIVATE),
+    };
     let mut response = next.run(request).await;
     if let Some(value) = policy {
-        if response.status().is_success() && !response.headers().contains_key(CACHE_CONTROL) {
+        let applies = value == PRIVATE || response.status().is_success();
+        if applies && !response.headers().contains_key(CACHE_CONTROL) {
             response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static(value));
         }
     }
     response
 }
+
+/// What no cache, shared or the browser's, may keep.
+const PRIVATE: &str = "no-store";
 
 /// Letters, digits, `-` and `_`: base64url, as both content hashes are written.
 fn url_safe(s: &str) -> bool {

@@ -29,6 +29,8 @@ pub async fn start_if_needed(settings: &mut Settings, dir: &Path) -> Result<Opti
         }
     };
     let emu = &running.emulator;
+    // Its control API then answers only callers that carry the token.
+    emu.set_control_token(std::env::var("WORKOS_EMULATOR_CONTROL_TOKEN").ok());
     settings.use_emulator(emu.api_key(), emu.client_id(), running.addr);
     // Deliver every event to Orgdeck's own endpoint, signed with its secret.
     if let Some(secret) = settings.webhook_secret.as_deref() {

@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
 use super::read_cache::ReadCache;
+use super::session::refresher::now_unix;
+use super::session::revoked::{RevokedSessions, LONGEST_TOKEN};
 use super::store::{Store, StoredEvent};
 
 /// Subscribers that fall this far behind skip ahead (and say so).
@@ -29,20 +31,30 @@ struct Notice {
 enum Change {
     Event(String),
     Forget { organization_id: Option<String>, user_id: Option<String> },
+    /// A session ended here (signed out): refuse it until `until` (Unix seconds).
+    SessionEnded { session_id: String, until: i64 },
+}
+
+/// The session a `session.revoked` event ends.
+fn revoked_session(event: &StoredEvent) -> Option<String> {
+    (event.event == "session.revoked")
+        .then(|| serde_json::from_str::<serde_json::Value>(&event.payload).ok()?["data"]["id"].as_str().map(str::to_string))
+        .flatten()
 }
 
 #[derive(Clone)]
 pub struct Feed {
     tx: broadcast::Sender<StoredEvent>,
     reads: Arc<ReadCache>,
+    revoked: Arc<RevokedSessions>,
     store: Store,
     /// This instance, so that it does not hear its own notices twice.
     instance: Arc<str>,
 }
 
 impl Feed {
-    pub fn new(reads: Arc<ReadCache>, store: Store) -> Feed {
-        Feed { tx: broadcast::channel(BACKLOG).0, reads, store, instance: ulid::Ulid::new().to_string().into() }
+    pub fn new(reads: Arc<ReadCache>, revoked: Arc<RevokedSessions>, store: Store) -> Feed {
+        Feed { tx: broadcast::channel(BACKLOG).0, reads, revoked, store, instance: ulid::Ulid::new().to_string().into() }
     }
 
     /// Tells every listener, here and in the other instances; nobody listening
@@ -50,6 +62,13 @@ impl Feed {
     /// hears of it: a page that reloads on the event reads WorkOS afresh.
     pub async fn publish(&self, event: StoredEvent) {
         let id = event.id.clone();
+        // Kept for instances that start later (each instance's memory hears it below).
+        if let Some(sid) = revoked_session(&event) {
+            let until = chrono::DateTime::from_timestamp(now_unix() + LONGEST_TOKEN, 0).unwrap_or_default();
+            if let Err(e) = self.store.revoke_session(&sid, &until.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)).await {
+                tracing::error!("could not record a revoked session: {e}");
+            }
+        }
         self.publish_here(event).await;
         self.tell_others(Change::Event(id)).await;
     }
@@ -62,13 +81,31 @@ impl Feed {
         self.tell_others(Change::Forget { organization_id, user_id }).await;
     }
 
+    /// A session ended (a sign-out here): every instance refuses it from now
+    /// until `until`, when its access token expires anyway; kept in the
+    /// database for the instances that start meanwhile.
+    pub async fn end_session(&self, session_id: &str, until: i64) {
+        self.revoked.add(session_id, until).await;
+        let at = chrono::DateTime::from_timestamp(until, 0).unwrap_or_default();
+        if let Err(e) = self.store.revoke_session(session_id, &at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)).await {
+            tracing::error!("could not record an ended session (this instance refuses it; others only until it restarts): {e}");
+        }
+        self.tell_others(Change::SessionEnded { session_id: session_id.to_string(), until }).await;
+    }
+
     pub fn subscribe(&self) -> broadcast::Receiver<StoredEvent> {
         self.tx.subscribe()
     }
 
-    /// Hears the other instances from now on (nothing to hear on SQLite).
+    /// Hears the other instances from now on (nothing to hear on SQLite),
+    /// after taking in the sessions ended before this instance started.
     /// Returns once listening, so that nothing sent after it is missed.
     pub async fn listen(&self) -> Result<(), String> {
+        for (session_id, until) in self.store.revoked_sessions().await.map_err(|e| format!("cannot read the ended sessions: {e}"))? {
+            if let Ok(until) = chrono::DateTime::parse_from_rfc3339(&until) {
+                self.revoked.add(&session_id, until.timestamp()).await;
+            }
+        }
         let Some(mut notices) = self.store.listen().await.map_err(|e| format!("cannot listen for other instances' events: {e}"))? else {
             return Ok(());
         };
@@ -93,11 +130,17 @@ impl Feed {
                 Err(e) => tracing::error!(id, "could not read an event another instance stored: {e}"),
             },
             Change::Forget { organization_id, user_id } => self.reads.forget(organization_id.as_deref(), user_id.as_deref()).await,
+            Change::SessionEnded { session_id, until } => self.revoked.add(&session_id, until).await,
         }
     }
 
     async fn publish_here(&self, event: StoredEvent) {
         self.reads.forget_event(&event).await;
+        // WorkOS ended a session: its cookie's copies stop here too (its token's
+        // expiry is not in the event, so for as long as any token lives).
+        if let Some(sid) = revoked_session(&event) {
+            self.revoked.add(&sid, now_unix() + LONGEST_TOKEN).await;
+        }
         let _ = self.tx.send(event);
     }
 

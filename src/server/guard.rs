@@ -1,18 +1,25 @@
 //! Cross-site request refusal: every state-changing request (server functions,
-//! sign-out) must come from this site's own pages. Leptos has no CSRF check of its own.
+//! sign-out, the portal) must come from this site's own pages. Leptos has no
+//! CSRF check of its own.
+//!
+//! This site is its configured origin (`site_url`), never the request's
+//! `Host`: a name that resolves to this server (DNS rebinding) is not this
+//! site. On the embedded emulator the loopback names of the same port are
+//! this site too (`localhost` is where passkeys work).
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use super::settings::Settings;
 use super::state::AppState;
 
 pub async fn same_origin_only(State(state): State<AppState>, request: Request, next: Next) -> Response {
     // WorkOS's webhooks come from WorkOS, not a page: their signature is their check.
     if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         || request.uri().path() == "/webhooks/workos"
-        || same_origin(request.headers(), &state.settings.site_url)
+        || same_origin(request.headers(), &site_origins(&state.settings))
     {
         next.run(request).await
     } else {
@@ -22,15 +29,27 @@ pub async fn same_origin_only(State(state): State<AppState>, request: Request, n
     }
 }
 
-/// The request's `Origin` (or, lacking one, `Referer`) is this site: the configured
-/// site URL, or the origin of the `Host` the browser used.
-pub fn same_origin(headers: &HeaderMap, site_url: &str) -> bool {
-    let scheme = if site_url.starts_with("https://") { "https" } else { "http" };
-    let host_origin = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .map(|h| format!("{scheme}://{h}"));
-    let matches = |origin: &str| origin == site_url || host_origin.as_deref() == Some(origin);
+/// The origins this site's pages have: the configured one, and on the
+/// emulator its loopback aliases on the same port.
+pub fn site_origins(settings: &Settings) -> Vec<String> {
+    let mut out = vec![settings.site_url.clone()];
+    if let (true, Ok(site)) = (settings.is_emulator(), url::Url::parse(&settings.site_url)) {
+        let loopback = matches!(site.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+        if let (true, Some(port)) = (loopback, site.port_or_known_default()) {
+            for host in ["localhost", "127.0.0.1", "[::1]"] {
+                let origin = format!("{}://{host}:{port}", site.scheme());
+                if !out.contains(&origin) {
+                    out.push(origin);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The request's `Origin` (or, lacking one, `Referer`) is one of `origins`.
+pub fn same_origin(headers: &HeaderMap, origins: &[String]) -> bool {
+    let matches = |origin: &str| origins.iter().any(|o| o == origin);
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         return matches(origin);
     }
@@ -53,14 +72,44 @@ mod tests {
         h
     }
 
+    fn emulator_site() -> Vec<String> {
+        let mut s = Settings::from_sources(|_| None, None, "127.0.0.1:3000".parse().unwrap()).unwrap();
+        s.use_emulator("sk_test_x", "client_x", "127.0.0.1:4100".parse().unwrap());
+        site_origins(&s)
+    }
+
     #[test]
     fn own_origin_passes_and_others_do_not() {
-        let site = "http://127.0.0.1:3000";
-        assert!(same_origin(&headers(&[("origin", site)]), site));
-        assert!(same_origin(&headers(&[("origin", "http://localhost:3000"), ("host", "localhost:3000")]), site));
-        assert!(same_origin(&headers(&[("referer", "http://127.0.0.1:3000/widgets/users")]), site));
-        assert!(!same_origin(&headers(&[("origin", "https://evil.example"), ("host", "127.0.0.1:3000")]), site));
-        assert!(!same_origin(&headers(&[("origin", "null")]), site));
-        assert!(!same_origin(&headers(&[("host", "127.0.0.1:3000")]), site), "no Origin, no Referer");
+        let site = emulator_site();
+        assert!(same_origin(&headers(&[("origin", "http://127.0.0.1:3000")]), &site));
+        assert!(same_origin(&headers(&[("origin", "http://localhost:3000"), ("host", "localhost:3000")]), &site));
+        assert!(same_origin(&headers(&[("referer", "http://127.0.0.1:3000/widgets/users")]), &site));
+        assert!(!same_origin(&headers(&[("origin", "https://evil.example"), ("host", "127.0.0.1:3000")]), &site));
+        assert!(!same_origin(&headers(&[("origin", "null")]), &site));
+        assert!(!same_origin(&headers(&[("host", "127.0.0.1:3000")]), &site), "no Origin, no Referer");
+        assert!(!same_origin(&headers(&[("origin", "http://localhost:3001")]), &site), "another port is another site");
+    }
+
+    #[test]
+    fn a_name_that_resolves_here_is_not_this_site() {
+        // DNS rebinding: the attacker's name now points at this server, so the
+        // browser sends Origin and Host alike.
+        let rebinding = headers(&[("origin", "http://rebind.evil.example:3000"), ("host", "rebind.evil.example:3000")]);
+        assert!(!same_origin(&rebinding, &emulator_site()));
+        let real = Settings::from_sources(
+            |k| match k {
+                "WORKOS_API_KEY" => Some("sk_test_real".into()),
+                "WORKOS_CLIENT_ID" => Some("client_real".into()),
+                "WORKOS_COOKIE_PASSWORD" => Some("ab".repeat(32)),
+                "WORKOS_REDIRECT_URI" => Some("https://orgdeck.example.com/auth/callback".into()),
+                _ => None,
+            },
+            None,
+            "127.0.0.1:3000".parse().unwrap(),
+        )
+        .unwrap();
+        let origins = site_origins(&real);
+        assert_eq!(origins, vec![real.site_url.clone()], "against real WorkOS only the configured origin");
+        assert!(!same_origin(&headers(&[("origin", "http://localhost:3000")]), &origins));
     }
 }

@@ -14,7 +14,6 @@ use super::sign_in::site_origin;
 use super::state::AppState;
 use super::store::{now_iso, EventQuery, Flow};
 use super::workos::admin_portal;
-use super::workos::errors::with_visible_organizations;
 use crate::catalog::WidgetInfo;
 use crate::error::AppError;
 use crate::model::capability::{changes, CapabilityState, FlowView, ReturnState};
@@ -28,7 +27,7 @@ pub async fn start(State(state): State<AppState>, session: Option<Session>, head
     let Some(Session(session)) = session else {
         return Redirect::to("/login").into_response();
     };
-    match with_visible_organizations(&state.workos, begin(&state, &session, &headers, &intent).await).await {
+    match begin(&state, &session, &headers, &intent).await {
         Ok(link) => Redirect::to(&link).into_response(),
         Err(e) => e.into_response(),
     }
@@ -84,6 +83,8 @@ pub async fn return_state(
     flow: Option<String>,
     outcome: Option<String>,
 ) -> Result<ReturnState, AppError> {
+    // A refused call changes nothing, the cache included.
+    session.may_use(widget)?;
     // Back from a widget or the hosted portal: whatever it changed, the
     // dashboard reads afresh too.
     state.feed.forget(session.organization_id.as_deref(), Some(&session.user_id)).await;

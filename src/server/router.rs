@@ -11,7 +11,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 
 use super::state::AppState;
-use super::{assets, guard, portal, problem, security, session, sign_in, statuses, tenants, webhooks};
+use super::{assets, guard, live, portal, problem, security, session, sign_in, statuses, tenants, webhooks};
 use crate::app::{shell, App};
 
 /// Serves `app` on `listener` with the client's address known to handlers, and
@@ -42,15 +42,16 @@ pub fn router(state: AppState) -> Router {
         .route("/portal/{intent}", post(portal::start))
         .route("/t/{tenant}", get(tenants::enter))
         .route("/webhooks/workos", post(webhooks::ingest))
-        .route("/events/live", get(webhooks::live))
+        .route("/events/live", get(live::live))
         .route("/health", get(|| async { "ok" }))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn(assets::cache_headers))
         .layer(axum::middleware::from_fn(statuses::typed_error_statuses))
         .layer(from_fn_with_state(state.clone(), problem::problem_pages))
         .layer(from_fn_with_state(state.clone(), session::session_layer))
-        .layer(from_fn_with_state(state.clone(), guard::same_origin_only));
+        .layer(from_fn_with_state(state.clone(), guard::same_origin_only))
+        // Outside the guards, so their refusals and redirects are `no-store` too.
+        .layer(axum::middleware::from_fn(assets::cache_headers));
     security::with_headers(routes, state.settings.secure_cookies)
         // Outermost, so every layer above reads bodies as written. Pages,
         // server functions and files not yet precompressed; a level that keeps

@@ -59,6 +59,8 @@ pub struct Settings {
     pub tenants: Vec<(String, String)>,
     /// Where Orgdeck keeps its own records (`sqlite:` URLs).
     pub database_url: String,
+    /// `TRUSTED_PROXIES`: the proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 // Secrets stay out of logs, even debug ones.
@@ -239,6 +241,12 @@ impl Settings {
             }
         };
         let webhook_secret = var("WORKOS_WEBHOOK_SECRET");
+        let trusted_proxies = match var("TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(list) => super::proxies::parse(&list).map_err(|problem| {
+                bad("TRUSTED_PROXIES", problem, "list the proxies in front of Orgdeck by address or network, e.g. 10.0.0.0/8, 127.0.0.1")
+            })?,
+        };
         let admins: Vec<String> = file.orgdeck.admins.iter().map(|a| a.to_lowercase()).collect();
         let tenants: Vec<(String, String)> = file.tenants.into_iter().collect();
         let timeout = match var("WORKOS_TIMEOUT_MS") {
@@ -283,6 +291,7 @@ impl Settings {
                     tenants: tenants.clone(),
                     timeout,
                     database_url,
+                    trusted_proxies: trusted_proxies.clone(),
                 })
             }
             None => {
@@ -300,6 +309,37 @@ impl Settings {
                 let addr: SocketAddr = addr_text.parse().map_err(|_| {
                     bad(source, format!("emulator address '{addr_text}' is not host:port"), "write it like 127.0.0.1:4100")
                 })?;
+                // The emulator lets anyone sign in as anyone: it stays on this machine unless asked.
+                if !addr.ip().is_loopback() && var("WORKOS_EMULATOR_PUBLIC").as_deref() != Some("1") {
+                    return Err(bad(
+                        source,
+                        format!("the emulator address {addr} is reachable from other machines, and anyone who reaches the emulator can sign in as any user and drive it"),
+                        "use a loopback address such as 127.0.0.1:4100, or set WORKOS_EMULATOR_PUBLIC=1 if other machines must reach it",
+                    ));
+                }
+                // Settings that only make sense against real WorkOS, without its key: a
+                // deployment that lost WORKOS_API_KEY must not quietly become an emulator.
+                let https_redirect = var("WORKOS_REDIRECT_URI").is_some_and(|u| u.starts_with("https://"));
+                let real: Vec<&str> = [
+                    ("WORKOS_COOKIE_PASSWORD", cookie_password.is_some()),
+                    ("WORKOS_WEBHOOK_SECRET", webhook_secret.is_some()),
+                    ("an https WORKOS_REDIRECT_URI", https_redirect),
+                    ("WORKOS_API_HOSTNAME", hostname.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(name, set)| set.then_some(name))
+                .collect();
+                if !real.is_empty() && var("WORKOS_EMULATOR").as_deref() != Some("1") {
+                    return Err(bad(
+                        "WORKOS_API_KEY",
+                        format!(
+                            "is not set, but {} {} set: that is a real WorkOS setup, and without the key Orgdeck would start its embedded emulator instead, where anyone can sign in as anyone",
+                            real.join(", "),
+                            if real.len() == 1 { "is" } else { "are" }
+                        ),
+                        "set WORKOS_API_KEY and WORKOS_CLIENT_ID from WorkOS Dashboard → API Keys, or set WORKOS_EMULATOR=1 to run on the embedded emulator with these settings",
+                    ));
+                }
                 // The emulator's own keys and a throwaway cookie password: nothing to configure.
                 Ok(Settings {
                     mode: Mode::Emulator { addr, seed: file.emulator.seed },
@@ -317,6 +357,7 @@ impl Settings {
                     tenants: tenants.clone(),
                     timeout,
                     database_url,
+                    trusted_proxies: trusted_proxies.clone(),
                 })
             }
         }
@@ -431,9 +472,35 @@ mod tests {
 
     #[test]
     fn https_redirect_uri_means_secure_cookies_and_sets_the_site() {
-        let s = load(&[("WORKOS_REDIRECT_URI", "https://orgdeck.example/auth/callback")], None).unwrap();
+        let s = load(&[("WORKOS_REDIRECT_URI", "https://orgdeck.example/auth/callback"), ("WORKOS_EMULATOR", "1")], None).unwrap();
         assert!(s.secure_cookies);
         assert_eq!(s.site_url, "https://orgdeck.example");
+    }
+
+    #[test]
+    fn the_emulator_stays_on_this_machine_unless_asked() {
+        let e = load(&[("WORKOS_EMULATOR_ADDR", "0.0.0.0:4100")], None).unwrap_err();
+        assert_eq!(e.variable, "WORKOS_EMULATOR_ADDR");
+        assert!(e.problem.contains("other machines") && e.fix.contains("WORKOS_EMULATOR_PUBLIC=1"), "{e}");
+        assert!(load(&[("WORKOS_EMULATOR_ADDR", "0.0.0.0:4100"), ("WORKOS_EMULATOR_PUBLIC", "1")], None).is_ok());
+        assert!(load(&[("WORKOS_EMULATOR_ADDR", "[::1]:4100")], None).is_ok());
+    }
+
+    #[test]
+    fn real_workos_settings_without_the_key_stop_start_up() {
+        for (vars, named) in [
+            (&[("WORKOS_COOKIE_PASSWORD", PW)][..], "WORKOS_COOKIE_PASSWORD"),
+            (&[("WORKOS_WEBHOOK_SECRET", "whsec_x")][..], "WORKOS_WEBHOOK_SECRET"),
+            (&[("WORKOS_REDIRECT_URI", "https://orgdeck.example.com/auth/callback")][..], "https WORKOS_REDIRECT_URI"),
+            (&[("WORKOS_API_HOSTNAME", "api.workos.com")][..], "WORKOS_API_HOSTNAME"),
+        ] {
+            let e = load(vars, None).unwrap_err();
+            assert_eq!(e.variable, "WORKOS_API_KEY", "{vars:?}");
+            assert!(e.problem.contains(named) && e.fix.contains("WORKOS_EMULATOR=1"), "{e}");
+            let with = [vars, &[("WORKOS_EMULATOR", "1")][..]].concat();
+            assert!(load(&with, None).is_ok(), "{vars:?} with WORKOS_EMULATOR=1");
+        }
+        assert!(load(&[("WORKOS_REDIRECT_URI", "http://127.0.0.1:3000/auth/callback")], None).is_ok(), "a local redirect is the emulator's");
     }
 
     #[test]

@@ -6,11 +6,15 @@ use axum::extract::{ConnectInfo, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
 use serde::{Deserialize, Serialize};
 use workos::helpers::session::{seal, seal_session, unseal};
 
 use super::problem::html_page;
 use super::session::cookies::{with_cookie, SESSION, SIGN_IN, SIGN_IN_MAX_AGE};
+use super::session::refresher::{expiry, now_unix};
+use super::session::revoked::LONGEST_TOKEN;
+use super::session::{SealedSession, Session};
 use super::settings::random_hex;
 use super::state::AppState;
 use super::workos::authkit::{self, Exchanged};
@@ -132,7 +136,7 @@ async fn finish(state: &AppState, request: &Parts) -> Result<Response, AppError>
     };
     // WorkOS lists sessions with the device they came from.
     let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string);
-    let exchanged = authkit::exchange_code(&state.workos, code, pending.code_verifier.clone(), client_ip(request), user_agent).await;
+    let exchanged = authkit::exchange_code(&state.workos, code, pending.code_verifier.clone(), client_ip(request, &state.settings.trusted_proxies), user_agent).await;
     let (data, organization_id, user_id) = match exchanged {
         Ok(Exchanged::Session { data, organization_id, user_id }) => (data, organization_id, user_id),
         Ok(Exchanged::Stale) => {
@@ -150,27 +154,37 @@ async fn finish(state: &AppState, request: &Parts) -> Result<Response, AppError>
     Ok(with_cookie(response, state.cookies.session(&sealed)))
 }
 
-/// `POST /logout`: ends the WorkOS session too, then lands on the home page
+/// `POST /logout`: ends the session here (a copy of the cookie is refused by
+/// every instance from now on) and at WorkOS, then lands on the home page
 /// (which asks to sign in).
-pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn logout(
+    State(state): State<AppState>,
+    session: Option<Session>,
+    current: Option<Extension<SealedSession>>,
+    headers: HeaderMap,
+) -> Response {
     let home = format!("{}/", state.settings.site_url);
+    let password = &state.settings.cookie_password;
     let target = match state.cookies.read(&headers, SESSION) {
-        Some(sealed) => authkit::logout_url(&state.workos, &sealed, &state.settings.cookie_password, &home).await.unwrap_or(home),
+        Some(sealed) => {
+            if let Some(Session(session)) = session {
+                // The session as it is now (the layer may just have refreshed it): refused while its token lives.
+                let now_sealed = current.map_or(sealed.clone(), |Extension(s)| s.0);
+                let until = expiry(&now_sealed, password).unwrap_or_else(|| now_unix() + LONGEST_TOKEN);
+                state.feed.end_session(&session.session_id, until).await;
+            }
+            authkit::logout_url(&state.workos, &sealed, password, &home).await.unwrap_or(home)
+        }
         None => home,
     };
     with_cookie(Redirect::to(&target).into_response(), state.cookies.clear(SESSION))
 }
 
-/// The browser's address: the first `X-Forwarded-For` hop behind a proxy, else the peer.
-fn client_ip(request: &Parts) -> Option<String> {
-    let forwarded = request
-        .headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty());
-    forwarded.or_else(|| request.extensions.get::<ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string()))
+/// The browser's address (WorkOS lists sessions with it): see `proxies`.
+fn client_ip(request: &Parts, trusted: &[ipnet::IpNet]) -> Option<String> {
+    let peer = request.extensions.get::<ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+    let forwarded: Vec<&str> = request.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+    super::proxies::client_ip(peer, &forwarded, trusted).map(|ip| ip.to_string())
 }
 
 #[cfg(test)]

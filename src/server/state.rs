@@ -7,10 +7,12 @@ use axum::extract::FromRef;
 use leptos::prelude::*;
 
 use super::feed::Feed;
+use super::live_streams::LiveStreams;
 use super::read_cache::ReadCache;
 use super::session::cookies::Cookies;
 use super::session::refresher::SessionRefresher;
 use super::session::resolved::ResolvedSessions;
+use super::session::revoked::RevokedSessions;
 use super::settings::Settings;
 use super::store::Store;
 use super::workos::cors::CorsCheck;
@@ -24,6 +26,8 @@ pub struct AppState {
     pub sessions: Arc<SessionRefresher>,
     /// Sessions already resolved, by cookie: most requests unseal nothing.
     pub resolved: Arc<ResolvedSessions>,
+    /// Sessions ended before their token: refused whatever their cookie says.
+    pub revoked: Arc<RevokedSessions>,
     #[from_ref(skip)]
     pub cookies: Cookies,
     pub store: Store,
@@ -36,12 +40,15 @@ pub struct AppState {
     #[from_ref(skip)]
     pub stylesheet: Arc<str>,
     pub cors: Arc<CorsCheck>,
+    /// The live streams open now, by session.
+    pub streams: Arc<LiveStreams>,
 }
 
 impl AppState {
     pub fn new(leptos_options: LeptosOptions, settings: Settings, store: Store) -> AppState {
         let workos = super::workos::client(&settings);
         let cache = Arc::new(ReadCache::default());
+        let revoked = Arc::new(RevokedSessions::default());
         let widget_bundle = super::assets::widget_bundle(std::path::Path::new(&*leptos_options.site_root)).into();
         let stylesheet = super::assets::stylesheet(&leptos_options).into();
         AppState {
@@ -51,12 +58,14 @@ impl AppState {
             workos: Arc::new(workos),
             sessions: Arc::new(SessionRefresher::default()),
             resolved: Arc::new(ResolvedSessions::default()),
-            feed: Feed::new(cache.clone(), store.clone()),
+            feed: Feed::new(cache.clone(), revoked.clone(), store.clone()),
+            revoked,
             store,
             cache,
             widget_bundle,
             stylesheet,
             cors: Arc::new(CorsCheck::default()),
+            streams: Arc::new(LiveStreams::default()),
         }
     }
 

@@ -60,6 +60,8 @@ pub struct LabRecord {
 #[derive(Debug, Clone, Default)]
 pub struct EventQuery {
     pub organization_id: Option<String>,
+    /// Only the events about this user.
+    pub user_id: Option<String>,
     pub event: Option<String>,
     /// Only events created at or after this time.
     pub since: Option<String>,
@@ -69,11 +71,13 @@ pub struct EventQuery {
 }
 
 /// A database failure, as users see it: the one conversion, so every store
-/// call in a server function ends in `?`.
+/// call in a server function ends in `?`. The database's own words (table
+/// names, SQL, addresses) go to the log under an id; the user gets the id.
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> AppError {
-        tracing::error!("database: {e}");
-        AppError::Internal { message: format!("Orgdeck's database: {e}") }
+        let id = ulid::Ulid::new().to_string().to_lowercase();
+        tracing::error!(error_id = %id, "database: {e}");
+        AppError::Internal { message: format!("Orgdeck's database did not answer as it should (error id {id}: the server log has the details).") }
     }
 }
 
@@ -211,6 +215,27 @@ impl Store {
         forget_old_refreshes(&mut conn).await
     }
 
+    /// Records that `session_id` ended; a copy of its cookie is refused until `until`.
+    pub async fn revoke_session(&self, session_id: &str, until: &str) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO revoked_sessions (session_id, until) VALUES ($1, $2) \
+             ON CONFLICT (session_id) DO UPDATE SET until = excluded.until",
+        )
+        .bind(session_id)
+        .bind(until)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The sessions ended and not yet past their `until`, and drops the others.
+    pub async fn revoked_sessions(&self) -> Result<Vec<(String, String)>, sqlx::Error> {
+        let now = now_iso();
+        sqlx::query("DELETE FROM revoked_sessions WHERE until < $1").bind(&now).execute(&self.pool).await?;
+        let rows = sqlx::query("SELECT session_id, until FROM revoked_sessions").fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(|r| (r.get("session_id"), r.get("until"))).collect())
+    }
+
     pub async fn start_flow(&self, flow: &Flow) -> Result<(), sqlx::Error> {
         sqlx::query("INSERT INTO flows (id, organization_id, user_id, intent, slug, started_at, snapshot) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(&flow.id)
@@ -313,6 +338,9 @@ impl Store {
         if let Some(org) = &q.organization_id {
             sql += &format!(" AND organization_id = ${}", next(org));
         }
+        if let Some(user) = &q.user_id {
+            sql += &format!(" AND user_id = ${}", next(user));
+        }
         if let Some(kind) = &q.event {
             sql += &format!(" AND event = ${}", next(kind));
         }
@@ -346,12 +374,16 @@ impl Store {
         sqlx::query_as("SELECT * FROM events WHERE id = $1").bind(id).fetch_optional(&self.pool).await
     }
 
-    /// The event types stored for an organization, for a filter.
-    pub async fn event_types(&self, organization_id: &str) -> Result<Vec<String>, sqlx::Error> {
-        let rows = sqlx::query("SELECT DISTINCT event FROM events WHERE organization_id = $1 ORDER BY event")
-            .bind(organization_id)
-            .fetch_all(&self.pool)
-            .await?;
+    /// The event types stored for an organization (about `user`, if given), for a filter.
+    pub async fn event_types(&self, organization_id: &str, user: Option<&str>) -> Result<Vec<String>, sqlx::Error> {
+        let rows = match user {
+            None => sqlx::query("SELECT DISTINCT event FROM events WHERE organization_id = $1 ORDER BY event").bind(organization_id),
+            Some(user) => sqlx::query("SELECT DISTINCT event FROM events WHERE organization_id = $1 AND user_id = $2 ORDER BY event")
+                .bind(organization_id)
+                .bind(user),
+        }
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows.iter().map(|r| r.get("event")).collect())
     }
 
@@ -470,6 +502,13 @@ mod tests {
             source: "webhook".into(),
             payload: "{}".into(),
         }
+    }
+
+    #[test]
+    fn a_database_error_reaches_the_user_as_an_id_not_its_text() {
+        let e = AppError::from(sqlx::Error::Protocol("relation \"flows\" does not exist at db.internal".into()));
+        let AppError::Internal { message } = e else { panic!("{e:?}") };
+        assert!(message.contains("error id ") && !message.contains("flows") && !message.contains("db.internal"), "{message}");
     }
 
     #[test]

@@ -1,27 +1,20 @@
 //! WorkOS events in: `POST /webhooks/workos` (verified with the SDK, stored once
-//! per event id, answered after the commit), the Events API catch-up that
-//! stores what webhooks missed, and `GET /events/live` that streams the
-//! session's organization's events to its pages.
+//! per event id, answered after the commit), and the Events API catch-up that
+//! stores what webhooks missed. `live.rs` streams them to the pages.
 
-use std::convert::Infallible;
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use futures::stream::{Stream, StreamExt};
 use serde_json::Value;
-use tokio::sync::broadcast::error::RecvError;
 use workos::WebhookVerifier;
 
-use super::session::Session;
 use super::state::AppState;
 use super::store::{now_iso, StoredEvent};
 use super::workos::events::{self, EventsPage};
 use crate::error::AppError;
-use crate::model::events::LiveEvent;
 
 /// WorkOS's tolerance for a signature's age.
 pub const TOLERANCE: Duration = Duration::from_secs(180);
@@ -215,60 +208,6 @@ pub fn spawn_catch_up(state: AppState, every: Duration) -> tokio::task::JoinHand
                 tracing::warn!("could not clear finished session refreshes: {e}");
             }
             tokio::time::sleep(every).await;
-        }
-    })
-}
-
-/// `GET /events/live`: the session's organization's events as they arrive
-/// (server-sent events; the browser's EventSource reconnects by itself);
-/// nothing without a session in an organization.
-/// `/events/live?since=<when the page read its data>`.
-#[derive(Debug, serde::Deserialize)]
-pub struct LiveQuery {
-    since: Option<String>,
-}
-
-pub async fn live(State(state): State<AppState>, session: Option<Session>, Query(query): Query<LiveQuery>) -> Response {
-    // 204 tells an EventSource to stop for good, quietly (a 401 would be logged
-    // in the console of every page whose session just ended, and retried).
-    let Some((org, sid)) = session.and_then(|Session(s)| Some((s.organization_id?, s.session_id))) else {
-        return StatusCode::NO_CONTENT.into_response();
-    };
-    // Subscribed before looking, so nothing falls between the two: an event
-    // stored after the page read its data but before this stream opened (or
-    // while the browser reconnected) makes the page refresh at once.
-    let rx = state.feed.subscribe();
-    let missed = match query.since {
-        Some(since) => state.store.received_since(&org, &since).await.unwrap_or(true),
-        None => false,
-    };
-    let first = missed.then(|| Ok(SseEvent::default().event("lagged").data("{}")));
-    Sse::new(futures::stream::iter(first).chain(stream(rx, org, sid))).keep_alive(KeepAlive::default()).into_response()
-}
-
-/// Is `e` the revocation of session `sid`?
-fn ends_session(e: &StoredEvent, sid: &str) -> bool {
-    e.event == "session.revoked" && serde_json::from_str::<Value>(&e.payload).is_ok_and(|v| v["data"]["id"] == sid)
-}
-
-/// The organization's events; when WorkOS revokes this very session, a
-/// `signed_out` and the end (the page stops asking for what it may no longer read).
-fn stream(rx: tokio::sync::broadcast::Receiver<StoredEvent>, org: String, sid: String) -> impl Stream<Item = Result<SseEvent, Infallible>> {
-    futures::stream::unfold(Some((rx, org, sid)), |open| async move {
-        let (mut rx, org, sid) = open?;
-        loop {
-            let sse = match rx.recv().await {
-                Ok(e) if ends_session(&e, &sid) => return Some((Ok(SseEvent::default().event("signed_out").data("{}")), None)),
-                Ok(e) if e.organization_id.as_deref() == Some(org.as_str()) => {
-                    let live = LiveEvent { id: e.id, event: e.event, created_at: e.created_at };
-                    SseEvent::default().event("workos").data(serde_json::to_string(&live).unwrap_or_default())
-                }
-                Ok(_) => continue,
-                // Too far behind: the page reloads what it shows.
-                Err(RecvError::Lagged(_)) => SseEvent::default().event("lagged").data("{}"),
-                Err(RecvError::Closed) => return None,
-            };
-            return Some((Ok(sse), Some((rx, org, sid))));
         }
     })
 }

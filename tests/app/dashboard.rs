@@ -1,5 +1,6 @@
 //! The dashboard's WorkOS reads: once, then afresh after an event or a sign-in.
 
+use reqwest::StatusCode;
 
 use super::common::*;
 
@@ -53,4 +54,19 @@ async fn the_dashboard_reads_workos_once_and_afresh_after_an_event_or_a_sign_in(
     app.sign_in(&again, "ada@acme.test").await;
     dashboard(&app.base, &again).await;
     assert_eq!(workos_requests(&app, "GET /organizations/{id}").await, before + 3);
+}
+
+#[tokio::test]
+async fn a_refused_call_leaves_the_organizations_reads_cached() {
+    let app = start().await;
+    let (ada, max) = (browser(), browser());
+    app.sign_in(&ada, "ada@acme.test").await;
+    app.sign_in(&max, "max@acme.test").await;
+    dashboard(&app.base, &ada).await;
+    let before = workos_requests(&app, "GET /organizations/{id}").await;
+    // Max may not see the members: refused, and the cache is untouched.
+    let res = app.server_fn(&max, "return_page", &[("slug", "users")], Some(&app.base)).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    dashboard(&app.base, &ada).await;
+    assert_eq!(workos_requests(&app, "GET /organizations/{id}").await, before, "Ada's dashboard is still served from the cache");
 }

@@ -7,6 +7,7 @@ mod common;
 
 mod admin;
 mod dashboard;
+mod events;
 mod live;
 mod portal;
 mod security;

@@ -78,3 +78,50 @@ async fn a_tenant_address_lets_in_only_a_session_already_in_its_organization() {
     let res = browser().get(format!("{}/t/acme", app.base)).send().await.unwrap();
     assert!(location(&res).starts_with("/login?return_to="), "{}", location(&res));
 }
+
+#[tokio::test]
+async fn private_answers_are_never_kept_by_a_cache_but_hashed_files_are_kept_a_year() {
+    let app = start().await;
+    let ada = browser();
+    app.sign_in(&ada, "ada@acme.test").await;
+    let keep = |res: &Response| res.headers().get("cache-control").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    for path in ["/", "/events", "/widgets/users", "/return/users?outcome=done", "/lab", "/doctor"] {
+        let res = ada.get(format!("{}{path}", app.base)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        assert_eq!(keep(&res), "no-store", "{path}");
+    }
+    for (name, form) in [("widget_token", vec![("slug", "users")]), ("dashboard", vec![]), ("return_page", vec![("slug", "users")])] {
+        let res = app.server_fn(&ada, name, &form, Some(&app.base)).await;
+        assert_eq!(res.status(), StatusCode::OK, "{name}");
+        assert_eq!(keep(&res), "no-store", "/api/{name}");
+    }
+    // Refusals too: a signed-out call and a signed-out page.
+    let res = app.server_fn(&browser_without_cookies(), "widget_token", &[("slug", "users")], Some(&app.base)).await;
+    assert_eq!((res.status(), keep(&res).as_str()), (StatusCode::UNAUTHORIZED, "no-store"));
+    let res = browser_without_cookies().get(format!("{}/", app.base)).send().await.unwrap();
+    assert_eq!((res.status(), keep(&res).as_str()), (StatusCode::SEE_OTHER, "no-store"));
+    let hashes = std::fs::read_to_string("target/debug/hash.txt").expect("cargo leptos build writes the content hashes");
+    let wasm = hashes.lines().find_map(|l| l.strip_prefix("wasm:")).expect("wasm").trim().to_string();
+    let res = ada.get(format!("{}/pkg/orgdeck.{wasm}.wasm", app.base)).send().await.unwrap();
+    assert_eq!(keep(&res), "public, max-age=31536000, immutable");
+}
+
+/// The address WorkOS records for the session signed in with `forwarded_for` sent.
+async fn recorded_ip(app: &App, forwarded_for: &str) -> Option<String> {
+    let client = browser();
+    let callback = app.callback_url(&client, "max@acme.test", None).await;
+    let res = client.get(callback).header("x-forwarded-for", forwarded_for).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let db = app.emu.emulator.db();
+    let newest = db.sessions.values().filter(|s| s.active).max_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+    newest.and_then(|s| s.ip_address.clone())
+}
+
+#[tokio::test]
+async fn a_spoofed_forwarded_address_is_ignored_unless_a_trusted_proxy_sent_it() {
+    let app = start().await;
+    assert_eq!(recorded_ip(&app, "6.6.6.6").await.as_deref(), Some("127.0.0.1"), "no trusted proxy: the connection's address");
+    let behind = start_with(|s| s.trusted_proxies = orgdeck::server::proxies::parse("127.0.0.1").unwrap()).await;
+    // The browser's own hop (spoofed) is left of what the trusted proxy appended.
+    assert_eq!(recorded_ip(&behind, "6.6.6.6, 198.51.100.20").await.as_deref(), Some("198.51.100.20"));
+}

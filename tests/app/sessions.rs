@@ -124,3 +124,21 @@ async fn a_cookie_is_unsealed_and_verified_once_then_served_from_the_resolved_se
     client.get(format!("{}/", app.base)).header("cookie", &other).send().await.unwrap();
     assert_eq!(app.state.resolved.counts().1, misses + 1);
 }
+
+#[tokio::test]
+async fn a_copied_cookie_is_refused_once_its_session_signed_out() {
+    let app = start().await;
+    let cookie = session_cookie(app.sign_in(&browser(), "ada@acme.test").await.headers()).unwrap();
+    let (one, copy) = (browser_without_cookies(), browser_without_cookies());
+    let res = copy.get(format!("{}/", app.base)).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "the copy works while the session does");
+    let res = one.post(format!("{}/logout", app.base)).header("cookie", &cookie).header("origin", &app.base).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // The access token inside still verifies; the session does not.
+    let res = copy.get(format!("{}/", app.base)).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(location(&res).starts_with("/login"));
+    assert!(cookies(res.headers()).iter().any(|c| c.starts_with("wos-session=;")), "the copy is cleared");
+    let res = app.server_fn(&copy, "dashboard", &[], Some(&app.base)).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+}

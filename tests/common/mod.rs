@@ -76,7 +76,13 @@ pub async fn workos_requests(app: &App, route: &str) -> u64 {
 
 /// The dashboard's server function, called on the Orgdeck at `base`.
 pub async fn dashboard(base: &str, client: &Client) -> serde_json::Value {
-    let res = client.post(format!("{base}/api/dashboard")).header(ORIGIN, base).form(&[("", ""); 0]).send().await.unwrap();
+    dashboard_from(base, base, client).await
+}
+
+/// [`dashboard`] from a page of the site at `origin`, served by the instance
+/// at `base` (behind a load balancer every instance is the one site).
+pub async fn dashboard_from(base: &str, origin: &str, client: &Client) -> serde_json::Value {
+    let res = client.post(format!("{base}/api/dashboard")).header(ORIGIN, origin).form(&[("", ""); 0]).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     res.json().await.unwrap()
 }

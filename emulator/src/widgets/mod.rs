@@ -14,7 +14,7 @@ use axum::routing::{any, delete, get, post};
 use axum::Router;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-use crate::http::ApiError;
+use crate::http::{is_loopback_origin, ApiError};
 use crate::emulator::Emulator;
 
 pub fn router(emu: &Emulator) -> Router<Emulator> {
@@ -113,11 +113,4 @@ fn cors(emu: &Emulator) -> CorsLayer {
         .max_age(std::time::Duration::from_secs(600))
 }
 
-pub fn is_loopback_origin(origin: &str) -> bool {
-    let Ok(url) = url::Url::parse(origin) else { return false };
-    matches!(url.scheme(), "http" | "https")
-        && matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"))
-        && url.path() == "/"
-        && !origin.ends_with('/')
-}
 

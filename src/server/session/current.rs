@@ -14,6 +14,8 @@ pub struct CurrentSession {
     pub organization_id: Option<String>,
     pub role: String,
     pub permissions: Vec<String>,
+    /// When its access token expires (Unix seconds; 0 when not known).
+    pub expires_at: i64,
 }
 
 /// The request's valid sealed session (after any refresh), for handlers that
@@ -33,6 +35,7 @@ impl CurrentSession {
             organization_id: Some(state.organization_id.clone()).filter(|o| !o.is_empty()),
             role: state.role.clone(),
             permissions: state.permissions.clone(),
+            expires_at: 0,
         })
     }
 

@@ -11,6 +11,7 @@ pub mod cookies;
 pub mod current;
 pub mod refresher;
 pub mod resolved;
+pub mod revoked;
 
 use axum::extract::{Request, State};
 use axum::http::Method;
@@ -68,6 +69,11 @@ pub async fn session_layer(State(state): State<AppState>, mut request: Request, 
     let (signed_in, set_cookie) = match state.cookies.read(request.headers(), SESSION) {
         Some(sealed) => resolve(&state, sealed).await,
         None => (None, None),
+    };
+    // A session ended elsewhere (signed out, revoked at WorkOS): its cookie's copies are no good.
+    let (signed_in, set_cookie) = match signed_in {
+        Some((session, _)) if state.revoked.contains(&session.session_id).await => (None, Some(state.cookies.clear(SESSION))),
+        other => (other, set_cookie),
     };
     let signed_in = signed_in.is_some_and(|(session, sealed)| {
         request.extensions_mut().insert(session);

@@ -31,7 +31,7 @@ pub struct SessionRefresher {
 
 /// The sealed session's access-token expiry (one more unseal: the SDK's
 /// `authenticate` does not return it).
-fn expiry(sealed: &str, password: &str) -> Option<i64> {
+pub fn expiry(sealed: &str, password: &str) -> Option<i64> {
     let data = workos::helpers::session::unseal_session(sealed, password).ok()?;
     crate::server::workos::token_part(data.access_token.expose(), 1).and_then(|c| c["exp"].as_i64())
 }
@@ -53,7 +53,7 @@ impl SessionRefresher {
         let expiring = exp.is_some_and(|exp| exp - now_unix() < REFRESH_MARGIN);
         if now.authenticated && !expiring {
             return match (CurrentSession::from_state(&now), exp) {
-                (Some(session), Some(exp)) => Resolved::Valid { session, exp },
+                (Some(session), Some(exp)) => Resolved::Valid { session: CurrentSession { expires_at: exp, ..session }, exp },
                 _ => Resolved::Invalid,
             };
         }
@@ -87,7 +87,7 @@ impl SessionRefresher {
             Err(RefreshFailed::Unreachable(e)) if expiring => {
                 tracing::warn!("early session refresh failed, the token is still valid: {e}");
                 return match (CurrentSession::from_state(&now), exp) {
-                    (Some(session), Some(exp)) => Resolved::Valid { session, exp },
+                    (Some(session), Some(exp)) => Resolved::Valid { session: CurrentSession { expires_at: exp, ..session }, exp },
                     _ => Resolved::Invalid,
                 };
             }
@@ -98,7 +98,7 @@ impl SessionRefresher {
         };
         let after = authkit::authenticate(client, &new_sealed, password).await;
         match (CurrentSession::from_state(&after).filter(|_| after.authenticated), expiry(&new_sealed, password)) {
-            (Some(session), Some(exp)) => Resolved::Refreshed { session, exp, sealed: new_sealed },
+            (Some(session), Some(exp)) => Resolved::Refreshed { session: CurrentSession { expires_at: exp, ..session }, exp, sealed: new_sealed },
             _ => Resolved::Invalid,
         }
     }

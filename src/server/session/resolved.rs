@@ -87,6 +87,7 @@ mod tests {
             organization_id: Some("org_1".into()),
             role: "admin".into(),
             permissions: vec![],
+            expires_at: 0,
         }
     }
 

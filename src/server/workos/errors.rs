@@ -31,7 +31,7 @@ fn convert(err: &workos::Error) -> AppError {
         429 => AppError::RateLimited { retry_after: api.retry_after.map(|d| d.as_secs().max(1)) },
         404 if body["entity_id"].as_str().is_some_and(|id| id.starts_with("org_")) => AppError::OrganizationNotFound {
             id: body["entity_id"].as_str().unwrap_or_default().to_string(),
-            visible: Vec::new(),
+            visible: None,
         },
         409 => AppError::Conflict { message: api.message.clone() },
         400 | 422 => AppError::Invalid {
@@ -42,11 +42,10 @@ fn convert(err: &workos::Error) -> AppError {
     }
 }
 
-/// The one async enrichment: a missing organization is told with the
-/// organizations this API key does see (one more call, only on that error),
-/// so a staging key used against production shows itself. Applied where a
-/// server function returns (the dashboard, the return page, the portal, the
-/// lab), not inside the reads.
+/// For the admin tools only (the lab): a missing organization is told with
+/// the organizations this API key does see (one more call, only on that
+/// error), so a staging key used against production shows itself. End users
+/// never see other customers' names.
 pub async fn with_visible_organizations<T>(client: &Client, result: Result<T, AppError>) -> Result<T, AppError> {
     let Err(AppError::OrganizationNotFound { id, .. }) = result else {
         return result;
@@ -56,7 +55,7 @@ pub async fn with_visible_organizations<T>(client: &Client, result: Result<T, Ap
         Ok(list) => list.data.iter().map(|o| format!("{} ({})", o.name, o.id)).collect(),
         Err(_) => Vec::new(),
     };
-    Err(AppError::OrganizationNotFound { id, visible })
+    Err(AppError::OrganizationNotFound { id, visible: Some(visible) })
 }
 
 #[cfg(test)]
@@ -88,12 +87,21 @@ mod tests {
         let (_emu, client) = emulator().await;
         let err = client.organizations().get_organization("org_01MISSING").await.unwrap_err();
         match with_visible_organizations::<()>(&client, Err(err.into())).await {
-            Err(AppError::OrganizationNotFound { id, visible }) => {
+            Err(AppError::OrganizationNotFound { id, visible: Some(visible) }) => {
                 assert_eq!(id, "org_01MISSING");
-                assert!(visible.iter().any(|v| v.starts_with("Acme Corp (org_")), "{visible:?}");
+                assert!(visible.iter().any(|v| v.starts_with("Acme Corp (org_")));
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[tokio::test]
+    async fn an_end_user_is_told_of_a_missing_organization_without_the_others() {
+        let (_emu, client) = emulator().await;
+        let err = client.organizations().get_organization("org_01MISSING").await.unwrap_err();
+        let e = AppError::from(err);
+        assert_eq!(e, AppError::OrganizationNotFound { id: "org_01MISSING".into(), visible: None });
+        assert!(!e.detail().contains("Acme") && !e.detail().contains("Globex"), "{}", e.detail());
     }
 
     #[tokio::test]
