@@ -72,6 +72,9 @@ export default defineConfig({
       WORKOS_REDIRECT_URI: "",
       WORKOS_WEBHOOK_SECRET: "",
       DATABASE_URL: "sqlite://target/e2e-data/orgdeck.db",
+      // Fast refills, so the test that empties a bucket leaves it usable for the next.
+      ORGDECK_USER_CALLS_PER_MINUTE: "600",
+      ORGDECK_USER_CALLS_BURST: "100",
       RUST_LOG: "warn",
     },
   }, {

@@ -34,6 +34,12 @@ pub enum AppError {
     Unavailable { message: String, timed_out: bool },
     #[error("WorkOS is limiting Orgdeck's requests")]
     RateLimited { retry_after: Option<u64> },
+    /// One person asked Orgdeck to call WorkOS more often than it allows.
+    #[error("Too many requests at once")]
+    TooManyRequests { retry_after: u64 },
+    /// This deployment's share of WorkOS's per-key limit is spent for the moment.
+    #[error("Orgdeck is holding back its WorkOS requests")]
+    BudgetSpent { retry_after: u64 },
     #[error("WorkOS refuses the widgets' calls from this site")]
     OriginRefused { origin: String },
     #[error("You are signed in to another tenant")]
@@ -58,7 +64,7 @@ impl AppError {
             AppError::Unavailable { timed_out: false, .. } => 502,
             AppError::Unavailable { timed_out: true, .. } => 504,
             // Passed on with its Retry-After (the statuses layer sets the header).
-            AppError::RateLimited { .. } => 429,
+            AppError::RateLimited { .. } | AppError::TooManyRequests { .. } | AppError::BudgetSpent { .. } => 429,
             AppError::BadRequest { .. } => 400,
             AppError::Internal { .. } => 500,
         }
@@ -98,6 +104,12 @@ impl AppError {
             AppError::RateLimited { .. } => "WorkOS allows 6,000 requests a minute per API key, and Orgdeck's key has used them; \
                  WorkOS answered 429 Too Many Requests."
                 .into(),
+            AppError::TooManyRequests { .. } => "Orgdeck limits how often one person can make it call WorkOS, so that everyone \
+                 else in your organization keeps being served, and you reached that limit."
+                .into(),
+            AppError::BudgetSpent { .. } => "WorkOS allows 6,000 requests a minute per API key, shared by everyone using this \
+                 deployment; Orgdeck keeps under that, and this moment's share is used."
+                .into(),
             AppError::BadRequest { message } => format!("The request's fields could not be read: {message}."),
             AppError::OriginRefused { origin } => format!(
                 "The widgets call WorkOS from your browser, and WorkOS's CORS check does not list {origin} among the allowed web origins."
@@ -135,6 +147,9 @@ impl AppError {
             AppError::Workos { .. } | AppError::Unavailable { .. } => "Try again in a moment; if it persists, check WorkOS's status page.".into(),
             AppError::RateLimited { retry_after: Some(seconds) } => format!("Try again in {seconds} seconds."),
             AppError::RateLimited { retry_after: None } => "Try again in a minute.".into(),
+            AppError::TooManyRequests { retry_after } | AppError::BudgetSpent { retry_after } => {
+                format!("Try again in {retry_after} second{}.", if *retry_after == 1 { "" } else { "s" })
+            }
             AppError::Internal { .. } => "Reload the page. If it happens again, the server log says more.".into(),
             AppError::BadRequest { .. } => "Reload the page and try again. A script calling /api/ must send what Orgdeck's pages send: \
                  the fields form-encoded (application/x-www-form-urlencoded)."
@@ -145,6 +160,17 @@ impl AppError {
             AppError::WrongTenant { .. } => {
                 "Switch to that organization from the dashboard if you belong to it, or sign in with an account of that tenant.".into()
             }
+        }
+    }
+}
+
+impl AppError {
+    /// The seconds a `Retry-After` header says, for the errors that have one.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            AppError::RateLimited { retry_after } => *retry_after,
+            AppError::TooManyRequests { retry_after } | AppError::BudgetSpent { retry_after } => Some(*retry_after),
+            _ => None,
         }
     }
 }
@@ -183,6 +209,8 @@ mod tests {
             AppError::WrongTenant { tenant: "acme".into(), organization: "org_1".into() },
             AppError::BadRequest { message: "missing field `slug`".into() },
             AppError::RateLimited { retry_after: Some(7) },
+            AppError::TooManyRequests { retry_after: 3 },
+            AppError::BudgetSpent { retry_after: 1 },
             AppError::Unavailable { message: "timed out".into(), timed_out: true },
         ];
         for e in all {

@@ -238,3 +238,35 @@ async fn a_copied_cookie_is_refused_on_both_instances_once_it_signed_out_on_one(
     let res = plain.get(format!("{}/", c.base)).header("cookie", &cookie).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn two_instances_take_their_workos_calls_from_one_budget() {
+    let pg = Postgres::start();
+    // 60 WorkOS calls a minute for the deployment: 10 in each ten-second window.
+    let a = start_on(&pg.url, |s| {
+        s.webhook_secret = Some(SECRET.into());
+        s.workos_calls_per_minute = 60;
+    })
+    .await;
+    let b = another_instance(&a, &pg.url).await;
+    let ada = browser();
+    a.sign_in(&ada, "ada@acme.test").await;
+    let before = workos_requests(&a, "POST /widgets/token").await;
+    let (mut ok, mut refused_by) = (0, std::collections::BTreeSet::new());
+    for i in 0..40 {
+        let base = if i % 2 == 0 { &a.base } else { &b.base };
+        let res = ada.post(format!("{base}/api/widget_token")).header("origin", &a.base).form(&[("slug", "profile")]).send().await.unwrap();
+        match res.status() {
+            StatusCode::OK => ok += 1,
+            StatusCode::TOO_MANY_REQUESTS => {
+                assert!(res.headers().get("retry-after").is_some());
+                refused_by.insert(base.clone());
+            }
+            other => panic!("{other}"),
+        }
+    }
+    let calls = workos_requests(&a, "POST /widgets/token").await - before;
+    // One window's budget, or two if a window ended during the loop; never each instance its own.
+    assert!(ok <= 20 && calls <= 20, "{ok} tokens, {calls} WorkOS calls");
+    assert_eq!(refused_by.len(), 2, "both instances refuse once the shared budget is spent: {refused_by:?}");
+}

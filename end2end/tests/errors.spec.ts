@@ -101,3 +101,26 @@ test("real-WorkOS mode from an origin WorkOS refuses (CORS): the widget page say
   await page.goto(`${REAL_MODE_URL}/doctor`);
   await expect(page.locator('[data-error="missing-permission"]')).toContainText("Leptos.toml");
 });
+
+test("one person asking too fast is told to wait and when to try again, and is served again soon after", async ({ page }) => {
+  await signIn(page, USERS.both.email, "/", "Globex Inc");
+  const origin = new URL(page.url()).origin;
+  // As a script in a loop would: widget tokens until Orgdeck says no.
+  let refused = null;
+  for (let i = 0; i < 400 && !refused; i++) {
+    const res = await page.request.post("/api/widget_token", { form: { slug: "profile" }, headers: { Origin: origin } });
+    if (res.status() === 429) refused = res;
+  }
+  expect(refused, "a bucket of 100 runs out").not.toBeNull();
+  expect(Number(refused!.headers()["retry-after"])).toBeGreaterThanOrEqual(1);
+  // The page that reads WorkOS afresh says so in words.
+  await page.goto("/return/profile?outcome=done");
+  const notice = page.locator('[data-error="too-many-requests"]');
+  await expect(notice).toContainText("Too many requests at once");
+  await expect(notice).toContainText(/Try again in \d+ seconds?\./);
+  // The bucket refills: a moment later the same page is served.
+  await expect(async () => {
+    await page.goto("/return/profile?outcome=done");
+    await expect(page.getByTestId("profile-name")).toBeVisible({ timeout: 500 });
+  }).toPass();
+});

@@ -9,6 +9,7 @@ use crate::model::doctor::Check;
 /// Every check, in order.
 #[server(endpoint = "doctor")]
 pub async fn doctor() -> Result<Vec<Check>, AppError> {
-    let (_, state) = crate::server::session::CurrentSession::admin()?;
+    let (session, state) = crate::server::session::CurrentSession::admin()?;
+    state.limits.spend(&session.user_id, 6)?;
     Ok(crate::server::doctor::run(&state).await)
 }

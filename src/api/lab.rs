@@ -12,7 +12,8 @@ use crate::server::{session::CurrentSession, state::AppState, workos::errors::wi
 
 #[server(endpoint = "lab_page")]
 pub async fn lab_page(search: Option<String>) -> Result<LabState, AppError> {
-    let (_, state) = CurrentSession::admin()?;
+    let (session, state) = CurrentSession::admin()?;
+    state.limits.spend(&session.user_id, 1)?;
     let organizations = crate::server::workos::reads::organizations(&state.workos, search.filter(|s| !s.is_empty()), 100).await?;
     Ok(LabState { organizations, tenants: state.settings.tenants.clone() })
 }
@@ -26,7 +27,8 @@ pub async fn lab_history() -> Result<Vec<LabAction>, AppError> {
 
 #[server(endpoint = "lab_members")]
 pub async fn lab_members(organization_id: String) -> Result<Vec<MemberChoice>, AppError> {
-    let (_, state) = CurrentSession::admin()?;
+    let (session, state) = CurrentSession::admin()?;
+    state.limits.spend(&session.user_id, 1)?;
     let (members, _) = with_visible_organizations(&state.workos, crate::server::workos::reads::memberships(&state.workos, &organization_id).await).await?;
     Ok(members.into_iter().map(|m| MemberChoice { user_id: m.user_id, email: m.email, role: m.role }).collect())
 }
@@ -37,6 +39,7 @@ pub async fn lab_mint(organization_id: Option<String>, user_id: Option<String>, 
     use crate::server::workos::{token_part, tokens};
 
     let (session, state) = CurrentSession::admin()?;
+    state.limits.spend(&session.user_id, 1)?;
     let widget = WidgetInfo::by_slug(&slug).ok_or_else(|| AppError::UnknownWidget { slug: slug.clone() })?;
     let organization_id = organization_id.filter(|o| !o.is_empty());
     let user_id = user_id.filter(|u| !u.is_empty());
@@ -77,6 +80,7 @@ pub async fn lab_mint(organization_id: Option<String>, user_id: Option<String>, 
 pub async fn lab_portal(organization_id: String, intent: String) -> Result<String, AppError> {
     use crate::server::workos::admin_portal;
     let (session, state) = CurrentSession::admin()?;
+    state.limits.spend(&session.user_id, 1)?;
     if !admin_portal::is_intent(&intent) {
         return Err(AppError::Invalid { field: Some("intent".into()), message: format!("'{intent}' is not an Admin Portal intent.") });
     }

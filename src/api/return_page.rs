@@ -17,5 +17,8 @@ pub async fn return_page(slug: String, flow: Option<String>, outcome: Option<Str
 
     let widget = WidgetInfo::by_slug(&slug).ok_or_else(|| AppError::UnknownWidget { slug: slug.clone() })?;
     let session = CurrentSession::current()?;
-    crate::server::portal::return_state(&AppState::current()?, &session, widget, flow, outcome).await
+    let state = AppState::current()?;
+    // Read afresh: up to three WorkOS calls.
+    state.limits.spend(&session.user_id, 3)?;
+    crate::server::portal::return_state(&state, &session, widget, flow, outcome).await
 }

@@ -23,6 +23,7 @@ pub async fn switch_organization(organization_id: String) -> Result<(), AppError
         .and_then(|p| p.extensions.get::<SealedSession>().cloned())
         .ok_or(AppError::NotSignedIn)?;
     let state = AppState::current()?;
+    state.limits.spend(&session.user_id, 1)?;
     let password = &state.settings.cookie_password;
     let new_sealed = authkit::refresh(&state.workos, &sealed.0, password, Some(&organization_id)).await?.map_err(|reason| {
         tracing::info!(reason, "organization switch refused");

@@ -52,6 +52,7 @@ pub async fn widget_page(slug: String) -> Result<WidgetSetup, AppError> {
 
     let (widget, session) = allowed(&slug)?;
     let state = crate::server::state::AppState::current()?;
+    state.limits.spend(&session.user_id, 1)?;
     // Against real WorkOS, a site missing from the allowed web origins would
     // get a widget that fails with CORS errors only: say it in words instead.
     let site = &state.settings.site_url;
@@ -73,6 +74,7 @@ pub async fn widget_token(slug: String) -> Result<String, AppError> {
 
     let (widget, session) = allowed(&slug)?;
     let state = crate::server::state::AppState::current()?;
+    state.limits.spend(&session.user_id, 1)?;
     let organization_id = match widget.token {
         TokenKind::UserOnly => None,
         TokenKind::Organization | TokenKind::OrganizationSession => session.organization_id.as_deref(),

@@ -28,6 +28,8 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
         AppError::Workos { .. } => "workos",
         AppError::Unavailable { .. } => "unavailable",
         AppError::RateLimited { .. } => "rate-limited",
+        AppError::TooManyRequests { .. } => "too-many-requests",
+        AppError::BudgetSpent { .. } => "budget-spent",
         AppError::Internal { .. } => "internal",
         AppError::BadRequest { .. } => "bad-request",
         AppError::OriginRefused { .. } => "origin-refused",

@@ -11,6 +11,7 @@ pub mod embedded;
 pub mod event_access;
 pub mod feed;
 pub mod guard;
+pub mod limits;
 pub mod live;
 pub mod live_streams;
 pub mod portal;

@@ -34,6 +34,8 @@ pub async fn start(State(state): State<AppState>, session: Option<Session>, head
 }
 
 async fn begin(state: &AppState, session: &CurrentSession, headers: &HeaderMap, intent: &str) -> Result<String, AppError> {
+    // The capability's state (up to three calls) and the link.
+    state.limits.spend(&session.user_id, 4)?;
     let widget = WidgetInfo::by_intent(intent).ok_or_else(|| AppError::UnknownWidget { slug: intent.to_string() })?;
     let (_, organization_id) = session.clone().in_organization()?;
     // Also checks the permission: a member is refused here, before any link exists.

@@ -21,7 +21,7 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status()).unwrap_or(StatusCode::BAD_GATEWAY);
         let mut response = status.into_response();
-        if let AppError::RateLimited { retry_after: Some(seconds) } = self {
+        if let Some(seconds) = self.retry_after() {
             response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(seconds));
         }
         response.extensions_mut().insert(Problem(self));

@@ -61,6 +61,13 @@ pub struct Settings {
     pub database_url: String,
     /// `TRUSTED_PROXIES`: the proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// What one person may make Orgdeck call WorkOS: a minute's refill and a burst.
+    pub user_calls_per_minute: u32,
+    pub user_calls_burst: u32,
+    /// Sign-ins a minute from one address (before sign-in there is no user); also their burst.
+    pub sign_ins_per_minute: u32,
+    /// The deployment's WorkOS calls a minute, all instances together.
+    pub workos_calls_per_minute: u32,
 }
 
 // Secrets stay out of logs, even debug ones.
@@ -247,6 +254,21 @@ impl Settings {
                 bad("TRUSTED_PROXIES", problem, "list the proxies in front of Orgdeck by address or network, e.g. 10.0.0.0/8, 127.0.0.1")
             })?,
         };
+        let count = |name: &str, default: u32, most: u32| -> Result<u32, SettingsError> {
+            match var(name) {
+                None => Ok(default),
+                Some(n) => n.parse::<u32>().ok().filter(|n| (1..=most).contains(n)).ok_or_else(|| {
+                    bad(name, format!("'{n}' is not a whole number from 1 to {most}"), format!("set e.g. {default}, or unset it for {default}"))
+                }),
+            }
+        };
+        // Above WorkOS's 6,000 a minute only for an emulator (make bench) or a raised limit.
+        const MOST: u32 = 1_000_000_000;
+        let user_calls_per_minute = count("ORGDECK_USER_CALLS_PER_MINUTE", 120, MOST)?;
+        let user_calls_burst = count("ORGDECK_USER_CALLS_BURST", 40, MOST)?;
+        let sign_ins_per_minute = count("ORGDECK_SIGN_INS_PER_MINUTE", 120, MOST)?;
+        // WorkOS allows 6,000 a minute per key: 80% leaves room for other tools on the key.
+        let workos_calls_per_minute = count("WORKOS_CALLS_PER_MINUTE", 4_800, MOST)?;
         let admins: Vec<String> = file.orgdeck.admins.iter().map(|a| a.to_lowercase()).collect();
         let tenants: Vec<(String, String)> = file.tenants.into_iter().collect();
         let timeout = match var("WORKOS_TIMEOUT_MS") {
@@ -292,6 +314,10 @@ impl Settings {
                     timeout,
                     database_url,
                     trusted_proxies: trusted_proxies.clone(),
+                    user_calls_per_minute,
+                    user_calls_burst,
+                    sign_ins_per_minute,
+                    workos_calls_per_minute,
                 })
             }
             None => {
@@ -358,6 +384,10 @@ impl Settings {
                     timeout,
                     database_url,
                     trusted_proxies: trusted_proxies.clone(),
+                    user_calls_per_minute,
+                    user_calls_burst,
+                    sign_ins_per_minute,
+                    workos_calls_per_minute,
                 })
             }
         }
@@ -501,6 +531,17 @@ mod tests {
             assert!(load(&with, None).is_ok(), "{vars:?} with WORKOS_EMULATOR=1");
         }
         assert!(load(&[("WORKOS_REDIRECT_URI", "http://127.0.0.1:3000/auth/callback")], None).is_ok(), "a local redirect is the emulator's");
+    }
+
+    #[test]
+    fn the_limits_have_defaults_and_bounds() {
+        let s = load(&[], None).unwrap();
+        assert_eq!((s.user_calls_per_minute, s.user_calls_burst, s.workos_calls_per_minute), (120, 40, 4_800));
+        let s = load(&[("ORGDECK_USER_CALLS_PER_MINUTE", "30"), ("WORKOS_CALLS_PER_MINUTE", "600")], None).unwrap();
+        assert_eq!((s.user_calls_per_minute, s.workos_calls_per_minute), (30, 600));
+        for (name, value) in [("WORKOS_CALLS_PER_MINUTE", "0"), ("ORGDECK_USER_CALLS_BURST", "0"), ("ORGDECK_USER_CALLS_PER_MINUTE", "lots"), ("ORGDECK_SIGN_INS_PER_MINUTE", "-1")] {
+            assert_eq!(load(&[(name, value)], None).unwrap_err().variable, name);
+        }
     }
 
     #[test]

@@ -136,7 +136,10 @@ async fn finish(state: &AppState, request: &Parts) -> Result<Response, AppError>
     };
     // WorkOS lists sessions with the device they came from.
     let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string);
-    let exchanged = authkit::exchange_code(&state.workos, code, pending.code_verifier.clone(), client_ip(request, &state.settings.trusted_proxies), user_agent).await;
+    let ip = client_ip(request, &state.settings.trusted_proxies);
+    // No user yet: the browser's address has the bucket.
+    state.sign_ins.spend(ip.as_deref().unwrap_or("unknown"), 1)?;
+    let exchanged = authkit::exchange_code(&state.workos, code, pending.code_verifier.clone(), ip, user_agent).await;
     let (data, organization_id, user_id) = match exchanged {
         Ok(Exchanged::Session { data, organization_id, user_id }) => (data, organization_id, user_id),
         Ok(Exchanged::Stale) => {

@@ -7,6 +7,8 @@ use axum::extract::FromRef;
 use leptos::prelude::*;
 
 use super::feed::Feed;
+use super::limits::UserLimits;
+use super::workos::budget::Budget;
 use super::live_streams::LiveStreams;
 use super::read_cache::ReadCache;
 use super::session::cookies::Cookies;
@@ -42,11 +44,20 @@ pub struct AppState {
     pub cors: Arc<CorsCheck>,
     /// The live streams open now, by session.
     pub streams: Arc<LiveStreams>,
+    /// What each person may make Orgdeck call WorkOS.
+    #[from_ref(skip)]
+    pub limits: Arc<UserLimits>,
+    /// Sign-ins by address (no user yet).
+    #[from_ref(skip)]
+    pub sign_ins: Arc<UserLimits>,
 }
 
 impl AppState {
     pub fn new(leptos_options: LeptosOptions, settings: Settings, store: Store) -> AppState {
-        let workos = super::workos::client(&settings);
+        let budget = Arc::new(Budget::new(store.clone(), settings.workos_calls_per_minute));
+        let workos = super::workos::client(&settings, Some(budget));
+        let limits = Arc::new(UserLimits::new(settings.user_calls_per_minute, settings.user_calls_burst));
+        let sign_ins = Arc::new(UserLimits::new(settings.sign_ins_per_minute, settings.sign_ins_per_minute));
         let cache = Arc::new(ReadCache::default());
         let revoked = Arc::new(RevokedSessions::default());
         let widget_bundle = super::assets::widget_bundle(std::path::Path::new(&*leptos_options.site_root)).into();
@@ -66,6 +77,8 @@ impl AppState {
             stylesheet,
             cors: Arc::new(CorsCheck::default()),
             streams: Arc::new(LiveStreams::default()),
+            limits,
+            sign_ins,
         }
     }
 

@@ -27,7 +27,7 @@ pub async fn typed_error_statuses(request: Request, next: Next) -> Response {
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if let AppError::RateLimited { retry_after: Some(seconds) } = error {
+        if let Some(seconds) = error.retry_after() {
             parts.headers.insert(RETRY_AFTER, HeaderValue::from(seconds));
         }
     }

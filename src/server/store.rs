@@ -236,6 +236,26 @@ impl Store {
         Ok(rows.iter().map(|r| (r.get("session_id"), r.get("until"))).collect())
     }
 
+    /// Adds `calls` to the WorkOS calls of the window starting at `window_start`
+    /// (Unix seconds): how many that window has used, these included.
+    pub async fn spend_budget(&self, window_start: i64, calls: i64) -> Result<i64, sqlx::Error> {
+        let row = sqlx::query(
+            "INSERT INTO workos_budget (window_start, used) VALUES ($1, $2) \
+             ON CONFLICT (window_start) DO UPDATE SET used = workos_budget.used + excluded.used RETURNING used",
+        )
+        .bind(window_start)
+        .bind(calls)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.get("used"))
+    }
+
+    /// Drops the budget windows that started before `before`.
+    pub async fn forget_old_budget(&self, before: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM workos_budget WHERE window_start < $1").bind(before).execute(&self.pool).await?;
+        Ok(())
+    }
+
     pub async fn start_flow(&self, flow: &Flow) -> Result<(), sqlx::Error> {
         sqlx::query("INSERT INTO flows (id, organization_id, user_id, intent, slug, started_at, snapshot) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(&flow.id)

@@ -203,10 +203,17 @@ pub fn spawn_catch_up(state: AppState, every: Duration) -> tokio::task::JoinHand
                 Ok(n) => tracing::info!("stored {n} WorkOS events the webhooks had not brought"),
                 Err(e) => tracing::warn!("event catch-up failed (it tries again in {every:?}): {e}: {}", e.detail()),
             }
-            // Sealed sessions kept for a concurrent refresh go when it is over, refreshes or not.
+            // Sealed sessions kept for a concurrent refresh go when it is over, refreshes or not;
+            // so do past budget windows and the buckets of people who stopped asking.
             if let Err(e) = state.store.forget_old_refreshes().await {
                 tracing::warn!("could not clear finished session refreshes: {e}");
             }
+            let hour_ago = chrono::Utc::now().timestamp() - 3600;
+            if let Err(e) = state.store.forget_old_budget(hour_ago).await {
+                tracing::warn!("could not clear past WorkOS budget windows: {e}");
+            }
+            state.limits.forget_idle();
+            state.sign_ins.forget_idle();
             tokio::time::sleep(every).await;
         }
     })

@@ -8,6 +8,7 @@ mod common;
 mod admin;
 mod dashboard;
 mod events;
+mod limits;
 mod live;
 mod portal;
 mod security;

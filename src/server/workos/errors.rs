@@ -28,6 +28,8 @@ fn convert(err: &workos::Error) -> AppError {
     let body: serde_json::Value = serde_json::from_slice(&api.raw_body).unwrap_or_default();
     match api.status {
         401 => AppError::WorkosUnauthorized,
+        // Refused by Orgdeck's own budget before it reached WorkOS (`budget.rs`).
+        429 if body["code"] == super::budget::SPENT => AppError::BudgetSpent { retry_after: body["retry_after"].as_u64().unwrap_or(1).max(1) },
         429 => AppError::RateLimited { retry_after: api.retry_after.map(|d| d.as_secs().max(1)) },
         404 if body["entity_id"].as_str().is_some_and(|id| id.starts_with("org_")) => AppError::OrganizationNotFound {
             id: body["entity_id"].as_str().unwrap_or_default().to_string(),

@@ -7,6 +7,7 @@
 
 pub mod admin_portal;
 pub mod authkit;
+pub mod budget;
 pub mod cors;
 pub mod events;
 pub mod errors;
@@ -18,13 +19,21 @@ use workos::Client;
 
 use super::settings::Settings;
 
-pub fn client(settings: &Settings) -> Client {
-    Client::builder()
-        .api_key(settings.api_key.clone())
-        .client_id(settings.client_id.clone())
-        .base_url(settings.api.base_url())
-        .timeout(settings.timeout)
-        .build()
+/// The SDK client; with a `budget`, every call it makes (its retries too) is
+/// taken from the deployment's WorkOS budget first.
+pub fn client(settings: &Settings, budget: Option<std::sync::Arc<budget::Budget>>) -> Client {
+    let builder = || {
+        Client::builder()
+            .api_key(settings.api_key.clone())
+            .client_id(settings.client_id.clone())
+            .base_url(settings.api.base_url())
+            .timeout(settings.timeout)
+    };
+    let plain = builder().build();
+    match budget {
+        Some(budget) => builder().transport(std::sync::Arc::new(budget::BudgetTransport { inner: plain.transport(), budget })).build(),
+        None => plain,
+    }
 }
 
 /// Part `index` of a JWT (0 the header, 1 the claims), decoded but not
