@@ -49,6 +49,7 @@ fn settings_checks(state: &AppState) -> Vec<Check> {
     let sdk = state.workos.default_headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("unknown").to_string();
     out.push(pass("WorkOS SDK", format!("the official workos crate ({sdk})")));
     out.push(webhook_check(state));
+    out.push(admins_check(state));
     out.push(redirect_check(state));
     out
 }
@@ -82,6 +83,28 @@ fn webhook_check(state: &AppState) -> Check {
             Verdict::Warn,
             format!("secret set, but WorkOS cannot reach {endpoint} (not a public https URL)"),
             Some("serve Orgdeck on a public https address (or a tunnel) and register that URL in WorkOS Dashboard → Webhooks"),
+        ),
+    }
+}
+
+/// Who may use the lab and the doctor, and in which form Leptos.toml names them.
+fn admins_check(state: &AppState) -> Check {
+    let s = &state.settings;
+    let (emails, ids) = s.admins.iter().partition::<Vec<&String>, _>(|a| a.contains('@'));
+    match (s.is_emulator(), ids.len(), emails.len()) {
+        (true, _, _) => pass("Admins", "everyone who signs in, on the emulator"),
+        (false, 0, 0) => check(
+            "Admins",
+            Verdict::Warn,
+            "Leptos.toml [orgdeck] admins lists nobody: nobody may use the lab or the doctor page",
+            Some("add admins by WorkOS user id (user_…), e.g. admins = [\"user_01H…\"]"),
+        ),
+        (false, ids, 0) => pass("Admins", format!("{ids} by WorkOS user id")),
+        (false, ids, emails) => check(
+            "Admins",
+            Verdict::Warn,
+            format!("{ids} by WorkOS user id, {emails} by email (accepted only when WorkOS says the email is verified)"),
+            Some("prefer WorkOS user ids (user_…) in Leptos.toml [orgdeck] admins: an id cannot be claimed by another account"),
         ),
     }
 }

@@ -25,7 +25,7 @@ impl EventScope {
     pub fn of(session: &CurrentSession, settings: &Settings, organization: &str) -> EventScope {
         let in_session_org = session.organization_id.as_deref() == Some(organization);
         let manages = in_session_org && catalog::scopes().any(|scope| session.permissions.iter().any(|p| p == scope));
-        let listed = settings.admins.iter().any(|a| a.eq_ignore_ascii_case(&session.email));
+        let listed = settings.lists_admin(&session.user_id, &session.email, session.email_verified);
         match manages || listed {
             true => EventScope::Organization,
             false => EventScope::Own(session.user_id.clone()),
@@ -57,6 +57,7 @@ mod tests {
             session_id: "session_1".into(),
             user_id: "user_max".into(),
             email: "max@acme.test".into(),
+            email_verified: true,
             name: "Max".into(),
             organization_id: Some("org_1".into()),
             role: "member".into(),

@@ -68,6 +68,9 @@ pub struct Settings {
     pub sign_ins_per_minute: u32,
     /// The deployment's WorkOS calls a minute, all instances together.
     pub workos_calls_per_minute: u32,
+    /// How long Orgdeck keeps the events it received, its Admin Portal flows
+    /// and the lab's record (`RETENTION_DAYS`, default 90).
+    pub retention_days: u32,
 }
 
 // Secrets stay out of logs, even debug ones.
@@ -269,7 +272,9 @@ impl Settings {
         let sign_ins_per_minute = count("ORGDECK_SIGN_INS_PER_MINUTE", 120, MOST)?;
         // WorkOS allows 6,000 a minute per key: 80% leaves room for other tools on the key.
         let workos_calls_per_minute = count("WORKOS_CALLS_PER_MINUTE", 4_800, MOST)?;
-        let admins: Vec<String> = file.orgdeck.admins.iter().map(|a| a.to_lowercase()).collect();
+        let retention_days = count("RETENTION_DAYS", 90, 36_500)?;
+        // Emails compare without case; WorkOS user ids exactly as written.
+        let admins: Vec<String> = file.orgdeck.admins.iter().map(|a| if a.contains('@') { a.to_lowercase() } else { a.clone() }).collect();
         let tenants: Vec<(String, String)> = file.tenants.into_iter().collect();
         let timeout = match var("WORKOS_TIMEOUT_MS") {
             None => std::time::Duration::from_secs(10),
@@ -318,6 +323,7 @@ impl Settings {
                     user_calls_burst,
                     sign_ins_per_minute,
                     workos_calls_per_minute,
+                    retention_days,
                 })
             }
             None => {
@@ -388,6 +394,7 @@ impl Settings {
                     user_calls_burst,
                     sign_ins_per_minute,
                     workos_calls_per_minute,
+                    retention_days,
                 })
             }
         }
@@ -405,9 +412,16 @@ impl Settings {
     }
 
     /// May this user use the admin tools (the doctor, the lab)? Everyone on
-    /// the emulator; against real WorkOS, the emails in Leptos.toml's `admins`.
-    pub fn is_admin(&self, email: &str) -> bool {
-        self.is_emulator() || self.admins.iter().any(|a| a.eq_ignore_ascii_case(email))
+    /// the emulator; against real WorkOS, those Leptos.toml's `admins` lists.
+    pub fn is_admin(&self, user_id: &str, email: &str, email_verified: bool) -> bool {
+        self.is_emulator() || self.lists_admin(user_id, email, email_verified)
+    }
+
+    /// Whether Leptos.toml's `admins` lists this user: by WorkOS user id, or by
+    /// an email WorkOS says is verified (an unverified or merely asserted email
+    /// equal to an admin's is not the admin).
+    pub fn lists_admin(&self, user_id: &str, email: &str, email_verified: bool) -> bool {
+        self.admins.iter().any(|a| a == user_id || (email_verified && a.contains('@') && a.eq_ignore_ascii_case(email)))
     }
 }
 
@@ -491,6 +505,12 @@ mod tests {
     fn leptos_toml_is_read_and_checked() {
         let s = load(&[], Some("[orgdeck]\nadmins = [\"Ada@Acme.test\"]\n[emulator]\naddr = \"127.0.0.1:4999\"\n")).unwrap();
         assert_eq!(s.admins, ["ada@acme.test"]);
+        let real = load(&[("WORKOS_API_KEY", "sk_test_a"), ("WORKOS_CLIENT_ID", "client_a"), ("WORKOS_COOKIE_PASSWORD", PW)], Some("[orgdeck]\nadmins = [\"user_01ADA\", \"Max@Acme.test\"]\n")).unwrap();
+        assert_eq!(real.admins, ["user_01ADA", "max@acme.test"], "ids as written, emails in lower case");
+        assert!(real.is_admin("user_01ADA", "anyone@acme.test", false), "by WorkOS user id");
+        assert!(!real.is_admin("user_01ada", "anyone@acme.test", false));
+        assert!(real.is_admin("user_01MAX", "max@acme.test", true), "by a verified email");
+        assert!(!real.is_admin("user_01EVE", "max@acme.test", false), "an unverified email equal to an admin's is not the admin");
         assert_eq!(s.api.port, Some(4999));
         assert_eq!(load(&[], Some("[orgdeck\n")).unwrap_err().variable, "Leptos.toml");
         assert_eq!(load(&[], Some("[orgdeck]\nadmin = []\n")).unwrap_err().variable, "Leptos.toml");

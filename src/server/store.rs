@@ -256,6 +256,20 @@ impl Store {
         Ok(())
     }
 
+    /// Drops the events received, the flows started and the lab actions done
+    /// before `before` (as `now_iso` writes times): how many rows went.
+    pub async fn forget_older_than(&self, before: &str) -> Result<u64, sqlx::Error> {
+        let mut gone = 0;
+        for sql in [
+            "DELETE FROM events WHERE received_at < $1",
+            "DELETE FROM flows WHERE started_at < $1",
+            "DELETE FROM lab_actions WHERE at < $1",
+        ] {
+            gone += sqlx::query(sql).bind(before).execute(&self.pool).await?.rows_affected();
+        }
+        Ok(gone)
+    }
+
     pub async fn start_flow(&self, flow: &Flow) -> Result<(), sqlx::Error> {
         sqlx::query("INSERT INTO flows (id, organization_id, user_id, intent, slug, started_at, snapshot) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(&flow.id)
@@ -529,6 +543,19 @@ mod tests {
         let e = AppError::from(sqlx::Error::Protocol("relation \"flows\" does not exist at db.internal".into()));
         let AppError::Internal { message } = e else { panic!("{e:?}") };
         assert!(message.contains("error id ") && !message.contains("flows") && !message.contains("db.internal"), "{message}");
+    }
+
+    #[tokio::test]
+    async fn what_is_older_than_the_retention_goes_and_the_rest_stays() {
+        let store = Store::connect("sqlite::memory:").await.unwrap();
+        store.insert_event(&event("event_old", "org_a", "2026-01-01T00:00:00.000Z")).await.unwrap();
+        store.insert_event(&event("event_new", "org_a", "2026-11-30T00:00:00.000Z")).await.unwrap();
+        let lab = |at: &str| LabRecord { at: at.into(), who: "ada@acme.test".into(), what: "minted".into(), detail: String::new() };
+        store.record_lab_action(&lab("2026-01-01T00:00:00.000Z")).await.unwrap();
+        store.record_lab_action(&lab("2026-11-30T00:00:00.000Z")).await.unwrap();
+        assert_eq!(store.forget_older_than("2026-06-01T00:00:00.000Z").await.unwrap(), 2);
+        assert_eq!(store.event_ids().await.unwrap(), ["event_new"]);
+        assert_eq!(store.lab_actions(10).await.unwrap().len(), 1);
     }
 
     #[test]

@@ -213,6 +213,12 @@ pub fn spawn_catch_up(state: AppState, every: Duration) -> tokio::task::JoinHand
                 tracing::warn!("could not clear past WorkOS budget windows: {e}");
             }
             state.limits.forget_idle();
+            let kept_since = chrono::Utc::now() - chrono::Duration::days(i64::from(state.settings.retention_days));
+            match state.store.forget_older_than(&kept_since.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("dropped {n} events, flows and lab actions older than {} days", state.settings.retention_days),
+                Err(e) => tracing::warn!("could not drop old records: {e}"),
+            }
             state.sign_ins.forget_idle();
             tokio::time::sleep(every).await;
         }

@@ -72,3 +72,37 @@ async fn against_real_workos_only_the_listed_admins_may_use_the_lab_and_the_doct
     let res = app.server_fn(&max, "lab_mint", &[("slug", "users")], Some(&app.base)).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn admins_are_listed_by_workos_user_id_or_by_an_email_workos_verified() {
+    let emu_user = |app: &App, email: &str| app.emu.emulator.db().user_by_email(email).unwrap().id.clone();
+    // By id: Ada's account, whatever its email says.
+    let by_id = start_with(|s| s.mode = orgdeck::server::settings::Mode::Workos).await;
+    let ada_id = emu_user(&by_id, "ada@acme.test");
+    let by_id = start_with(|s| {
+        s.mode = orgdeck::server::settings::Mode::Workos;
+        s.admins = vec![ada_id.clone()];
+    })
+    .await;
+    let ada = browser();
+    by_id.sign_in(&ada, "ada@acme.test").await;
+    assert_eq!(by_id.server_fn(&ada, "lab_history", &[], Some(&by_id.base)).await.status(), StatusCode::OK);
+    // By email: only when WorkOS says that email is verified.
+    let by_email = start_with(|s| {
+        s.mode = orgdeck::server::settings::Mode::Workos;
+        s.admins = vec!["max@acme.test".into()];
+    })
+    .await;
+    by_email.emu.emulator.db().users.iter_mut().find(|u| u.email == "max@acme.test").unwrap().email_verified = false;
+    let max = browser();
+    by_email.sign_in(&max, "max@acme.test").await;
+    assert_eq!(by_email.server_fn(&max, "lab_history", &[], Some(&by_email.base)).await.status(), StatusCode::FORBIDDEN);
+    by_email.emu.emulator.db().users.iter_mut().find(|u| u.email == "max@acme.test").unwrap().email_verified = true;
+    let max = browser();
+    by_email.sign_in(&max, "max@acme.test").await;
+    assert_eq!(by_email.server_fn(&max, "lab_history", &[], Some(&by_email.base)).await.status(), StatusCode::OK);
+    // The doctor says which form is in use.
+    let checks = orgdeck::server::doctor::run(&by_email.state).await;
+    let admins = checks.iter().find(|c| c.name == "Admins").unwrap();
+    assert!(admins.detail.contains("1 by email") && admins.detail.contains("verified"), "{admins:?}");
+}

@@ -10,6 +10,8 @@ pub struct CurrentSession {
     pub session_id: String,
     pub user_id: String,
     pub email: String,
+    /// Whether WorkOS says `email` is verified (admins listed by email need it).
+    pub email_verified: bool,
     pub name: String,
     pub organization_id: Option<String>,
     pub role: String,
@@ -31,6 +33,7 @@ impl CurrentSession {
             session_id: state.session_id.clone(),
             user_id: user.id.clone(),
             email: user.email.clone(),
+            email_verified: user.email_verified,
             name: crate::server::workos::display_name(user),
             organization_id: Some(state.organization_id.clone()).filter(|o| !o.is_empty()),
             role: state.role.clone(),

@@ -31,7 +31,7 @@ impl CurrentSession {
     pub fn admin() -> Result<(CurrentSession, AppState), AppError> {
         let session = Self::current()?;
         let state = AppState::current()?;
-        if !state.settings.is_admin(&session.email) {
+        if !state.settings.is_admin(&session.user_id, &session.email, session.email_verified) {
             return Err(AppError::MissingPermission { permission: "admin (Leptos.toml [orgdeck] admins)".into(), role: session.role });
         }
         Ok((session, state))

@@ -83,6 +83,7 @@ mod tests {
             session_id: "session_1".into(),
             user_id: "user_1".into(),
             email: "ada@acme.test".into(),
+            email_verified: true,
             name: "Ada".into(),
             organization_id: Some("org_1".into()),
             role: "admin".into(),
