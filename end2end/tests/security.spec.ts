@@ -3,6 +3,28 @@ import { BASE_URL, EMULATOR_URL } from "../playwright.config";
 
 const STRONG = "Tr1cky-Horse-42";
 
+test("Security: after a password change the user is offered to sign out the other sessions, and they end", async ({ page, browser }) => {
+  const elsewhere = await browser.newContext({ baseURL: BASE_URL });
+  const other = await elsewhere.newPage();
+  await signIn(other, USERS.member.email);
+  await signIn(page, USERS.member.email, "/widgets/security");
+  await page.locator('[data-component="UserSecurity"]').getByRole("button", { name: "Change" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Enter your current password").fill("orgdeck-max");
+  await dialog.getByLabel("Enter your new password").fill(STRONG);
+  await dialog.getByLabel("Confirm your new password").fill(STRONG);
+  await dialog.getByRole("button", { name: "Change password" }).click();
+  await expect(dialog).toBeHidden();
+  const offer = page.getByTestId("end-other-sessions");
+  await expect(offer).toContainText("Your password changed");
+  await offer.getByRole("button", { name: "Sign out my other sessions" }).click();
+  await expect(page.getByTestId("other-sessions-ended")).toHaveText("Signed out 1 other session.");
+  // The other browser is asked to sign in again.
+  await other.goto("/");
+  await expect(other).toHaveURL(new RegExp(`^${EMULATOR_URL}/user_management/authorize`));
+  await elsewhere.close();
+});
+
 test("Security: a weak password is refused rule by rule; a strong one is saved and signs in", async ({ page, consoleErrors }) => {
   await signIn(page, USERS.admin.email, "/widgets/security");
   const widget = page.locator('[data-component="UserSecurity"]');

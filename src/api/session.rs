@@ -37,3 +37,32 @@ pub async fn switch_organization(organization_id: String) -> Result<(), AppError
     response.append_header(SET_COOKIE, state.cookies.session(&new_sealed));
     Ok(())
 }
+
+/// Signs the user out everywhere but here (OWASP ASVS V3.3.3: offered after a
+/// password change): each of the user's other sessions is revoked at WorkOS
+/// and refused by Orgdeck at once. How many were ended.
+#[server(endpoint = "end_other_sessions")]
+pub async fn end_other_sessions() -> Result<usize, AppError> {
+    use crate::server::session::refresher::now_unix;
+    use crate::server::session::revoked::LONGEST_TOKEN;
+    use crate::server::session::CurrentSession;
+    use crate::server::state::AppState;
+    use crate::server::workos::{authkit, reads};
+
+    let session = CurrentSession::current()?;
+    let state = AppState::current()?;
+    state.limits.spend(&session.user_id, 1)?;
+    let sessions = reads::sessions(&state.workos, &session.user_id, Some(&session.session_id)).await?;
+    let others: Vec<String> = sessions.into_iter().filter(|s| !s.current && s.status == "active").map(|s| s.id).collect();
+    if !others.is_empty() {
+        state.limits.spend(&session.user_id, others.len() as u32)?;
+    }
+    for id in &others {
+        authkit::revoke_session(&state.workos, id).await?;
+        state.feed.end_session(id, now_unix() + LONGEST_TOKEN).await;
+    }
+    // The dashboard counts the user's sessions.
+    state.feed.forget(None, Some(&session.user_id)).await;
+    tracing::info!(user = %session.user_id, ended = others.len(), "ended the user's other sessions");
+    Ok(others.len())
+}

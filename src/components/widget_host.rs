@@ -7,6 +7,39 @@ use leptos::prelude::*;
 
 use crate::model::widget::WidgetSetup;
 
+/// Where the offer to end the other sessions stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Offer {
+    Open,
+    Done(usize),
+    Failed(String),
+}
+
+/// After a password change (OWASP ASVS V3.3.3): sign out everywhere else?
+#[component]
+fn EndOtherSessions(offer: Offer, state: RwSignal<Option<Offer>>) -> impl IntoView {
+    let end = move |_| {
+        leptos::task::spawn_local(async move {
+            let done = crate::api::session::end_other_sessions().await;
+            state.try_set(Some(match done {
+                Ok(n) => Offer::Done(n),
+                Err(e) => Offer::Failed(format!("{} {}", e.detail(), e.fix())),
+            }));
+        });
+    };
+    let body = match offer {
+        Offer::Open => view! {
+            <p>"Your password changed. Anyone still signed in elsewhere with the old one stays signed in until you end those sessions."</p>
+            <button type="button" on:click=end>"Sign out my other sessions"</button>
+            <button type="button" class="secondary" on:click=move |_| state.set(None)>"Keep them"</button>
+        }
+        .into_any(),
+        Offer::Done(n) => view! { <p data-testid="other-sessions-ended">{format!("Signed out {n} other session{}.", if n == 1 { "" } else { "s" })}</p> }.into_any(),
+        Offer::Failed(message) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
+    };
+    view! { <section class="notice" role="status" data-testid="end-other-sessions">{body}</section> }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HostState {
     Loading,
@@ -20,6 +53,8 @@ pub fn WidgetHost(mount: WidgetSetup, #[prop(into)] on_token: Callback<i64>) -> 
     let state = RwSignal::new(HostState::Loading);
     // A failed organization switch: said here, the widget stays usable.
     let notice = RwSignal::new(None::<String>);
+    // The password just changed in UserSecurity: offer to end the other sessions.
+    let offer = RwSignal::new(None::<Offer>);
     #[cfg(feature = "hydrate")]
     {
         let mount = mount.clone();
@@ -29,7 +64,7 @@ pub fn WidgetHost(mount: WidgetSetup, #[prop(into)] on_token: Callback<i64>) -> 
             }
             match node.get() {
                 Some(el) => {
-                    browser::start(el, mount.clone(), on_token, state, notice);
+                    browser::start(el, mount.clone(), on_token, state, notice, offer);
                     true
                 }
                 None => false,
@@ -60,6 +95,7 @@ pub fn WidgetHost(mount: WidgetSetup, #[prop(into)] on_token: Callback<i64>) -> 
         <div class="widget-frame">
             {status}
             {switch_notice}
+            {move || offer.get().map(|o| view! { <EndOtherSessions offer=o state=offer/> })}
             <div node_ref=node class="widget-host" data-component=mount.component.clone()></div>
         </div>
     }
@@ -101,6 +137,7 @@ mod browser {
         disposed: bool,
         _get_token: Closure<dyn FnMut() -> Promise>,
         _switch: Option<Closure<dyn FnMut(JsValue) -> Promise>>,
+        _password_changed: Option<Closure<dyn FnMut()>>,
     }
 
     /// The OrganizationSwitcher's `switchToOrganization`: moves the signed-in
@@ -129,6 +166,7 @@ mod browser {
         on_token: Callback<i64>,
         state: RwSignal<HostState>,
         notice: RwSignal<Option<String>>,
+        offer: RwSignal<Option<super::Offer>>,
     ) {
         let slug = mount.slug.clone();
         let fixed = mount.fixed_token.clone();
@@ -173,8 +211,16 @@ mod browser {
             let _ = Reflect::set(&props, &"switchToOrganization".into(), f.as_ref().unchecked_ref());
         }
         set("props", &props);
+        let password_changed = (mount.component == "UserSecurity").then(|| {
+            Closure::<dyn FnMut()>::new(move || {
+                offer.try_set(Some(super::Offer::Open));
+            })
+        });
+        if let Some(f) = &password_changed {
+            set("onPasswordChanged", f.as_ref().unchecked_ref());
+        }
 
-        let live = Rc::new(RefCell::new(Live { unmount: None, disposed: false, _get_token: get_token, _switch: switch }));
+        let live = Rc::new(RefCell::new(Live { unmount: None, disposed: false, _get_token: get_token, _switch: switch, _password_changed: password_changed }));
         let on_done = live.clone();
         spawn_local(async move {
             let result: Result<Function, JsValue> = async {

@@ -142,3 +142,27 @@ async fn a_copied_cookie_is_refused_once_its_session_signed_out() {
     let res = app.server_fn(&copy, "dashboard", &[], Some(&app.base)).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn ending_the_other_sessions_signs_the_user_out_everywhere_but_here() {
+    let app = start().await;
+    let here = session_cookie(app.sign_in(&browser(), "ada@acme.test").await.headers()).unwrap();
+    let there = session_cookie(app.sign_in(&browser(), "ada@acme.test").await.headers()).unwrap();
+    let plain = browser_without_cookies();
+    let res = plain
+        .post(format!("{}/api/end_other_sessions", app.base))
+        .header("cookie", &here)
+        .header("origin", &app.base)
+        .form(&[("", ""); 0])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.text().await.unwrap(), "1", "one other session ended");
+    let res = plain.get(format!("{}/", app.base)).header("cookie", &there).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "the other one is signed out here at once");
+    let res = plain.get(format!("{}/", app.base)).header("cookie", &here).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "this one stays");
+    let ada = app.emu.emulator.db().user_by_email("ada@acme.test").unwrap().id.clone();
+    assert_eq!(app.emu.emulator.db().live_sessions(&ada).len(), 1, "and at WorkOS");
+}

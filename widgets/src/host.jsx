@@ -87,7 +87,27 @@ function ensureStylesheet(file) {
  * to refresh before `exp` and after a 403.
  * Returns a function that unmounts the widget.
  */
-export async function mount(element, { component, getToken, apiHostname, port, https, props, offlineIcons }) {
+/** The paths of a successful password change through the widget API. */
+const PASSWORD_CHANGED = /\/_widgets\/UserProfile\/(update|create)-password$/;
+
+/**
+ * Calls `onChanged` when a request of the page changes the user's password
+ * (UserSecurity sends it through `fetch`); returns what puts `fetch` back.
+ */
+function watchPasswordChanges(onChanged) {
+  const original = window.fetch;
+  window.fetch = async (input, init) => {
+    const response = await original(input, init);
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    if (response.ok && PASSWORD_CHANGED.test(new URL(url, location.href).pathname)) onChanged();
+    return response;
+  };
+  return () => {
+    window.fetch = original;
+  };
+}
+
+export async function mount(element, { component, getToken, apiHostname, port, https, props, offlineIcons, onPasswordChanged }) {
   const entry = COMPONENTS[component];
   if (!entry) {
     throw new Error(`Unknown widget component ${component}`);
@@ -112,7 +132,9 @@ export async function mount(element, { component, getToken, apiHostname, port, h
       </WorkOsWidgets>
     </QueryClientProvider>,
   );
+  const unwatch = onPasswordChanged ? watchPasswordChanges(onPasswordChanged) : () => {};
   return () => {
+    unwatch();
     root.unmount();
     client.clear();
   };

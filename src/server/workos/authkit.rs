@@ -70,6 +70,13 @@ pub async fn refresh(client: &Client, sealed: &str, password: &str, organization
     })
 }
 
+/// Ends one of the user's sessions at WorkOS (its refresh token stops working).
+pub async fn revoke_session(client: &Client, session_id: &str) -> Result<(), AppError> {
+    use workos::resources::user_management::RevokeSessionParams;
+    let params = RevokeSessionParams::new(workos::RevokeSession { session_id: session_id.to_string() });
+    Ok(client.user_management().revoke_session(params).await?)
+}
+
 /// Where the browser ends the WorkOS session too, then comes back to `return_to`.
 pub async fn logout_url(client: &Client, sealed: &str, password: &str, return_to: &str) -> Option<String> {
     client.session(sealed.to_string(), password.to_string()).logout_url(Some(return_to)).await.ok()
