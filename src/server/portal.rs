@@ -34,11 +34,23 @@ pub async fn start(State(state): State<AppState>, session: Option<Session>, head
 }
 
 async fn begin(state: &AppState, session: &CurrentSession, headers: &HeaderMap, intent: &str) -> Result<String, AppError> {
-    // The capability's state (up to three calls) and the link.
-    state.limits.spend(&session.user_id, 4)?;
     let widget = WidgetInfo::by_intent(intent).ok_or_else(|| AppError::UnknownWidget { slug: intent.to_string() })?;
     let (_, organization_id) = session.clone().in_organization()?;
-    // Also checks the permission: a member is refused here, before any link exists.
+    // A member is refused here, before any link exists.
+    session.may_use(widget)?;
+    // Clicked again while the last link could still be used: the same flow,
+    // a new link (a link is good once), and no second snapshot.
+    let link_life_ago = chrono::Utc::now() - chrono::Duration::seconds(LINK_LIFE_SECONDS);
+    let since = link_life_ago.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    if let Some(open) = state.store.open_flow(&organization_id, &session.user_id, intent, &since).await? {
+        state.limits.spend(&session.user_id, 1)?;
+        let back = format!("{}/return/{}?flow={}", site_origin(state, headers), widget.slug, open.id);
+        let link = admin_portal::link(&state.workos, &organization_id, intent, format!("{back}&outcome=returned"), format!("{back}&outcome=completed")).await?;
+        tracing::info!(flow = %open.id, intent, "Admin Portal flow resumed with a new link");
+        return Ok(link);
+    }
+    // The capability's state (up to three calls) and the link.
+    state.limits.spend(&session.user_id, 4)?;
     let snapshot = fresh(&state.workos, widget, session).await?;
     let flow_id = format!("flow_{}", ulid::Ulid::new());
     let back = format!("{}/return/{}?flow={flow_id}", site_origin(state, headers), widget.slug);

@@ -294,6 +294,20 @@ impl Store {
             .await
     }
 
+    /// The user's newest unfinished flow of `intent` in the organization started at or after `since`.
+    pub async fn open_flow(&self, organization_id: &str, user_id: &str, intent: &str, since: &str) -> Result<Option<Flow>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT * FROM flows WHERE organization_id = $1 AND user_id = $2 AND intent = $3 AND outcome IS NULL AND started_at >= $4 \
+             ORDER BY started_at DESC LIMIT 1",
+        )
+        .bind(organization_id)
+        .bind(user_id)
+        .bind(intent)
+        .bind(since)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
     /// The user's latest flows in the organization, newest first.
     pub async fn recent_flows(&self, organization_id: &str, user_id: &str, limit: i64) -> Result<Vec<Flow>, sqlx::Error> {
         sqlx::query_as("SELECT * FROM flows WHERE organization_id = $1 AND user_id = $2 ORDER BY started_at DESC LIMIT $3")

@@ -46,3 +46,32 @@ async fn the_return_state_reads_what_only_the_widget_api_shows_the_stream_and_ce
     let body = app.server_fn(&acme, "return_page", &[("slug", "audit-log-streaming")], Some(&app.base)).await.text().await.unwrap();
     assert!(body.contains(r#""stream":null"#), "{body}");
 }
+
+#[tokio::test]
+async fn a_second_click_while_the_link_lives_resumes_the_flow_without_a_second_snapshot() {
+    let app = start().await;
+    let ada = browser();
+    app.sign_in(&ada, "ada@acme.test").await;
+    let start_flow = || async { ada.post(format!("{}/portal/domain_verification", app.base)).header(ORIGIN, &app.base).send().await.unwrap() };
+    let flow_of = |res: &reqwest::Response| {
+        let secret = location(res).split("secret=").nth(1).unwrap().to_string();
+        let link = app.emu.emulator.db().portal_links.get(&secret).cloned().unwrap();
+        link.return_url.unwrap().split("flow=").nth(1).unwrap().split('&').next().unwrap().to_string()
+    };
+    let first = start_flow().await;
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    let reads = workos_requests(&app, "GET /organizations/{id}").await;
+    let second = start_flow().await;
+    assert_eq!(second.status(), StatusCode::SEE_OTHER);
+    assert_ne!(location(&first), location(&second), "a new link: each is good once");
+    assert_eq!(flow_of(&first), flow_of(&second), "the same flow");
+    assert_eq!(workos_requests(&app, "GET /organizations/{id}").await, reads, "no second snapshot");
+    let (acme, ada_id) = (app.org_id("Acme Corp"), app.emu.emulator.db().user_by_email("ada@acme.test").unwrap().id.clone());
+    assert_eq!(app.state.store.recent_flows(&acme, &ada_id, 10).await.unwrap().len(), 1);
+    // Once it came back, a click is a new flow.
+    let flow = flow_of(&second);
+    app.server_fn(&ada, "return_page", &[("slug", "domains"), ("flow", &flow), ("outcome", "returned")], Some(&app.base)).await;
+    let third = start_flow().await;
+    assert_ne!(flow_of(&third), flow);
+    assert_eq!(app.state.store.recent_flows(&acme, &ada_id, 10).await.unwrap().len(), 2);
+}
