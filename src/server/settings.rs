@@ -291,7 +291,7 @@ impl Settings {
             ));
         }
 
-        match api_key {
+        let (mode, api_key, client_id, cookie_password, webhook_secret, api) = match api_key {
             Some(api_key) => {
                 let client_id = client_id.ok_or_else(|| {
                     bad("WORKOS_CLIENT_ID", "is not set, but WORKOS_API_KEY is", "copy the client ID from WorkOS Dashboard → API Keys")
@@ -299,32 +299,8 @@ impl Settings {
                 let cookie_password = cookie_password.ok_or_else(|| {
                     bad("WORKOS_COOKIE_PASSWORD", "is not set (sessions are sealed with it)", "generate one with `openssl rand -hex 32`")
                 })?;
-                Ok(Settings {
-                    mode: Mode::Workos,
-                    api_key,
-                    client_id,
-                    cookie_password,
-                    webhook_secret,
-                    site_url,
-                    redirect_uri,
-                    redirect_uri_fixed,
-                    api: ApiEndpoint {
-                        hostname: hostname.unwrap_or_else(|| "api.workos.com".into()),
-                        port,
-                        https: https.unwrap_or(true),
-                    },
-                    secure_cookies,
-                    admins: admins.clone(),
-                    tenants: tenants.clone(),
-                    timeout,
-                    database_url,
-                    trusted_proxies: trusted_proxies.clone(),
-                    user_calls_per_minute,
-                    user_calls_burst,
-                    sign_ins_per_minute,
-                    workos_calls_per_minute,
-                    retention_days,
-                })
+                let api = ApiEndpoint { hostname: hostname.unwrap_or_else(|| "api.workos.com".into()), port, https: https.unwrap_or(true) };
+                (Mode::Workos, api_key, client_id, cookie_password, webhook_secret, api)
             }
             None => {
                 if client_id.is_some() {
@@ -372,32 +348,35 @@ impl Settings {
                         "set WORKOS_API_KEY and WORKOS_CLIENT_ID from WorkOS Dashboard → API Keys, or set WORKOS_EMULATOR=1 to run on the embedded emulator with these settings",
                     ));
                 }
-                // The emulator's own keys and a throwaway cookie password: nothing to configure.
-                Ok(Settings {
-                    mode: Mode::Emulator { addr, seed: file.emulator.seed },
-                    api_key: String::new(),
-                    client_id: String::new(),
-                    cookie_password: cookie_password.unwrap_or_else(|| random_hex(32)),
-                    // The embedded emulator is told to sign its deliveries with it.
-                    webhook_secret: Some(webhook_secret.unwrap_or_else(|| random_hex(32))),
-                    site_url,
-                    redirect_uri,
-                    redirect_uri_fixed,
-                    api: ApiEndpoint { hostname: addr.ip().to_string(), port: Some(addr.port()), https: false },
-                    secure_cookies,
-                    admins: admins.clone(),
-                    tenants: tenants.clone(),
-                    timeout,
-                    database_url,
-                    trusted_proxies: trusted_proxies.clone(),
-                    user_calls_per_minute,
-                    user_calls_burst,
-                    sign_ins_per_minute,
-                    workos_calls_per_minute,
-                    retention_days,
-                })
+                // The emulator's own keys and a throwaway cookie password: nothing to configure;
+                // the embedded emulator is told to sign its deliveries with the webhook secret.
+                let api = ApiEndpoint { hostname: addr.ip().to_string(), port: Some(addr.port()), https: false };
+                let (cookie_password, webhook_secret) = (cookie_password.unwrap_or_else(|| random_hex(32)), webhook_secret.unwrap_or_else(|| random_hex(32)));
+                (Mode::Emulator { addr, seed: file.emulator.seed }, String::new(), String::new(), cookie_password, Some(webhook_secret), api)
             }
-        }
+        };
+        Ok(Settings {
+            mode,
+            api_key,
+            client_id,
+            cookie_password,
+            webhook_secret,
+            site_url,
+            redirect_uri,
+            redirect_uri_fixed,
+            api,
+            secure_cookies,
+            admins,
+            tenants,
+            timeout,
+            database_url,
+            trusted_proxies,
+            user_calls_per_minute,
+            user_calls_burst,
+            sign_ins_per_minute,
+            workos_calls_per_minute,
+            retention_days,
+        })
     }
 
     /// Fills in the running emulator's keys and address.
