@@ -29,7 +29,10 @@ async fn member_organization(wanted: Option<String>) -> Result<(Vec<OrgChoice>, 
     let state = AppState::current()?;
     let mine = state.cache.user_organizations(&state.workos, &session.user_id).await?;
     let chosen = match wanted.filter(|w| !w.is_empty()) {
-        None => org,
+        // The session's organization too only while the user is still a member
+        // (the read is forgotten when a membership event arrives).
+        None if mine.iter().any(|o| o.id == org) => org,
+        None => return Err(AppError::NoOrganization { email: session.email }),
         Some(w) if mine.iter().any(|o| o.id == w) => w,
         Some(w) => {
             return Err(AppError::Invalid { field: Some("organization".into()), message: format!("You are not a member of {w}.") });

@@ -121,4 +121,7 @@ async fn a_removed_members_open_stream_ends_and_cannot_reopen() {
     assert!(ended, "the stream ends with the membership");
     let again = max.get(format!("{}/events/live", app.base)).send().await.unwrap();
     assert_eq!(again.status(), StatusCode::NO_CONTENT, "its reconnect finds no membership");
+    // Nor can he list the organization's events any more, though his token still names it.
+    let res = app.server_fn(&max, "events_page", &[], Some(&app.base)).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
