@@ -99,10 +99,11 @@ pub async fn return_state(
 ) -> Result<ReturnState, AppError> {
     // A refused call changes nothing, the cache included.
     session.may_use(widget)?;
-    // Back from a widget or the hosted portal: whatever it changed, the
-    // dashboard reads afresh too.
-    state.feed.forget(session.organization_id.as_deref(), Some(&session.user_id)).await;
-    let now = fresh(&state.workos, widget, session).await?;
+    // What WorkOS holds now (shared only by the views of the last moments),
+    // then, whatever the widget or portal changed, the dashboard reads afresh too.
+    let org = session.organization_id.as_deref();
+    let now = state.cache.capability(widget.slug, org, &session.user_id, fresh(&state.workos, widget, session)).await?;
+    state.feed.forget(org, Some(&session.user_id)).await;
     let Some(flow_id) = flow.filter(|f| !f.is_empty()) else {
         return Ok(ReturnState { now, flow: None });
     };

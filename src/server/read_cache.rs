@@ -19,13 +19,18 @@ use super::store::StoredEvent;
 use super::workos::reads::{self, UserState};
 use super::workos::widget_api;
 use crate::error::AppError;
-use crate::model::capability::{ConnectionRow, DirectoryRow, StreamRow};
+use crate::model::capability::{CapabilityState, ConnectionRow, DirectoryRow, StreamRow};
 use crate::model::organization::OrgChoice;
 
 /// Long enough to absorb a busy dashboard, short enough that a change WorkOS
 /// sends no event for (or a lost webhook, until the catch-up) shows soon.
 pub const KEEP_FOR: Duration = Duration::from_secs(30);
 const CAPACITY: u64 = 20_000;
+
+/// The return page shows what WorkOS holds *now*, after what the user just did:
+/// its read is shared only by the views of these few seconds (a reload, a
+/// script looping on it), and forgotten at once by any event.
+pub const FRESH_FOR: Duration = Duration::from_secs(2);
 
 pub type OrgAndMembers = Arc<reads::OrgAndMembers>;
 
@@ -34,7 +39,11 @@ struct CachedRead<V>(Cache<String, V>);
 
 impl<V: Clone + Send + Sync + 'static> CachedRead<V> {
     fn new() -> Self {
-        CachedRead(Cache::builder().max_capacity(CAPACITY).time_to_live(KEEP_FOR).build())
+        Self::kept_for(KEEP_FOR)
+    }
+
+    fn kept_for(time: Duration) -> Self {
+        CachedRead(Cache::builder().max_capacity(CAPACITY).time_to_live(time).build())
     }
 
     async fn get(&self, changes: &AtomicU64, key: &str, load: impl Future<Output = Result<V, AppError>>) -> Result<V, AppError> {
@@ -61,6 +70,8 @@ impl<V: Clone + Send + Sync + 'static> CachedRead<V> {
 
 pub struct ReadCache {
     changes: AtomicU64,
+    // By capability, organization and user: the return page's fresh state.
+    capability: CachedRead<CapabilityState>,
     // By organization.
     organization: CachedRead<OrgAndMembers>,
     connections: CachedRead<Arc<Vec<ConnectionRow>>>,
@@ -76,6 +87,7 @@ impl Default for ReadCache {
     fn default() -> Self {
         ReadCache {
             changes: AtomicU64::new(0),
+            capability: CachedRead::kept_for(FRESH_FOR),
             organization: CachedRead::new(),
             connections: CachedRead::new(),
             directories: CachedRead::new(),
@@ -124,6 +136,20 @@ impl ReadCache {
         self.user.get(&self.changes, user_id, load).await
     }
 
+    /// What WorkOS holds for the capability `kind` of `org_id` as `user_id` may
+    /// see it, read at most [`FRESH_FOR`] ago. Not emptied by [`ReadCache::forget`]
+    /// (the return page forgets the dashboard's reads on every view), only by events.
+    pub async fn capability(
+        &self,
+        kind: &str,
+        org_id: Option<&str>,
+        user_id: &str,
+        load: impl Future<Output = Result<CapabilityState, AppError>>,
+    ) -> Result<CapabilityState, AppError> {
+        let key = format!("{kind}|{}|{user_id}", org_id.unwrap_or_default());
+        self.capability.get(&self.changes, &key, load).await
+    }
+
     /// Orgdeck itself changed (or is about to show fresh) what WorkOS holds for
     /// this organization and user: a sign-in, a flow's return.
     pub async fn forget(&self, org_id: Option<&str>, user_id: Option<&str>) {
@@ -146,6 +172,7 @@ impl ReadCache {
     /// names neither an organization nor a user may touch anything.
     pub async fn forget_event(&self, event: &StoredEvent) {
         self.forget(event.organization_id.as_deref(), event.user_id.as_deref()).await;
+        self.capability.forget_all();
         let kind = event.event.as_str();
         if matches!(kind, "user.updated" | "user.deleted") {
             self.organization.forget_all();
@@ -160,6 +187,7 @@ impl ReadCache {
 
     pub fn forget_everything(&self) {
         self.changes.fetch_add(1, Ordering::SeqCst);
+        self.capability.forget_all();
         self.organization.forget_all();
         self.connections.forget_all();
         self.directories.forget_all();

@@ -75,3 +75,20 @@ async fn a_second_click_while_the_link_lives_resumes_the_flow_without_a_second_s
     assert_ne!(flow_of(&third), flow);
     assert_eq!(app.state.store.recent_flows(&acme, &ada_id, 10).await.unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn the_return_pages_reads_are_shared_by_the_views_of_the_same_moment() {
+    let app = start().await;
+    let ada = browser();
+    app.sign_in(&ada, "ada@acme.test").await;
+    let before = workos_requests(&app, "GET /connections").await;
+    for _ in 0..5 {
+        let res = app.server_fn(&ada, "return_page", &[("slug", "sso")], Some(&app.base)).await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    assert_eq!(workos_requests(&app, "GET /connections").await, before + 1, "five views at once, one read");
+    // A moment later the page reads WorkOS again.
+    tokio::time::sleep(orgdeck::server::read_cache::FRESH_FOR + std::time::Duration::from_millis(200)).await;
+    app.server_fn(&ada, "return_page", &[("slug", "sso")], Some(&app.base)).await;
+    assert_eq!(workos_requests(&app, "GET /connections").await, before + 2);
+}
