@@ -43,10 +43,10 @@ pub async fn switch_organization(organization_id: String) -> Result<(), AppError
 /// and refused by Orgdeck at once. How many were ended.
 #[server(endpoint = "end_other_sessions")]
 pub async fn end_other_sessions() -> Result<usize, AppError> {
-    use crate::server::session::refresher::now_unix;
     use crate::server::session::revoked::LONGEST_TOKEN;
     use crate::server::session::CurrentSession;
     use crate::server::state::AppState;
+    use crate::server::store::now_unix;
     use crate::server::workos::{authkit, reads};
 
     let session = CurrentSession::current()?;

@@ -11,9 +11,8 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
 use super::read_cache::ReadCache;
-use super::session::refresher::now_unix;
 use super::session::revoked::{RevokedSessions, LONGEST_TOKEN};
-use super::store::{Store, StoredEvent};
+use super::store::{now_unix, Store, StoredEvent};
 
 /// Subscribers that fall this far behind skip ahead (and say so).
 const BACKLOG: usize = 1024;
@@ -36,7 +35,7 @@ enum Change {
 }
 
 /// The session a `session.revoked` event ends.
-fn revoked_session(event: &StoredEvent) -> Option<String> {
+pub fn revoked_session(event: &StoredEvent) -> Option<String> {
     (event.event == "session.revoked")
         .then(|| serde_json::from_str::<serde_json::Value>(&event.payload).ok()?["data"]["id"].as_str().map(str::to_string))
         .flatten()
@@ -64,8 +63,7 @@ impl Feed {
         let id = event.id.clone();
         // Kept for instances that start later (each instance's memory hears it below).
         if let Some(sid) = revoked_session(&event) {
-            let until = chrono::DateTime::from_timestamp(now_unix() + LONGEST_TOKEN, 0).unwrap_or_default();
-            if let Err(e) = self.store.revoke_session(&sid, &until.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)).await {
+            if let Err(e) = self.store.revoke_session(&sid, now_unix() + LONGEST_TOKEN).await {
                 tracing::error!("could not record a revoked session: {e}");
             }
         }
@@ -86,8 +84,7 @@ impl Feed {
     /// database for the instances that start meanwhile.
     pub async fn end_session(&self, session_id: &str, until: i64) {
         self.revoked.add(session_id, until).await;
-        let at = chrono::DateTime::from_timestamp(until, 0).unwrap_or_default();
-        if let Err(e) = self.store.revoke_session(session_id, &at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)).await {
+        if let Err(e) = self.store.revoke_session(session_id, until).await {
             tracing::error!("could not record an ended session (this instance refuses it; others only until it restarts): {e}");
         }
         self.tell_others(Change::SessionEnded { session_id: session_id.to_string(), until }).await;
@@ -102,9 +99,7 @@ impl Feed {
     /// Returns once listening, so that nothing sent after it is missed.
     pub async fn listen(&self) -> Result<(), String> {
         for (session_id, until) in self.store.revoked_sessions().await.map_err(|e| format!("cannot read the ended sessions: {e}"))? {
-            if let Ok(until) = chrono::DateTime::parse_from_rfc3339(&until) {
-                self.revoked.add(&session_id, until.timestamp()).await;
-            }
+            self.revoked.add(&session_id, until).await;
         }
         let Some(mut notices) = self.store.listen().await.map_err(|e| format!("cannot listen for other instances' events: {e}"))? else {
             return Ok(());

@@ -22,12 +22,12 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::broadcast::Receiver;
 
 use super::event_access::EventScope;
-use super::session::refresher::now_unix;
+use super::feed::revoked_session;
 use super::session::revoked::RevokedSessions;
 use super::live_streams::Slot;
 use super::session::current::{CurrentSession, Session};
 use super::state::AppState;
-use super::store::StoredEvent;
+use super::store::{now_unix, StoredEvent};
 use crate::model::events::LiveEvent;
 
 /// `/events/live?since=<when the page read its data>`.
@@ -89,11 +89,10 @@ enum Ends {
 }
 
 fn ends(e: &StoredEvent, open: &Open) -> Option<Ends> {
-    let data = || serde_json::from_str::<Value>(&e.payload).map(|v| v["data"].clone()).unwrap_or_default();
     match e.event.as_str() {
-        "session.revoked" if data()["id"] == open.session.session_id.as_str() => Some(Ends::SignedOut),
+        "session.revoked" if revoked_session(e).as_deref() == Some(open.session.session_id.as_str()) => Some(Ends::SignedOut),
         "organization_membership.deleted" | "organization_membership.updated" => {
-            let d = data();
+            let d = serde_json::from_str::<Value>(&e.payload).map(|v| v["data"].clone()).unwrap_or_default();
             let this = d["user_id"] == open.session.user_id.as_str() && d["organization_id"] == open.org.as_str();
             let gone = e.event.ends_with(".deleted") || d["status"].as_str().is_some_and(|s| s != "active");
             (this && gone).then_some(Ends::LeftOrganization)

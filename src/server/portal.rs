@@ -40,12 +40,15 @@ async fn begin(state: &AppState, session: &CurrentSession, headers: &HeaderMap, 
     session.may_use(widget)?;
     // Clicked again while the last link could still be used: the same flow,
     // a new link (a link is good once), and no second snapshot.
-    let link_life_ago = chrono::Utc::now() - chrono::Duration::seconds(LINK_LIFE_SECONDS);
-    let since = link_life_ago.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    // A link back to the return page for `flow_id`, whichever way the portal ends.
+    let link_for = |flow_id: String| {
+        let back = format!("{}/return/{}?flow={flow_id}", site_origin(state, headers), widget.slug);
+        admin_portal::link(&state.workos, &organization_id, intent, format!("{back}&outcome=returned"), format!("{back}&outcome=completed"))
+    };
+    let since = super::store::iso(chrono::Utc::now() - chrono::Duration::seconds(LINK_LIFE_SECONDS));
     if let Some(open) = state.store.open_flow(&organization_id, &session.user_id, intent, &since).await? {
         state.limits.spend(&session.user_id, 1)?;
-        let back = format!("{}/return/{}?flow={}", site_origin(state, headers), widget.slug, open.id);
-        let link = admin_portal::link(&state.workos, &organization_id, intent, format!("{back}&outcome=returned"), format!("{back}&outcome=completed")).await?;
+        let link = link_for(open.id.clone()).await?;
         tracing::info!(flow = %open.id, intent, "Admin Portal flow resumed with a new link");
         return Ok(link);
     }
@@ -53,8 +56,7 @@ async fn begin(state: &AppState, session: &CurrentSession, headers: &HeaderMap, 
     state.limits.spend(&session.user_id, 4)?;
     let snapshot = fresh(&state.workos, widget, session).await?;
     let flow_id = format!("flow_{}", ulid::Ulid::new());
-    let back = format!("{}/return/{}?flow={flow_id}", site_origin(state, headers), widget.slug);
-    let link = admin_portal::link(&state.workos, &organization_id, intent, format!("{back}&outcome=returned"), format!("{back}&outcome=completed")).await?;
+    let link = link_for(flow_id.clone()).await?;
     let flow = Flow {
         id: flow_id,
         organization_id,

@@ -12,11 +12,12 @@ use workos::helpers::session::{seal, seal_session, unseal};
 
 use super::problem::html_page;
 use super::session::cookies::{with_cookie, SESSION, SIGN_IN, SIGN_IN_MAX_AGE};
-use super::session::refresher::{expiry, now_unix};
+use super::session::refresher::expiry;
 use super::session::revoked::LONGEST_TOKEN;
 use super::session::{SealedSession, Session};
 use super::settings::random_hex;
 use super::state::AppState;
+use super::store::now_unix;
 use super::workos::authkit::{self, Exchanged};
 use crate::error::AppError;
 

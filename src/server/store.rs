@@ -93,9 +93,20 @@ impl From<LabRecord> for LabAction {
     }
 }
 
-/// Now, as flows record times (ISO 8601, milliseconds, UTC).
+/// `at` as Orgdeck records times (ISO 8601, milliseconds, UTC): one writer,
+/// since stored times are compared as text.
+pub fn iso(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// Now, as flows record times.
 pub fn now_iso() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    iso(chrono::Utc::now())
+}
+
+/// Now, in Unix seconds (tokens' `exp`, budget windows).
+pub fn now_unix() -> i64 {
+    chrono::Utc::now().timestamp()
 }
 
 /// The channel instances on one PostgreSQL database tell each other on.
@@ -215,8 +226,10 @@ impl Store {
         forget_old_refreshes(&mut conn).await
     }
 
-    /// Records that `session_id` ended; a copy of its cookie is refused until `until`.
-    pub async fn revoke_session(&self, session_id: &str, until: &str) -> Result<(), sqlx::Error> {
+    /// Records that `session_id` ended; a copy of its cookie is refused until
+    /// `until` (Unix seconds).
+    pub async fn revoke_session(&self, session_id: &str, until: i64) -> Result<(), sqlx::Error> {
+        let until = iso(chrono::DateTime::from_timestamp(until, 0).unwrap_or_default());
         sqlx::query(
             "INSERT INTO revoked_sessions (session_id, until) VALUES ($1, $2) \
              ON CONFLICT (session_id) DO UPDATE SET until = excluded.until",
@@ -228,12 +241,13 @@ impl Store {
         Ok(())
     }
 
-    /// The sessions ended and not yet past their `until`, and drops the others.
-    pub async fn revoked_sessions(&self) -> Result<Vec<(String, String)>, sqlx::Error> {
+    /// The sessions ended and not yet past their `until` (Unix seconds), and drops the others.
+    pub async fn revoked_sessions(&self) -> Result<Vec<(String, i64)>, sqlx::Error> {
         let now = now_iso();
         sqlx::query("DELETE FROM revoked_sessions WHERE until < $1").bind(&now).execute(&self.pool).await?;
         let rows = sqlx::query("SELECT session_id, until FROM revoked_sessions").fetch_all(&self.pool).await?;
-        Ok(rows.iter().map(|r| (r.get("session_id"), r.get("until"))).collect())
+        let until = |text: String| chrono::DateTime::parse_from_rfc3339(&text).map(|t| t.timestamp()).ok();
+        Ok(rows.iter().filter_map(|r| Some((r.get("session_id"), until(r.get("until"))?))).collect())
     }
 
     /// Adds `calls` to the WorkOS calls of the window starting at `window_start`
@@ -493,7 +507,7 @@ where
 }
 
 async fn forget_old_refreshes(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
-    let stale = (chrono::Utc::now() - REFRESH_SHARED_FOR).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let stale = iso(chrono::Utc::now() - REFRESH_SHARED_FOR);
     sqlx::query("DELETE FROM session_refreshes WHERE refreshed_at < $1").bind(&stale).execute(conn).await?;
     Ok(())
 }

@@ -208,13 +208,13 @@ pub fn spawn_catch_up(state: AppState, every: Duration) -> tokio::task::JoinHand
             if let Err(e) = state.store.forget_old_refreshes().await {
                 tracing::warn!("could not clear finished session refreshes: {e}");
             }
-            let hour_ago = chrono::Utc::now().timestamp() - 3600;
+            let hour_ago = super::store::now_unix() - 3600;
             if let Err(e) = state.store.forget_old_budget(hour_ago).await {
                 tracing::warn!("could not clear past WorkOS budget windows: {e}");
             }
             state.limits.forget_idle();
             let kept_since = chrono::Utc::now() - chrono::Duration::days(i64::from(state.settings.retention_days));
-            match state.store.forget_older_than(&kept_since.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)).await {
+            match state.store.forget_older_than(&super::store::iso(kept_since)).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!("dropped {n} events, flows and lab actions older than {} days", state.settings.retention_days),
                 Err(e) => tracing::warn!("could not drop old records: {e}"),

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use super::current::CurrentSession;
-use crate::server::store::Store;
+use crate::server::store::{now_unix, Store};
 use crate::server::workos::authkit;
 
 /// Refresh when fewer than this many seconds of the access token remain: a
@@ -36,9 +36,6 @@ pub fn expiry(sealed: &str, password: &str) -> Option<i64> {
     crate::server::workos::token_part(data.access_token.expose(), 1).and_then(|c| c["exp"].as_i64())
 }
 
-pub fn now_unix() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
-}
 
 /// Why a refresh made no new session.
 enum RefreshFailed {

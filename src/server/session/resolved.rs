@@ -11,7 +11,8 @@ use moka::future::Cache;
 use sha2::{Digest, Sha256};
 
 use super::current::CurrentSession;
-use super::refresher::{now_unix, REFRESH_MARGIN};
+use super::refresher::REFRESH_MARGIN;
+use crate::server::store::now_unix;
 
 const CAPACITY: u64 = 100_000;
 

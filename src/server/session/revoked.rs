@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use moka::future::Cache;
 
-use super::refresher::now_unix;
+use crate::server::store::now_unix;
 
 /// More than any access token lives, for a revocation whose token's expiry is unknown.
 pub const LONGEST_TOKEN: i64 = 24 * 3600;

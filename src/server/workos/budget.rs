@@ -13,7 +13,7 @@ use axum::body::Bytes;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use workos::transport::{HttpRequest, HttpResponse, HttpTransport, SharedTransport, TransportError};
 
-use crate::server::store::Store;
+use crate::server::store::{now_unix, Store};
 
 /// Seconds in one window of the count.
 pub const WINDOW: i64 = 10;
@@ -21,10 +21,6 @@ pub const WINDOW: i64 = 10;
 const BATCH: i64 = 20;
 /// The `code` of a budget refusal (the error conversion reads it).
 pub const SPENT: &str = "orgdeck_budget_spent";
-
-fn now_unix() -> i64 {
-    chrono::Utc::now().timestamp()
-}
 
 pub struct Budget {
     store: Store,
