@@ -20,6 +20,8 @@ APT_PACKAGES := chromium libssl-dev pkg-config postgresql
 WIDGETS_BUNDLE := public/widget-host/manifest.json
 WIDGETS_DEPS := widgets/node_modules/.package-lock.json
 END2END_DEPS := end2end/node_modules/.package-lock.json
+# WorkOS's official OpenAPI spec (npm, pinned): the conformance suite's oracle.
+SPEC_DEPS := emulator/spec/node_modules/.package-lock.json
 
 .PHONY: run test fuzz faults setup build bench check-browser-deps \
         setup-wasm-target setup-cargo-leptos setup-wasm-bindgen setup-nextest setup-debian
@@ -36,7 +38,7 @@ run: setup
 ## make test: set up what is missing, then every test (Rust, then the browser suite)
 # The Rust tests run under cargo-nextest (.config/nextest.toml): a process per
 # test, and a hung test is stopped and named rather than holding CI.
-test: build setup-nextest $(END2END_DEPS) check-browser-deps
+test: build setup-nextest $(SPEC_DEPS) $(END2END_DEPS) check-browser-deps
 	cargo nextest run --workspace --features orgdeck/ssr
 	cd end2end && npx playwright test
 
@@ -44,7 +46,7 @@ test: build setup-nextest $(END2END_DEPS) check-browser-deps
 ## `make test` runs them for proptest's 256. A failure is shrunk, printed, and its
 ## seed kept in proptest-regressions/ (commit it: every later run tries it first).
 FUZZ_CASES ?= 20000
-fuzz: build setup-nextest
+fuzz: build setup-nextest $(SPEC_DEPS)
 	PROPTEST_CASES=$(FUZZ_CASES) cargo nextest run --workspace --features orgdeck/ssr --profile fuzz -E 'test(/fuzz_/)'
 
 ## make faults: the faults-under-load run for FAULTS_SECONDS (60 by default; 5 in
@@ -94,6 +96,10 @@ $(WIDGETS_DEPS): widgets/package.json widgets/package-lock.json
 
 $(WIDGETS_BUNDLE): $(WIDGETS_DEPS) widgets/build.mjs $(wildcard widgets/src/*)
 	cd widgets && node build.mjs
+
+$(SPEC_DEPS): emulator/spec/package.json emulator/spec/package-lock.json
+	cd emulator/spec && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 $(END2END_DEPS): end2end/package.json end2end/package-lock.json
 	cd end2end && npm ci --no-audit --no-fund --loglevel=error

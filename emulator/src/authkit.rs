@@ -16,8 +16,8 @@ use url::Url;
 
 use crate::http::{ApiError, ApiResult, Body};
 use crate::ids::{new_id, secret_token};
-use crate::clock::iso;
-use crate::model::{AuthCode, AuthRequest, RefreshGrant, Session};
+use crate::grants::{self, SignedIn};
+use crate::model::{AuthCode, AuthRequest, RefreshGrant};
 use crate::pages;
 use crate::emulator::Emulator;
 use crate::state::Db;
@@ -111,7 +111,6 @@ pub struct SignInForm {
 }
 
 /// AuthKit sessions end after thirty days however active they are.
-const SESSION_DAYS: i64 = 30;
 
 /// The browser's address and user agent, as the hosted page sees them.
 pub struct ClientInfo {
@@ -244,30 +243,14 @@ fn continue_sign_in(emu: &Emulator, mut db: MutexGuard<'_, Db>, key: &str, reque
     };
     db.auth_requests.remove(key);
     let now = emu.clock().now();
-    let now_iso = iso(now);
-    let session_id = new_id("session", emu.clock().millis());
-    db.sessions.insert(
-        session_id.clone(),
-        Session {
-            id: session_id.clone(),
-            user_id: user.id.clone(),
-            organization_id: organization_id.clone(),
-            active: true,
-            status: "active".into(),
-            auth_method: "password".into(),
-            ip_address: request.ip_address.clone(),
-            user_agent: request.user_agent.clone(),
-            created_at: now_iso.clone(),
-            updated_at: now_iso.clone(),
-            last_activity_at: now_iso,
-            expires_at: iso(now + chrono::Duration::days(SESSION_DAYS)),
-            ended_at: None,
-        },
-    );
-    if let Some(s) = db.sessions.get(&session_id) {
-        let (data, org) = (s.to_json(), s.organization_id.clone());
-        db.record_event(&emu, "session.created", org.as_deref(), data);
-    }
+    let who = SignedIn {
+        user_id: user.id.clone(),
+        organization_id: organization_id.clone(),
+        auth_method: "password".into(),
+        ip_address: request.ip_address.clone(),
+        user_agent: request.user_agent.clone(),
+    };
+    let session_id = crate::grants::new_session(emu, &mut db, &who);
     let code = secret_token();
     db.auth_codes.insert(
         code.clone(),
@@ -294,9 +277,17 @@ pub struct AuthenticateBody {
     organization_id: Option<String>,
     ip_address: Option<String>,
     user_agent: Option<String>,
+    email: Option<String>,
+    password: Option<String>,
+    pending_authentication_token: Option<String>,
+    authentication_challenge_id: Option<String>,
+    device_code: Option<String>,
 }
 
-/// `POST /user_management/authenticate` for `authorization_code` and `refresh_token`.
+/// `POST /user_management/authenticate`: every grant type of WorkOS's spec
+/// (the ones that start a session are in `grants.rs`). A code or refresh token
+/// that is not (or no longer) good is OAuth's `invalid_grant`, as the official
+/// SDKs read it.
 pub async fn authenticate(State(emu): State<Emulator>, Body(body): Body<AuthenticateBody>) -> ApiResult {
     if body.client_id.as_deref() != Some(emu.client_id()) {
         return Err(ApiError::oauth(StatusCode::BAD_REQUEST, "invalid_client", "Invalid client ID."));
@@ -307,6 +298,20 @@ pub async fn authenticate(State(emu): State<Emulator>, Body(body): Body<Authenti
     }
     let now = emu.clock().unix();
     let mut db = emu.db();
+    let base = SignedIn {
+        user_id: String::new(),
+        organization_id: None,
+        auth_method: String::new(),
+        ip_address: body.ip_address.clone().filter(|v| !v.is_empty()),
+        user_agent: body.user_agent.clone().filter(|v| !v.is_empty()),
+    };
+    let wanted_org = body.organization_id.clone().filter(|o| !o.is_empty());
+    let secret_required = || ApiError::oauth(StatusCode::UNAUTHORIZED, "invalid_client", "client_secret is required.");
+    let started = |db: &mut Db, who: Result<SignedIn, ApiError>| -> Result<(String, String, Option<String>), ApiError> {
+        let who = who?;
+        let session_id = crate::grants::new_session(&emu, db, &who);
+        Ok((session_id, who.user_id, who.organization_id))
+    };
     let (session_id, user_id, organization_id) = match body.grant_type.as_deref() {
         Some("authorization_code") => {
             let code = body.code.filter(|c| !c.is_empty()).ok_or_else(|| ApiError::required("code"))?;
@@ -366,8 +371,38 @@ pub async fn authenticate(State(emu): State<Emulator>, Body(body): Body<Authenti
             }
             (grant.session_id, grant.user_id, organization_id)
         }
+        Some("password") if !secret_ok => return Err(secret_required()),
+        Some("password") => {
+            let who = grants::password(&emu, &mut db, body.email.as_deref(), body.password.as_deref(), base, wanted_org);
+            started(&mut db, who)?
+        }
+        Some(_) if !secret_ok && body.grant_type.as_deref() != Some(grants::DEVICE_CODE) => return Err(secret_required()),
+        Some(grants::MAGIC_AUTH) => {
+            let who = grants::magic_auth(&emu, &mut db, body.email.as_deref(), body.code.as_deref(), base, wanted_org);
+            started(&mut db, who)?
+        }
+        Some(grants::ORGANIZATION_SELECTION) => {
+            let who = grants::organization_selection(&emu, &mut db, body.pending_authentication_token.as_deref(), wanted_org);
+            started(&mut db, who)?
+        }
+        Some(grants::MFA_TOTP) => {
+            let who = grants::mfa_totp(
+                &emu,
+                &mut db,
+                body.pending_authentication_token.as_deref(),
+                body.authentication_challenge_id.as_deref(),
+                body.code.as_deref(),
+                wanted_org,
+            );
+            started(&mut db, who)?
+        }
+        Some(grants::EMAIL_VERIFICATION) => {
+            let who = grants::email_verification(&emu, &mut db, body.pending_authentication_token.as_deref(), body.code.as_deref(), wanted_org);
+            started(&mut db, who)?
+        }
+        Some(grants::DEVICE_CODE) => started(&mut db, grants::device_code(body.device_code.as_deref()))?,
         Some(other) => {
-            return Err(ApiError::oauth(StatusCode::BAD_REQUEST, "unsupported_grant_type", format!("grant_type '{other}' is not supported by this emulator.")));
+            return Err(ApiError::invalid("grant_type", "invalid", format!("grant_type '{other}' is not one of WorkOS's grant types.")));
         }
         None => return Err(ApiError::required("grant_type")),
     };
@@ -440,12 +475,14 @@ pub struct LogoutQuery {
 
 /// `GET /user_management/sessions/logout`: ends the session, then goes to `return_to`.
 pub async fn logout(State(emu): State<Emulator>, Query(q): Query<LogoutQuery>) -> Response {
-    if let Some(sid) = q.session_id.as_deref() {
-        emu.db().revoke_session(&emu, sid);
-    }
+    let Some(sid) = q.session_id.as_deref().filter(|s| !s.is_empty()) else {
+        return ApiError::invalid("session_id", "required", "session_id is required.").into_response();
+    };
+    emu.db().revoke_session(&emu, sid);
     // No open redirect through logout: back only to where sign-in may return.
+    // 302, the spec's (a browser follows it as it would a 303).
     match q.return_to.filter(|r| return_allowed(&emu, r)) {
-        Some(url) => Redirect::to(&url).into_response(),
+        Some(url) => (StatusCode::FOUND, [(header::LOCATION, url)]).into_response(),
         None => Html(pages::signed_out_page()).into_response(),
     }
 }

@@ -36,6 +36,26 @@ impl Db {
         true
     }
 
+    /// Revokes a pending invitation (its token stops working) and removes the
+    /// pending membership it made, with their events: the Members widget's
+    /// revoke and the public API's are this.
+    pub fn revoke_invitation(&mut self, emu: &Emulator, id: &str, now_iso: &str) {
+        let Some(invitation) = self.invitations.iter_mut().find(|i| i.id == id) else { return };
+        invitation.state = "revoked".into();
+        invitation.updated_at = now_iso.to_string();
+        let invitation = invitation.clone();
+        let org = Some(invitation.organization_id.as_str()).filter(|o| !o.is_empty());
+        self.record_event(emu, "invitation.revoked", org, invitation.to_event_json());
+        let is_pending = |m: &crate::model::Membership| {
+            m.user_id == invitation.user_id && m.organization_id == invitation.organization_id && m.status == "pending"
+        };
+        let pending: Vec<_> = self.memberships.iter().filter(|m| is_pending(m)).cloned().collect();
+        self.memberships.retain(|m| !is_pending(m));
+        for m in &pending {
+            self.membership_event(emu, "organization_membership.deleted", m);
+        }
+    }
+
     /// A membership as events carry it (without the embedded user).
     pub fn membership_event(&mut self, emu: &Emulator, event: &str, m: &crate::model::Membership) {
         let mut data = match self.user(&m.user_id) {
@@ -49,6 +69,9 @@ impl Db {
         self.record_event(emu, event, Some(&m.organization_id), data);
     }
 }
+
+/// Invitations are good for seven days.
+pub const INVITE_DAYS: i64 = 7;
 
 /// The server's shared state: the environment, the seed it resets to, the key, the clock.
 #[derive(Clone)]

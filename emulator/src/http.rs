@@ -44,7 +44,7 @@ impl ApiError {
             StatusCode::UNPROCESSABLE_ENTITY,
             json!({
                 "message": message.into(),
-                "code": "unprocessable_entity",
+                "code": "invalid_request_parameters",
                 "errors": [{"field": field, "code": code}],
             }),
         )
@@ -56,6 +56,15 @@ impl ApiError {
 
     pub fn bad_request(code: &str, message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, json!({"message": message.into(), "code": code}))
+    }
+
+    /// The same error as a 400: for the few operations whose spec declares a 400
+    /// and no 422 for a malformed request.
+    pub fn as_bad_request(self) -> Self {
+        match self.status {
+            StatusCode::UNPROCESSABLE_ENTITY => Self { status: StatusCode::BAD_REQUEST, ..self },
+            _ => self,
+        }
     }
 
     /// OAuth-style errors of `/user_management/authenticate`.
@@ -122,20 +131,25 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|e| ApiError::bad_request("invalid_request", e.body_text()))?;
+        let json_error = |e: serde_json::Error| (!e.is_data(), e.to_string());
         let parsed = if is_form {
-            serde_urlencoded::from_bytes::<T>(&bytes).map_err(|e| e.to_string())
+            serde_urlencoded::from_bytes::<T>(&bytes).map_err(|e| (false, e.to_string()))
         } else if bytes.iter().all(u8::is_ascii_whitespace) {
-            serde_json::from_str::<T>("{}").map_err(|e| e.to_string())
+            serde_json::from_str::<T>("{}").map_err(json_error)
         } else {
-            serde_json::from_slice::<T>(&bytes).map_err(|e| e.to_string())
+            serde_json::from_slice::<T>(&bytes).map_err(json_error)
         };
-        parsed
-            .map(Body)
-            .map_err(|e| ApiError::bad_request("invalid_request_body", format!("The request body could not be read: {e}")))
+        // A body that is not JSON (or form) at all is a 400; JSON of the wrong
+        // shape (a number for a string, a missing object) is a validation
+        // failure, the spec's 422 `invalid_request_parameters`.
+        parsed.map(Body).map_err(|(syntax, e)| match syntax {
+            true => ApiError::bad_request("invalid_request_body", format!("The request body could not be read: {e}")),
+            false => ApiError::invalid("body", "invalid", format!("Validation failed: {e}")),
+        })
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct PageParams {
     pub limit: Option<String>,
     pub before: Option<String>,
@@ -153,6 +167,14 @@ impl PageParams {
                 _ => Err(ApiError::invalid("limit", "invalid", "limit must be a number between 1 and 100")),
             },
         }
+    }
+
+    /// The same parameters with any that do not parse dropped (their defaults
+    /// apply): for list operations whose spec declares no 422.
+    pub fn lenient(self) -> PageParams {
+        let limit = self.limit.filter(|l| l.parse::<usize>().is_ok_and(|n| (1..=100).contains(&n)));
+        let order = self.order.filter(|o| matches!(o.as_str(), "asc" | "desc" | "normal"));
+        PageParams { limit, order, ..self }
     }
 
     /// Whether `order` (or `default_order`) lists oldest first: `asc` and

@@ -123,3 +123,71 @@ fn control_allowed(method: &Method, headers: &HeaderMap, token: Option<&str>) ->
     }
     Ok(())
 }
+
+/// The most a request body may hold (the emulator's largest, a portal's PEM
+/// upload or an audit-log event, is a few KiB).
+const BODY_LIMIT: usize = 1 << 20;
+
+/// Reads every request body before any route sees it. A handler that answers
+/// without reading the body (a 401 before the JSON is parsed, a 404 for an
+/// unknown id) would otherwise leave unread bytes on a kept-alive connection,
+/// and hyper then closes it: a client's next request there fails. Too large a
+/// body is a JSON 413, and that connection closes (its rest is never read).
+pub async fn read_whole_body(request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, BODY_LIMIT).await {
+        Ok(bytes) => next.run(Request::from_parts(parts, axum::body::Body::from(bytes))).await,
+        Err(_) => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            json!({"message": format!("The request body is larger than {BODY_LIMIT} bytes."), "code": "payload_too_large"}),
+        )
+        .into_response(),
+    }
+}
+
+/// WorkOS's array query parameters come two ways: the spec's form style
+/// (`domains=a&domains=b`, or `domains[]=a`) and the comma-joined style the
+/// Node SDK sends (`domains=a,b`). Routes read the comma-joined one, so a
+/// repeated (or `[]`-suffixed) key is joined here, in order.
+pub async fn join_repeated_query(mut request: Request, next: Next) -> Response {
+    if let Some(query) = request.uri().query().filter(|q| q.contains('&') || q.contains("%5B%5D") || q.contains("[]")) {
+        let mut joined: Vec<(String, String)> = Vec::new();
+        for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
+            let key = key.strip_suffix("[]").unwrap_or(&key).to_string();
+            match joined.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, v)) => {
+                    v.push(',');
+                    v.push_str(&value);
+                }
+                None => joined.push((key, value.into_owned())),
+            }
+        }
+        let query = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(joined).finish();
+        let path_and_query = format!("{}?{query}", request.uri().path());
+        let mut parts = request.uri().clone().into_parts();
+        if let Ok(pq) = path_and_query.parse() {
+            parts.path_and_query = Some(pq);
+            if let Ok(uri) = axum::http::Uri::from_parts(parts) {
+                *request.uri_mut() = uri;
+            }
+        }
+    }
+    next.run(request).await
+}
+
+/// A path the emulator does not serve: NestJS's 404, as WorkOS's API answers it.
+pub async fn route_not_found(method: Method, uri: axum::http::Uri) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        json!({"message": format!("Cannot {method} {}", uri.path()), "error": "Not Found", "statusCode": 404}),
+    )
+}
+
+/// A path served for other methods only: a JSON 405 in the same shape (axum
+/// adds `Allow`), so a client's error handling reads it as a WorkOS error.
+pub async fn method_not_allowed(method: Method, uri: axum::http::Uri) -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        json!({"message": format!("Cannot {method} {}", uri.path()), "error": "Method Not Allowed", "statusCode": 405}),
+    )
+}

@@ -11,6 +11,7 @@ pub mod control;
 pub mod emulator;
 pub mod events;
 pub mod faults;
+pub mod grants;
 pub mod http;
 pub mod ids;
 pub mod keys;
@@ -39,20 +40,27 @@ pub use emulator::Emulator;
 
 /// Every route of the emulator.
 pub fn router(emu: Emulator) -> Router {
-    Router::new()
+    // WorkOS's public API and AuthKit answer a method they do not serve with a
+    // JSON 405; the widgets' routes are left out, as their CORS layer must see
+    // a preflight (`OPTIONS`) first.
+    let public = Router::new()
         .merge(api::router(&emu))
-        .merge(widgets::router(&emu))
-        .merge(portal::router())
         .route("/user_management/authorize", get(authkit::authorize))
         .route("/user_management/authorize/sign-in", post(authkit::sign_in))
         .route("/user_management/authorize/mfa", post(authkit::mfa))
         .route("/user_management/authenticate", post(authkit::authenticate))
         .route("/user_management/sessions/logout", get(authkit::logout))
         .route("/sso/jwks/{client_id}", get(authkit::jwks))
+        .method_not_allowed_fallback(layers::method_not_allowed);
+    Router::new()
+        .merge(public)
+        .merge(widgets::router(&emu))
+        .merge(portal::router())
         .route("/health", get(control::health))
         .route("/_emulator/reset", post(control::reset))
         .route("/_emulator/clock", get(control::get_clock).post(control::set_clock))
         .route("/_emulator/outbox", get(outbox::list))
+        .route("/_emulator/audit_log_exports/{file}", get(api::audit_logs::export_csv))
         .route("/_emulator/dns", post(control::set_dns))
         .route("/_emulator/idp/certificate", get(control::idp_certificate))
         .route("/_emulator/webhook_endpoints", get(control::list_webhook_endpoints).post(control::add_webhook_endpoint))
@@ -63,13 +71,13 @@ pub fn router(emu: Emulator) -> Router {
         .route("/_emulator/cors", post(control::set_cors))
         .route("/_emulator/requests", get(control::requests))
         .route("/_emulator/faults", get(control::list_faults).post(control::add_fault).delete(control::clear_faults))
-        .fallback(|| async {
-            http::ApiError::new(axum::http::StatusCode::NOT_FOUND, serde_json::json!({"message": "Not Found"}))
-        })
+        .fallback(layers::route_not_found)
         .layer(axum::middleware::from_fn_with_state(emu.clone(), layers::inject))
         .layer(axum::middleware::from_fn_with_state(emu.clone(), layers::control_only_from_here))
         .layer(axum::middleware::from_fn_with_state(emu.clone(), layers::count))
+        .layer(axum::middleware::from_fn(layers::join_repeated_query))
         .layer(axum::middleware::from_fn(layers::add_request_id))
+        .layer(axum::middleware::from_fn(layers::read_whole_body))
         .with_state(emu)
 }
 

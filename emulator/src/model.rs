@@ -17,6 +17,8 @@ pub struct Organization {
     pub domains: Vec<OrganizationDomain>,
     pub metadata: HashMap<String, String>,
     pub external_id: Option<String>,
+    /// A string when set, absent otherwise (the spec has no `null` for it).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stripe_customer_id: Option<String>,
     pub created_at: String,
     pub updated_at: String,
@@ -30,7 +32,11 @@ pub struct OrganizationDomain {
     pub domain: String,
     pub state: String,
     pub verification_strategy: String,
+    /// Only while the domain waits for its DNS record: absent once verified
+    /// (the spec types them string, never `null`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_prefix: Option<String>,
     pub created_at: String,
     pub updated_at: String,
@@ -63,6 +69,28 @@ pub struct User {
 }
 
 impl User {
+    /// A new user with only an email address (and no password).
+    pub fn new(id: String, email: String, now: &str) -> User {
+        User {
+            object: "user",
+            id,
+            email,
+            email_verified: false,
+            first_name: None,
+            last_name: None,
+            profile_picture_url: None,
+            last_sign_in_at: None,
+            external_id: None,
+            metadata: HashMap::new(),
+            locale: None,
+            created_at: now.to_string(),
+            updated_at: now.to_string(),
+            password: None,
+            previous_passwords: Vec::new(),
+            password_last_used_at: None,
+        }
+    }
+
     pub fn display_name(&self) -> String {
         match (&self.first_name, &self.last_name) {
             (Some(f), Some(l)) => format!("{f} {l}"),
@@ -113,7 +141,10 @@ pub struct Role {
     pub description: Option<String>,
     pub permissions: Vec<String>,
     pub default: bool,
+    /// An organization role's organization; none for the environment's roles.
+    pub organization_id: Option<String>,
     pub created_at: String,
+    pub updated_at: String,
 }
 
 impl Role {
@@ -124,11 +155,48 @@ impl Role {
             "slug": self.slug,
             "name": self.name,
             "description": self.description,
-            "type": "EnvironmentRole",
+            "type": if self.organization_id.is_some() { "OrganizationRole" } else { "EnvironmentRole" },
             "resource_type_slug": "organization",
             "permissions": self.permissions,
             "created_at": self.created_at,
-            "updated_at": self.created_at,
+            "updated_at": self.updated_at,
+        })
+    }
+
+    /// As `role.*` and `organization_role.*` events carry it.
+    pub fn to_event_json(&self) -> Value {
+        let mut out = self.to_json();
+        if let Some(org) = &self.organization_id {
+            out["object"] = json!("organization_role");
+            out["organization_id"] = json!(org);
+        }
+        out
+    }
+}
+
+/// A group of an organization's members (`/organizations/{id}/groups`).
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub id: String,
+    pub organization_id: String,
+    pub name: String,
+    pub description: Option<String>,
+    /// Organization membership ids.
+    pub members: Vec<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl Group {
+    pub fn to_json(&self) -> Value {
+        json!({
+            "object": "group",
+            "id": self.id,
+            "organization_id": self.organization_id,
+            "name": self.name,
+            "description": self.description,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
         })
     }
 }
@@ -144,6 +212,9 @@ pub struct Invitation {
     pub state: String,
     pub token: String,
     pub expires_at: chrono::DateTime<chrono::Utc>,
+    /// The role the invited person gets; none: the environment's default.
+    pub role_slug: Option<String>,
+    pub accepted_user_id: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -163,10 +234,20 @@ impl Invitation {
             "expires_at": crate::clock::iso(self.expires_at),
             "organization_id": self.organization_id,
             "inviter_user_id": self.inviter_user_id,
-            "accepted_user_id": None::<String>,
+            "accepted_user_id": self.accepted_user_id,
+            "role_slug": self.role_slug,
             "created_at": self.created_at,
             "updated_at": self.updated_at,
         })
+    }
+
+    /// The public API's invitation: the event's, with the token and the link
+    /// that accepts it (the inviter's to send, or WorkOS's email's).
+    pub fn to_json(&self, base_url: &str) -> Value {
+        let mut out = self.to_event_json();
+        out["token"] = json!(self.token);
+        out["accept_invitation_url"] = json!(format!("{base_url}/user_management/invitations/accept?invitation_token={}", self.token));
+        out
     }
 }
 
@@ -194,11 +275,11 @@ pub struct Session {
 impl Session {
     /// The public API's shape (`GET /user_management/users/{id}/sessions`).
     pub fn to_json(&self) -> Value {
-        json!({
+        // `organization_id` is a string when there is one, absent otherwise (the spec's).
+        let mut out = json!({
             "object": "session",
             "id": self.id,
             "user_id": self.user_id,
-            "organization_id": self.organization_id,
             "ip_address": self.ip_address,
             "user_agent": self.user_agent,
             "auth_method": self.auth_method,
@@ -207,7 +288,11 @@ impl Session {
             "ended_at": self.ended_at,
             "created_at": self.created_at,
             "updated_at": self.updated_at,
-        })
+        });
+        if let Some(org) = &self.organization_id {
+            out["organization_id"] = json!(org);
+        }
+        out
     }
 }
 
@@ -588,4 +673,87 @@ pub struct PendingRegistration {
     pub origin: Url,
     pub state: PasskeyRegistration,
     pub expires_at: i64,
+}
+
+/// A sign-in that passed its first factor and waits for one more step
+/// (`pending_authentication_token`): choosing an organization, an
+/// authenticator-app code, or the code emailed to verify the address.
+#[derive(Debug, Clone)]
+pub struct PendingAuth {
+    pub user_id: String,
+    /// `organization_selection`, `mfa_challenge` or `email_verification`.
+    pub step: String,
+    pub auth_method: String,
+    /// For `mfa_challenge`: the challenge the code answers.
+    pub challenge_id: Option<String>,
+    /// For `email_verification`: the code sent.
+    pub code: Option<String>,
+    pub ip_address: Option<String>,
+    pub user_agent: Option<String>,
+    pub expires_at: i64,
+}
+
+/// A magic-auth code emailed for passwordless sign-in (`POST /user_management/magic_auth`).
+#[derive(Debug, Clone)]
+pub struct MagicAuth {
+    pub id: String,
+    pub email: String,
+    pub user_id: String,
+    pub code: String,
+    pub expires_at: String,
+    pub created_at: String,
+    pub used: bool,
+}
+
+impl MagicAuth {
+    pub fn to_json(&self) -> Value {
+        json!({
+            "object": "magic_auth",
+            "id": self.id,
+            "user_id": self.user_id,
+            "email": self.email,
+            "code": self.code,
+            "expires_at": self.expires_at,
+            "created_at": self.created_at,
+            "updated_at": self.created_at,
+        })
+    }
+}
+
+/// A version of an audit-log action's schema (`POST /audit_logs/actions/{action}/schemas`).
+#[derive(Debug, Clone)]
+pub struct AuditLogSchema {
+    pub action: String,
+    pub version: u32,
+    pub actor: Option<Value>,
+    pub targets: Vec<Value>,
+    pub metadata: Option<Value>,
+    pub created_at: String,
+}
+
+impl AuditLogSchema {
+    pub fn to_json(&self) -> Value {
+        let mut out = json!({
+            "object": "audit_log_schema",
+            "version": self.version,
+            "targets": self.targets,
+            "created_at": self.created_at,
+        });
+        if let Some(a) = &self.actor {
+            out["actor"] = a.clone();
+        }
+        if let Some(m) = &self.metadata {
+            out["metadata"] = m.clone();
+        }
+        out
+    }
+}
+
+/// An export of an organization's audit-log events, as CSV; ready at once.
+#[derive(Debug, Clone)]
+pub struct AuditLogExport {
+    pub id: String,
+    pub organization_id: String,
+    pub csv: String,
+    pub created_at: String,
 }

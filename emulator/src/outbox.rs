@@ -14,6 +14,21 @@ use crate::model::Email;
 use crate::emulator::Emulator;
 use crate::state::Db;
 
+/// One-time codes sent by email live ten minutes.
+pub const CODE_SECONDS: i64 = 600;
+
+/// A six-digit one-time code.
+pub fn six_digits() -> String {
+    use rand::Rng;
+    format!("{:06}", rand::thread_rng().gen_range(0..1_000_000))
+}
+
+/// Whether `email` can be an address to send to (a local part, `@`, a dotted domain).
+pub fn valid_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else { return false };
+    !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !email.contains(char::is_whitespace)
+}
+
 /// Puts an email in the outbox and returns its id.
 pub fn send(emu: &Emulator, db: &mut Db, to: &str, purpose: &str, subject: String, text: String, code: Option<String>) -> String {
     let id = new_id("email", emu.clock().millis());

@@ -33,7 +33,9 @@ impl Db {
                 description: r.description.clone(),
                 permissions: r.permissions.clone(),
                 default: r.default,
+                organization_id: None,
                 created_at: iso(t),
+                updated_at: iso(t),
             });
         }
         let mut org_ids = HashMap::new();

@@ -47,6 +47,15 @@ pub struct Db {
     /// (`POST /_emulator/dns`).
     pub dns_records: std::collections::HashSet<String>,
     pub passkey_registrations: HashMap<String, PendingRegistration>,
+    /// By `pending_authentication_token`.
+    pub pending_auths: HashMap<String, PendingAuth>,
+    pub magic_auths: Vec<MagicAuth>,
+    pub groups: Vec<Group>,
+    /// Audit-log action schemas: (action, version, schema JSON, created_at).
+    pub audit_log_schemas: Vec<AuditLogSchema>,
+    pub audit_log_exports: Vec<AuditLogExport>,
+    /// Days an organization's audit-log events are kept, by organization id (default 30).
+    pub audit_log_retention: HashMap<String, i64>,
 }
 
 impl Db {

@@ -36,7 +36,7 @@ pub async fn list_for_organization(State(emu): State<Emulator>, Path(org): Path<
     let db = emu.db();
     db.organization(&org).ok_or_else(|| ApiError::not_found("Organization", &org))?;
     let keys = api_keys::matching(&db, None, |o| matches!(o, ApiKeyOwner::Organization { organization_id } if *organization_id == org));
-    Ok(Json(list_of(keys, &q.page)?).into_response())
+    Ok(Json(list_of(keys, &q.page.clone().lenient())?).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -69,7 +69,7 @@ pub async fn list_for_user(State(emu): State<Emulator>, Path(user): Path<String>
     let keys = api_keys::matching(&db, None, |o| {
         matches!(o, ApiKeyOwner::User { user_id, organization_id } if *user_id == user && org.as_ref().is_none_or(|x| x == organization_id))
     });
-    Ok(Json(list_of(keys, &q.page)?).into_response())
+    Ok(Json(list_of(keys, &q.page.clone().lenient())?).into_response())
 }
 
 /// `POST /user_management/users/{id}/api_keys`: the user must be an active member of the organization.

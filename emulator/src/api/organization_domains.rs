@@ -33,7 +33,10 @@ pub fn add(emu: &Emulator, db: &mut Db, organization_id: &str, domain: &str) -> 
         return Err(ApiError::invalid("domain", "invalid", format!("'{domain}' is not a valid domain.")));
     }
     if db.domain_in_use(&domain) {
-        return Err(ApiError::new(StatusCode::CONFLICT, json!({"message": format!("The domain {domain} is already in use by an organization.")})));
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            json!({"message": format!("The domain {domain} is already in use by an organization."), "code": "domain_already_exists"}),
+        ));
     }
     let now = emu.now_iso();
     let org = db.organizations.iter_mut().find(|o| o.id == organization_id).ok_or_else(|| ApiError::not_found("Organization", organization_id))?;
@@ -61,15 +64,21 @@ pub fn verify(emu: &Emulator, db: &mut Db, id: &str) -> Result<OrganizationDomai
     let now = emu.now_iso();
     let Some(d) = find(db, id) else { return Err(ApiError::not_found("Organization Domain", id)) };
     if matches!(d.state.as_str(), "verified" | "legacy_verified") {
-        return Ok(d.clone());
+        return Err(ApiError::bad_request("domain_already_verified", format!("The domain {domain} is already verified.")));
     }
     d.state = if present { "verified".into() } else { "failed".into() };
+    if present {
+        d.verification_token = None;
+        d.verification_prefix = None;
+    }
     d.updated_at = now;
     let d = d.clone();
     let (event, data) = if present {
         ("organization_domain.verified", serde_json::to_value(&d).unwrap_or_default())
     } else {
-        ("organization_domain.verification_failed", json!({"reason": "domain_verification_record_missing", "organization_domain": d}))
+        // The spec's reasons are the period running out or another organization
+        // verifying it; a check without the record ends the emulator's period at once.
+        ("organization_domain.verification_failed", json!({"reason": "domain_verification_period_expired", "organization_domain": d}))
     };
     db.record_event(emu, event, Some(&d.organization_id), data);
     Ok(d)
@@ -112,7 +121,7 @@ pub async fn get(State(emu): State<Emulator>, Path(id): Path<String>) -> ApiResu
 
 pub async fn verify_route(State(emu): State<Emulator>, Path(id): Path<String>) -> ApiResult {
     let mut db = emu.db();
-    Ok(Json(verify(&emu, &mut db, &id)?).into_response())
+    Ok((StatusCode::CREATED, Json(verify(&emu, &mut db, &id)?)).into_response())
 }
 
 pub async fn delete(State(emu): State<Emulator>, Path(id): Path<String>) -> ApiResult {

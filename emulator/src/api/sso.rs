@@ -10,6 +10,18 @@ use serde_json::json;
 use crate::http::{paginate, ApiError, ApiResult, PageParams};
 use crate::emulator::Emulator;
 
+/// The spec's `connection_type` values.
+pub const CONNECTION_TYPES: &[&str] = &[
+    "ADFSSAML", "AdpOidc", "AppleOAuth", "Auth0SAML", "AzureSAML", "BitbucketOAuth", "CasSAML", "CloudflareSAML",
+    "ClassLinkSAML", "CleverOIDC", "CyberArkSAML", "DiscordOAuth", "DuoSAML", "EntraIdOIDC", "GenericOIDC",
+    "GenericSAML", "GithubOAuth", "GitLabOAuth", "GoogleOAuth", "GoogleOIDC", "GoogleSAML", "IntuitOAuth",
+    "JumpCloudSAML", "KeycloakSAML", "LastPassSAML", "LinkedInOAuth", "LoginGovOidc", "MagicLink",
+    "MicrosoftOAuth", "MiniOrangeSAML", "NetIqSAML", "OktaOIDC", "OktaSAML", "OneLoginSAML", "OracleSAML",
+    "PingFederateSAML", "PingOneSAML", "RipplingSAML", "SalesforceSAML", "ShibbolethGenericSAML",
+    "ShibbolethSAML", "SimpleSamlPhpSAML", "SalesforceOAuth", "SlackOAuth", "VercelMarketplaceOAuth",
+    "VercelOAuth", "VMwareSAML", "XeroOAuth",
+];
+
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {
     #[serde(flatten)]
@@ -23,6 +35,9 @@ pub struct ListQuery {
 pub async fn list(State(emu): State<Emulator>, Query(q): Query<ListQuery>) -> ApiResult {
     let some = |v: Option<String>| v.filter(|s| !s.is_empty());
     let (org, kind, domain) = (some(q.organization_id), some(q.connection_type), some(q.domain));
+    if let Some(k) = kind.as_deref().filter(|k| !CONNECTION_TYPES.contains(k)) {
+        return Err(ApiError::invalid("connection_type", "invalid", format!("'{k}' is not a connection type.")));
+    }
     let search = some(q.search).map(|s| s.to_lowercase());
     let db = emu.db();
     let items: Vec<_> = db

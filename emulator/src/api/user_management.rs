@@ -27,11 +27,7 @@ pub async fn list_memberships(State(emu): State<Emulator>, Query(q): Query<Membe
     let user_id = q.user_id.filter(|s| !s.is_empty());
     let org_id = q.organization_id.filter(|s| !s.is_empty());
     if user_id.is_none() && org_id.is_none() {
-        return Err(ApiError::invalid(
-            "user_id",
-            "required",
-            "Validation failed: either user_id or organization_id is required",
-        ));
+        return Err(ApiError::bad_request("missing_user_id_or_organization_id", "Either user_id or organization_id is required."));
     }
     let mut statuses = csv(q.statuses.as_deref());
     if let Some(bad) = statuses.iter().find(|s| !matches!(s.as_str(), "active" | "inactive" | "pending")) {
@@ -74,20 +70,24 @@ pub struct RevokeSessionBody {
     session_id: Option<String>,
 }
 
-/// `POST /user_management/sessions/revoke`: the session's refresh token stops working.
-pub async fn revoke_session(State(emu): State<Emulator>, Body(body): Body<RevokeSessionBody>) -> ApiResult {
-    let id = body.session_id.filter(|s| !s.is_empty()).ok_or_else(|| ApiError::required("session_id"))?;
+/// `POST /user_management/sessions/revoke`: the session's refresh token stops
+/// working. 200 with no body (the spec's); an unknown session is the spec's 400.
+pub async fn revoke_session(State(emu): State<Emulator>, body: Result<Body<RevokeSessionBody>, ApiError>) -> ApiResult {
+    let Body(body) = body.map_err(ApiError::as_bad_request)?;
+    let id = body.session_id.filter(|s| !s.is_empty()).ok_or_else(|| ApiError::bad_request("invalid_request_parameters", "session_id is required."))?;
     let mut db = emu.db();
-    let session = db.sessions.get(&id).cloned().ok_or_else(|| ApiError::not_found("Session", &id))?;
+    if !db.sessions.contains_key(&id) {
+        return Err(ApiError::bad_request("entity_not_found", format!("Session not found '{id}'.")));
+    }
     db.revoke_session(&emu, &id);
-    let session = db.sessions.get(&id).cloned().unwrap_or(session);
-    Ok(Json(session.to_json()).into_response())
+    Ok(axum::http::StatusCode::OK.into_response())
 }
 
 /// `GET /user_management/users/{id}/auth_factors`: the user's enrolled factors.
 pub async fn list_auth_factors(State(emu): State<Emulator>, Path(id): Path<String>, Query(page): Query<PageParams>) -> ApiResult {
     let db = emu.db();
-    db.user(&id).ok_or_else(|| ApiError::not_found("User", &id))?;
+    // The spec declares 422, not 404, for a user that is not there.
+    db.user(&id).ok_or_else(|| ApiError::invalid("user_id", "not_found", format!("User not found '{id}'.")))?;
     let items: Vec<_> = db.totp_factors.iter().filter(|f| f.user_id == id && f.verified).map(|f| f.to_json()).collect();
     let page = paginate(items, |f| f["id"].as_str().unwrap_or_default(), &page, "desc")?;
     Ok(Json(page.to_list()).into_response())

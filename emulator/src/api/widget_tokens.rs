@@ -1,6 +1,7 @@
 //! `POST /widgets/token`: the short-lived token an organization's widgets run on.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
 use serde::Deserialize;
@@ -32,9 +33,16 @@ pub struct TokenBody {
     scopes: Option<Vec<String>>,
 }
 
+/// 201 `{token}`. The spec 0.1.0 requires `organization_id`; the official
+/// SDKs (and the newer spec) make both ids optional, and the UserProfile and
+/// UserSecurity widgets run on a user-only token, so the emulator requires the
+/// user (a widget acts as someone) and takes the organization when given.
 pub async fn create(State(emu): State<Emulator>, Body(body): Body<TokenBody>) -> ApiResult {
-    let user_id = body.user_id.filter(|s| !s.is_empty()).ok_or_else(|| ApiError::required("user_id"))?;
     let org_id = body.organization_id.filter(|s| !s.is_empty());
+    let user_id = body.user_id.filter(|s| !s.is_empty()).ok_or_else(|| match org_id {
+        None => ApiError::required("organization_id"),
+        Some(_) => ApiError::required("user_id"),
+    })?;
     let scopes = body.scopes.unwrap_or_default();
     if let Some(bad) = scopes.iter().find(|s| !KNOWN_SCOPES.contains(&s.as_str())) {
         return Err(ApiError::invalid("scopes", "invalid", format!("'{bad}' is not a valid widget scope.")));
@@ -89,5 +97,5 @@ pub async fn create(State(emu): State<Emulator>, Body(body): Body<TokenBody>) ->
     if let Some(org_id) = org_id {
         claims["org_id"] = json!(org_id);
     }
-    Ok(Json(json!({"token": emu.keys().sign(&claims)})).into_response())
+    Ok((StatusCode::CREATED, Json(json!({"token": emu.keys().sign(&claims)}))).into_response())
 }

@@ -11,11 +11,11 @@ use super::caller::WidgetCaller;
 use crate::http::{paginate, ApiError, ApiResult, Body, PageParams};
 use crate::ids::{new_id, secret_token};
 use crate::model::{Invitation, Membership, User};
-use crate::emulator::Emulator;
+use crate::emulator::{Emulator, INVITE_DAYS};
+use crate::outbox::valid_email;
 use crate::state::Db;
 
 const MANAGE: &str = "widgets:users-table:manage";
-const INVITE_DAYS: i64 = 7;
 
 fn status_of(db: &Db, m: &Membership, now: chrono::DateTime<chrono::Utc>) -> &'static str {
     if m.status != "pending" {
@@ -171,7 +171,7 @@ pub async fn invite(State(emu): State<Emulator>, caller: WidgetCaller, Body(body
         user_id: user_id.clone(),
         organization_id: org.clone(),
         status: "pending".into(),
-        role_slugs: vec![role],
+        role_slugs: vec![role.clone()],
         created_at: now_iso.clone(),
         updated_at: now_iso.clone(),
     };
@@ -186,6 +186,8 @@ pub async fn invite(State(emu): State<Emulator>, caller: WidgetCaller, Body(body
         state: "pending".into(),
         token: secret_token(),
         expires_at: now + chrono::Duration::days(INVITE_DAYS),
+        role_slug: Some(role),
+        accepted_user_id: None,
         created_at: now_iso.clone(),
         updated_at: now_iso,
     };
@@ -195,10 +197,6 @@ pub async fn invite(State(emu): State<Emulator>, caller: WidgetCaller, Body(body
     Ok(Json(json!({"success": true})).into_response())
 }
 
-pub fn valid_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else { return false };
-    !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !email.contains(char::is_whitespace)
-}
 
 fn pending_invitation<'a>(db: &'a mut Db, user_id: &str, org: &str) -> Result<&'a mut Invitation, ApiError> {
     db.invitations
@@ -229,17 +227,8 @@ pub async fn revoke_invite(State(emu): State<Emulator>, caller: WidgetCaller, Pa
     let org = caller.organization()?.to_string();
     let now_iso = emu.now_iso();
     let mut db = emu.db();
-    let invitation = pending_invitation(&mut db, &user_id, &org)?;
-    invitation.state = "revoked".into();
-    invitation.updated_at = now_iso;
-    let (id, data) = (invitation.id.clone(), invitation.to_event_json());
-    db.record_event(&emu, "invitation.revoked", Some(&org), data);
-    let pending: Vec<Membership> =
-        db.memberships.iter().filter(|m| m.user_id == user_id && m.organization_id == org && m.status == "pending").cloned().collect();
-    db.memberships.retain(|m| !(m.user_id == user_id && m.organization_id == org && m.status == "pending"));
-    for m in &pending {
-        db.membership_event(&emu, "organization_membership.deleted", m);
-    }
+    let id = pending_invitation(&mut db, &user_id, &org)?.id.clone();
+    db.revoke_invitation(&emu, &id, &now_iso);
     Ok(Json(json!({"id": id, "success": true})).into_response())
 }
 

@@ -7,7 +7,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use rand::Rng;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -17,10 +16,10 @@ use crate::ids::{new_id, secret_token};
 use crate::model::{ElevatedAccess, EmailChallenge, Session, User};
 use crate::emulator::Emulator;
 use crate::state::Db;
+use crate::outbox::{six_digits, valid_email, CODE_SECONDS};
 use crate::{mfa, outbox, passwords};
 
 /// Verification codes and elevated access last ten minutes.
-pub const CODE_SECONDS: i64 = 600;
 pub const ELEVATED_SECONDS: i64 = 600;
 /// "magic-auth, email-verification and password-reset sends 3/60 s".
 const SENDS_PER_MINUTE: usize = 3;
@@ -70,9 +69,6 @@ fn require_elevated(emu: &Emulator, db: &Db, headers: &HeaderMap, caller: &Widge
     }
 }
 
-fn six_digits() -> String {
-    format!("{:06}", rand::thread_rng().gen_range(0..1_000_000))
-}
 
 /// At most three codes a minute per user; the widget shows the message of the 429.
 fn rate_limit(emu: &Emulator, db: &mut Db, user_id: &str) -> Result<(), ApiError> {
@@ -225,7 +221,7 @@ pub async fn send_email_change(
     let new_email = body.new_email.unwrap_or_default().trim().to_lowercase();
     let mut db = emu.db();
     require_elevated(&emu, &db, &headers, &caller)?;
-    if !super::user_management::valid_email(&new_email) {
+    if !valid_email(&new_email) {
         return Err(ApiError::widget(StatusCode::UNPROCESSABLE_ENTITY, "Enter a valid email address."));
     }
     if user(&db, &caller)?.email == new_email {
