@@ -19,11 +19,13 @@ APT_PACKAGES := chromium libssl-dev pkg-config postgresql
 # The official widgets, bundled; cargo-leptos copies public/ into the site.
 WIDGETS_BUNDLE := public/widget-host/manifest.json
 WIDGETS_DEPS := widgets/node_modules/.package-lock.json
+# The widgets' design tokens for Orgdeck's own CSS (generated, not committed).
+STYLE_TOKENS := style/tokens.css
 END2END_DEPS := end2end/node_modules/.package-lock.json
 # WorkOS's official OpenAPI spec (npm, pinned): the conformance suite's oracle.
 SPEC_DEPS := emulator/spec/node_modules/.package-lock.json
 
-.PHONY: run test fuzz faults setup build bench check-browser-deps \
+.PHONY: run test screenshots fuzz faults setup build bench check-browser-deps \
         setup-wasm-target setup-cargo-leptos setup-wasm-bindgen setup-nextest setup-debian
 
 # `--split`: the lazy islands (#[island(lazy)], the lab bench) become WASM files of
@@ -41,6 +43,12 @@ run: setup
 test: build setup-nextest $(SPEC_DEPS) $(END2END_DEPS) check-browser-deps
 	cargo nextest run --workspace --features orgdeck/ssr
 	cd end2end && npx playwright test
+
+## make screenshots: README's screenshots (docs/screenshots/, light and dark),
+## taken by the browser suite's design spec (which takes them in every run too,
+## into its own results).
+screenshots: build $(END2END_DEPS)
+	cd end2end && SCREENSHOTS=1 npx playwright test design.spec.ts -g screenshots
 
 ## make fuzz: every fuzz property (tests named fuzz_*) for FUZZ_CASES cases each;
 ## `make test` runs them for proptest's 256. A failure is shrunk, printed, and its
@@ -88,11 +96,14 @@ bench: setup $(BENCH_TOOLS) $(END2END_DEPS)
 	node bench/sizes.mjs
 	node bench/bench.mjs
 
-setup: setup-wasm-target setup-cargo-leptos setup-wasm-bindgen setup-debian $(WIDGETS_BUNDLE)
+setup: setup-wasm-target setup-cargo-leptos setup-wasm-bindgen setup-debian $(WIDGETS_BUNDLE) $(STYLE_TOKENS)
 
 $(WIDGETS_DEPS): widgets/package.json widgets/package-lock.json
 	cd widgets && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
+
+$(STYLE_TOKENS): $(WIDGETS_DEPS) widgets/tokens.mjs widgets/src/theme.json
+	cd widgets && node tokens.mjs
 
 $(WIDGETS_BUNDLE): $(WIDGETS_DEPS) widgets/build.mjs $(wildcard widgets/src/*)
 	cd widgets && node build.mjs

@@ -2,9 +2,11 @@
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
+use crate::components::theme_toggle::EARLY_SCRIPT;
+use crate::components::ThemeToggle;
 use crate::pages::{DashboardPage, DoctorPage, EventsPage, LabPage, ReturnPage, WidgetPage};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -17,6 +19,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="/favicon.ico"/>
+                // The remembered theme, before the first paint (no flash of the other one).
+                <script nonce=leptos::nonce::use_nonce() inner_html=EARLY_SCRIPT></script>
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options islands=true/>
@@ -38,13 +42,18 @@ pub fn App() -> impl IntoView {
     view! {
         <Title text="Orgdeck"/>
         <Router>
-            <nav class="topbar">
+            <a class="skip" href="#main">"Skip to content"</a>
+            <header class="topbar">
                 <a href="/" class="brand">"Orgdeck"</a>
-                <a href="/events">"Events"</a>
-                <a href="/lab">"Widget lab"</a>
-                <a href="/doctor">"Doctor"</a>
-            </nav>
-            <main>
+                <nav aria-label="Orgdeck">
+                    <A href="/" exact=true>"Dashboard"</A>
+                    <A href="/events">"Events"</A>
+                    <A href="/lab">"Widget lab"</A>
+                    <A href="/doctor">"Doctor"</A>
+                </nav>
+                <div class="topbar-end"><ThemeToggle/></div>
+            </header>
+            <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <p class="notice">"Page not found." <a href="/">"Go to the dashboard"</a></p> }>
                     <Route path=StaticSegment("") view=DashboardPage ssr=SsrMode::InOrder/>
                     <Route path=(StaticSegment("widgets"), ParamSegment("slug")) view=WidgetPage ssr=SsrMode::InOrder/>

@@ -1,4 +1,4 @@
-import { test, expect, signIn, hydrated, expectLoggedStatus, USERS } from "./fixtures";
+import { test, expect, signIn, hydrated, expectLoggedStatus, USERS, portalAction } from "./fixtures";
 import { EMULATOR_URL, REAL_MODE_URL } from "../playwright.config";
 import type { APIRequestContext } from "@playwright/test";
 
@@ -45,7 +45,7 @@ test("a 422 names the field, and the hosted portal is not opened", async ({ page
     status: 422,
     body: { message: "Validation failed", code: "invalid_request_parameters", errors: [{ field: "return_url", code: "return_url_invalid" }] },
   });
-  await page.locator('[data-card="sso"]').getByRole("button", { name: "Set up in Admin Portal" }).click();
+  await portalAction(page, "sso", "Set up in Admin Portal");
   await expect(page.locator("body")).toContainText("return_url");
   expect(page.url()).not.toContain(EMULATOR_URL);
   expectLoggedStatus(consoleErrors, 422);

@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { test, expect, signIn, hydrated, USERS } from "./fixtures";
+import { test, expect, signIn, hydrated, USERS, portalAction } from "./fixtures";
 import { BASE_URL, EMULATOR_URL } from "../playwright.config";
 
 test("an invitation made in the Members widget shows in the open dashboard's live feed, and its counts update, without a reload", async ({ page, context }) => {
@@ -34,7 +34,7 @@ test("an invitation made in the Members widget shows in the open dashboard's liv
 
 test("a domain verified in the hosted portal: its events on the return page, then on /events with the payload", async ({ page, request }) => {
   await signIn(page, USERS.admin.email);
-  await page.locator('[data-card="domains"]').getByRole("button", { name: "Set up in Admin Portal" }).click();
+  await portalAction(page, "domains", "Set up in Admin Portal");
   await page.getByLabel("Domain").fill("events.acme.test");
   await page.getByRole("button", { name: "Add domain" }).click();
   expect((await request.post(`${EMULATOR_URL}/_emulator/dns`, { data: { domain: "events.acme.test", present: true } })).ok()).toBeTruthy();
@@ -52,9 +52,9 @@ test("a domain verified in the hosted portal: its events on the return page, the
   await page.getByRole("button", { name: "Filter" }).click();
   await expect(page).toHaveURL(/event=organization_domain.verified/);
   // Only that type (earlier tests of this run may have verified domains too), newest first.
-  const rows = page.getByTestId("events").locator("tbody tr[data-event]");
+  const rows = page.getByTestId("events").locator("li[data-event]");
   await expect(rows.first()).toHaveAttribute("data-event", "organization_domain.verified");
-  await expect(page.getByTestId("events").locator('tbody tr[data-event]:not([data-event="organization_domain.verified"])')).toHaveCount(0);
+  await expect(page.getByTestId("events").locator('li[data-event]:not([data-event="organization_domain.verified"])')).toHaveCount(0);
   await rows.first().getByRole("button", { name: "Show payload" }).click();
   await expect(page.getByTestId("payload")).toContainText('"domain": "events.acme.test"');
   await expect(page.getByTestId("payload")).toContainText('"state": "verified"');
@@ -75,7 +75,7 @@ test("the events page lists only the organizations the user belongs to", async (
 
 /** The users the `session.created` events listed on `page` (at /events?event=session.created) are about. */
 async function sessionOwners(page: Page): Promise<Set<string>> {
-  const rows = page.getByTestId("events").locator('tbody tr[data-event="session.created"]');
+  const rows = page.getByTestId("events").locator('li[data-event="session.created"]');
   const owners = new Set<string>();
   for (let i = 0; i < (await rows.count()); i++) {
     await rows.nth(i).getByRole("button", { name: "Show payload" }).click();
@@ -92,7 +92,7 @@ test("a member's events page lists only the events about him: nobody else's sign
   const ada = await elsewhere.newPage();
   await signIn(ada, USERS.admin.email, "/events?event=session.created");
   await signIn(page, USERS.member.email, "/events?event=session.created");
-  const rows = (p: Page) => p.getByTestId("events").locator('tbody tr[data-event="session.created"]');
+  const rows = (p: Page) => p.getByTestId("events").locator('li[data-event="session.created"]');
   // Max's own sign-in arrives by webhook; the page may have been read before it.
   await expect(async () => {
     await page.reload();

@@ -124,3 +124,16 @@ export function expectLoggedStatus(consoleErrors: string[], status: number) {
   expect(consoleErrors.some((e) => e.includes(line)), `the browser logged the ${status}`).toBe(true);
   consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !e.includes(line)));
 }
+
+/**
+ * Starts a hosted Admin Portal flow from a dashboard card: its one portal
+ * button, or the item of its "Admin Portal" menu when more than one applies.
+ */
+export async function portalAction(page: Page, card: string, name: string) {
+  const scope = page.locator(`[data-card="${card}"]`);
+  const menu = scope.locator("details.menu");
+  if ((await menu.count()) > 0 && !(await menu.getAttribute("open"))) {
+    await menu.locator("summary").click();
+  }
+  await scope.getByRole("button", { name }).click();
+}

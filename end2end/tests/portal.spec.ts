@@ -1,10 +1,10 @@
-import { test, expect, signIn, hydrated, expectLoggedStatus, USERS } from "./fixtures";
+import { test, expect, signIn, hydrated, expectLoggedStatus, USERS, portalAction } from "./fixtures";
 import { BASE_URL, EMULATOR_URL } from "../playwright.config";
 
 test("SSO through the hosted Admin Portal: from the dashboard button to the return page with the new connection", async ({ page, consoleErrors }) => {
   await signIn(page, USERS.admin.email);
   await expect(page.locator('[data-card="sso"]').getByTestId("card-state")).toHaveText("Not set up");
-  await page.locator('[data-card="sso"]').getByRole("button", { name: "Set up in Admin Portal" }).click();
+  await portalAction(page, "sso", "Set up in Admin Portal");
   await expect(page).toHaveURL(`${EMULATOR_URL}/portal/sso`);
   await page.getByRole("button", { name: "Okta (SAML)" }).click();
   // A wrong answer is explained, and nothing is lost.
@@ -31,7 +31,7 @@ test("SSO through the hosted Admin Portal: from the dashboard button to the retu
 test("Domain verification through the hosted portal, and the logo's way back changes nothing", async ({ page, request }) => {
   await signIn(page, USERS.admin.email);
   // First visit: the logo, without finishing.
-  await page.locator('[data-card="domains"]').getByRole("button", { name: "Set up in Admin Portal" }).click();
+  await portalAction(page, "domains", "Set up in Admin Portal");
   await expect(page).toHaveURL(`${EMULATOR_URL}/portal/domain_verification`);
   await page.getByTestId("portal-logo").click();
   await expect(page).toHaveURL(/\/return\/domains\?flow=flow_\w+&outcome=returned$/);
@@ -41,7 +41,7 @@ test("Domain verification through the hosted portal, and the logo's way back cha
   // Second: add a domain, publish its record (the emulator's DNS), verify.
   await page.goto("/");
   await hydrated(page);
-  await page.locator('[data-card="domains"]').getByRole("button", { name: "Set up in Admin Portal" }).click();
+  await portalAction(page, "domains", "Set up in Admin Portal");
   await page.getByLabel("Domain").fill("acme-eu.test");
   await page.getByRole("button", { name: "Add domain" }).click();
   await expect(page.getByTestId("txt-host")).toHaveText("workos-verification.acme-eu.test");
@@ -74,7 +74,7 @@ test("a member is refused at /portal/sso with the permission named, and no link 
 test("Directory sync through the hosted portal: linked, provisioned, and the change on the return page", async ({ page }) => {
   await signIn(page, USERS.admin.email);
   await expect(page.locator('[data-card="directory-sync"]').getByTestId("card-state")).toHaveText("Not set up");
-  await page.locator('[data-card="directory-sync"]').getByRole("button", { name: "Set up in Admin Portal" }).click();
+  await portalAction(page, "directory-sync", "Set up in Admin Portal");
   await page.getByRole("button", { name: "Okta (SCIM v2.0)" }).click();
   await expect(page.getByTestId("scim-endpoint")).toContainText("/scim/v2.0/");
   await page.getByRole("button", { name: "I've configured my provider" }).click();
@@ -116,7 +116,7 @@ test("Log streams, audit logs and certificate renewal through the hosted portal,
   await signIn(page, USERS.both.email, "/", "Globex Inc");
   // Log streams: Datadog today; now to an HTTPS endpoint.
   await expect(page.locator('[data-card="audit-log-streaming"]').getByTestId("card-state")).toHaveText("Datadog · Active");
-  await page.locator('[data-card="audit-log-streaming"]').getByRole("button", { name: "Set up in Admin Portal" }).click();
+  await portalAction(page, "audit-log-streaming", "Set up in Admin Portal");
   await expect(page.getByTestId("existing-stream")).toHaveText("Datadog · Active");
   await page.getByRole("button", { name: "HTTPS endpoint" }).click();
   await page.getByLabel("Endpoint URL").fill("https://siem.globex.test/ingest");
@@ -139,13 +139,13 @@ test("Log streams, audit logs and certificate renewal through the hosted portal,
   expect(recorded.status()).toBe(200); // the spec's status for a recorded event
   await page.goto("/");
   await hydrated(page);
-  await page.locator('[data-card="audit-log-streaming"]').getByRole("button", { name: "View audit logs" }).click();
+  await portalAction(page, "audit-log-streaming", "View audit logs");
   await expect(page.getByTestId("audit-event")).toContainText("invoice.paid");
 
   // Certificate renewal: a PEM the customer pastes (here one the emulator made).
   await page.goto("/");
   await hydrated(page);
-  await page.locator('[data-card="sso"]').getByRole("button", { name: "Renew certificate" }).click();
+  await portalAction(page, "sso", "Renew certificate");
   await expect(page.getByRole("heading", { name: "Renew the certificate of Globex Okta" })).toBeVisible();
   await expect(page.getByTestId("current-certificate")).toContainText("The current certificate ends");
   await page.getByLabel("New certificate (PEM)").fill("-----BEGIN CERTIFICATE-----\nnot really\n-----END CERTIFICATE-----");

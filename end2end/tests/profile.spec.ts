@@ -4,6 +4,8 @@ test("Profile: a new name shows on the dashboard, and a new email is confirmed t
   await signIn(page, USERS.admin.email, "/widgets/profile");
   const widget = page.locator('[data-component="UserProfile"]');
   await expect(widget.getByText("Ada Admin", { exact: true })).toBeVisible();
+  // A developer's detail: collapsed, for admins (everyone is one on the emulator).
+  await page.getByTestId("token-details").locator("summary").click();
   await expect(page.getByTestId("token-clock")).toHaveText(/Token expires in/);
   await page.screenshot({ path: "screenshots/profile.png", fullPage: true });
 

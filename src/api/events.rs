@@ -58,12 +58,14 @@ pub async fn events_page(organization: Option<String>, event: Option<String>, be
         limit: PAGE_SIZE + 1,
         ..Default::default()
     };
-    let mut found = state.store.events(&query).await?;
+    use crate::server::event_words::{self, Names};
+    let (found, names) = tokio::join!(state.store.events(&query), Names::read(&state, &org));
+    let mut found = found?;
     let more = found.len() as i64 > PAGE_SIZE;
     found.truncate(PAGE_SIZE as usize);
     let next = more.then(|| found.last().map(|e| format!("{}|{}", e.created_at, e.id))).flatten();
     let types = state.store.event_types(&org, scope.user()).await?;
-    Ok(EventPage { organization_id: org, organizations, types, rows: found.into_iter().map(Into::into).collect(), next })
+    Ok(EventPage { organization_id: org, organizations, types, rows: found.into_iter().map(|e| event_words::row(e, &names)).collect(), next })
 }
 
 /// One event's whole payload, pretty-printed, for whoever may read it (an

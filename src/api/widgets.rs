@@ -23,6 +23,7 @@ pub(crate) fn setup_for(widget: &crate::catalog::WidgetInfo, state: &crate::serv
         offline_icons: settings.is_emulator(),
         portal_intent: widget.portal_intent.map(str::to_string),
         fixed_token: None,
+        token_details: false,
         bundle: state.widget_bundle.to_string(),
     }
 }
@@ -60,6 +61,7 @@ pub async fn widget_page(slug: String) -> Result<WidgetSetup, AppError> {
         return Err(AppError::OriginRefused { origin: site.clone() });
     }
     Ok(WidgetSetup {
+        token_details: state.settings.is_admin(&session.user_id, &session.email, session.email_verified),
         current_session_id: (widget.kind == WidgetKind::Sessions).then_some(session.session_id),
         ..setup_for(widget, &state)
     })

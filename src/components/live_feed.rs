@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use super::time_ago::TimeAgo;
 use crate::model::events::LiveEvent;
 
 /// How many lines the feed keeps.
@@ -35,7 +36,14 @@ fn LiveEvents(since: String) -> impl IntoView {
         events
             .get()
             .into_iter()
-            .map(|e| view! { <li data-event=e.event.clone()><code>{e.event.clone()}</code> " " <span class="muted">{e.created_at}</span></li> })
+            .map(|e| {
+                view! {
+                    <li data-event=e.event.clone() title=e.event.clone()>
+                        <span class="sentence">{e.sentence}</span>
+                        <span class="meta"><TimeAgo at=e.created_at/></span>
+                    </li>
+                }
+            })
             .collect_view()
     };
     let connected = RwSignal::new(false);
@@ -46,16 +54,19 @@ fn LiveEvents(since: String) -> impl IntoView {
     Effect::new(move |_| browser::listen(&since, events, connected, signed_out));
     view! {
         <section class="live-feed" data-testid="live-feed" data-connected=move || connected.get().to_string()>
-            <h2 class="section">"Live events"</h2>
+            <h2 class="section">"Happening now"</h2>
             <Show when=move || signed_out.get()>
                 <p class="notice" data-testid="signed-out">
                     "This session was signed out from another device. " <a href="/login">"Sign in again"</a>
                 </p>
             </Show>
-            <Show when=move || !events.with(Vec::is_empty) fallback=|| view! { <p class="muted">"Waiting for WorkOS events…"</p> }>
-                <ul>{rows}</ul>
+            <Show
+                when=move || !events.with(Vec::is_empty)
+                fallback=|| view! { <p class="muted">"Changes in your organization appear here as they happen."</p> }
+            >
+                <ul class="panel event-list">{rows}</ul>
+                <p><a href="/events">"All events →"</a></p>
             </Show>
-            <p><a href="/events">"All events"</a></p>
         </section>
     }
 }

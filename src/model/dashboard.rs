@@ -30,10 +30,11 @@ pub struct Card {
     pub status: CardStatus,
     /// The capability's live state, e.g. "3 members · 1 pending invitation".
     pub detail: Option<String>,
-    /// The hosted Admin Portal intent for the same ground, if any.
-    pub portal_intent: Option<String>,
-    /// Hosted-only intents on this card: (intent, button label).
-    pub hosted_only: Vec<(String, String)>,
+    /// Why the live state could not be read (the card still opens).
+    pub problem: Option<String>,
+    /// The hosted Admin Portal actions that apply now, as (intent, label):
+    /// setting up the same ground first, then hosted-only ones.
+    pub portal: Vec<(String, String)>,
 }
 
 /// One of the user's recent hosted Admin Portal flows.

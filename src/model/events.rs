@@ -9,6 +9,8 @@ use super::organization::OrgChoice;
 pub struct LiveEvent {
     pub id: String,
     pub event: String,
+    /// The event in plain words ("acme-eu.test was verified").
+    pub sentence: String,
     pub created_at: String,
 }
 
@@ -16,6 +18,8 @@ pub struct LiveEvent {
 pub struct EventRow {
     pub id: String,
     pub event: String,
+    /// The event in plain words ("Ada Admin invited sam@acme.test as member").
+    pub sentence: String,
     pub created_at: String,
     /// `webhook` or `events_api`: which way it came first.
     pub source: String,

@@ -8,6 +8,7 @@ pub mod doctor;
 pub mod events;
 pub mod lab;
 pub mod organization;
+pub mod when;
 pub mod widget;
 
 /// "1 member", "3 members".

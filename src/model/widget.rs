@@ -21,6 +21,10 @@ pub struct WidgetSetup {
     /// The lab's token: the widget gets exactly this one, never a fresh one.
     #[serde(default)]
     pub fixed_token: Option<String>,
+    /// The token's countdown in a collapsed "Token details" (admins only:
+    /// a developer's detail, not an end user's).
+    #[serde(default)]
+    pub token_details: bool,
     /// The widgets bundle's address (a new one for each build of it).
     pub bundle: String,
 }

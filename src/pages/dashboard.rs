@@ -5,7 +5,7 @@ use leptos_meta::Title;
 
 use crate::api::dashboard::dashboard;
 use crate::model::dashboard::{FlowRow, OrgDashboard};
-use crate::components::{loaded, LiveFeed, LiveRegion, OrgHeader, WidgetCard};
+use crate::components::{loaded, LiveFeed, LiveRegion, OrgHeader, TimeAgo, WidgetCard};
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
@@ -39,7 +39,7 @@ fn RecentFlows(flows: Vec<FlowRow>) -> impl IntoView {
             let href = format!("/return/{}?flow={}", f.slug, f.id);
             view! {
                 <tr data-status=f.status.clone()>
-                    <td><code>{f.intent}</code></td><td>{f.started_at}</td><td>{f.status.clone()}</td>
+                    <td><code>{f.intent}</code></td><td><TimeAgo at=f.started_at/></td><td>{f.status.clone()}</td>
                     <td><a href=href>"Details"</a></td>
                 </tr>
             }

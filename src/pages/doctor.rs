@@ -38,7 +38,7 @@ fn Checklist(checks: Vec<Check>) -> impl IntoView {
     view! {
         <p data-testid="doctor-summary">{format!("{failed} failed")}</p>
         <table data-testid="doctor">
-            <thead><tr><th></th><th>"Check"</th><th>"Finding"</th></tr></thead>
+            <thead><tr><th><span class="visually-hidden">"Verdict"</span></th><th>"Check"</th><th>"Finding"</th></tr></thead>
             <tbody>{rows}</tbody>
         </table>
     }

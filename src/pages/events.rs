@@ -5,10 +5,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::events::{event_payload, events_page};
-use crate::model::events::{EventPage as Page, EventRow};
-use crate::components::{loaded, ErrorNotice, LiveFeed, LiveRegion};
-use crate::error::AppError;
+use crate::api::events::events_page;
+use crate::model::events::EventPage as Page;
+use crate::components::{loaded, EventLine, LiveFeed, LiveRegion};
 
 #[component]
 pub fn EventsPage() -> impl IntoView {
@@ -21,8 +20,8 @@ pub fn EventsPage() -> impl IntoView {
     view! {
         <Title text="Events · Orgdeck"/>
         <nav class="crumbs"><a href="/">"← Dashboard"</a></nav>
-        <h1>"WorkOS events"</h1>
-        <p class="muted">"What WorkOS told Orgdeck, by webhook or through the Events API, each stored once."</p>
+        <h1>"Events"</h1>
+        <p class="muted">"What happened in your organization, as WorkOS told Orgdeck (by webhook or through the Events API), newest first."</p>
         <LiveRegion name="events">
             {move || {
                 let (_, event, _) = args();
@@ -54,57 +53,33 @@ fn EventsView(page: Page, event: Option<String>) -> impl IntoView {
         }
         view! { <p><a href=href data-testid="older">"Older events →"</a></p> }
     });
-    let rows = page.rows.into_iter().map(|row| view! { <EventLine row/> }).collect_view();
+    let filtered = event.is_some_and(|e| !e.is_empty());
+    let list = if page.rows.is_empty() {
+        let why = if filtered {
+            "No events of this type yet. Choose “Every type” to see the others."
+        } else {
+            "Nothing yet. When something changes in this organization — a member invited, a domain verified, \
+             an SSO connection set up, someone signing in — WorkOS tells Orgdeck, and it appears here."
+        };
+        view! { <p class="panel empty" data-testid="events-empty">{why}</p> }.into_any()
+    } else {
+        let rows = page.rows.into_iter().map(|row| view! { <EventLine row/> }).collect_view();
+        view! { <ul class="panel event-list" data-testid="events">{rows}</ul> }.into_any()
+    };
     view! {
-        <form method="get" action="/events" class="filters">
-            <label for="filter-organization">"Organization"</label>
-            <select id="filter-organization" name="organization">{organizations}</select>
-            <label for="filter-event">"Type"</label>
-            <select id="filter-event" name="event"><option value="">"Every type"</option>{types}</select>
+        <form method="get" action="/events" class="filters" aria-label="Filter events">
+            <div class="field">
+                <label for="filter-organization">"Organization"</label>
+                <select id="filter-organization" name="organization">{organizations}</select>
+            </div>
+            <div class="field">
+                <label for="filter-event">"Type"</label>
+                <select id="filter-event" name="event"><option value="">"Every type"</option>{types}</select>
+            </div>
             <button type="submit">"Filter"</button>
         </form>
-        <table data-testid="events">
-            <thead><tr><th>"Event"</th><th>"When"</th><th>"Came by"</th><th></th></tr></thead>
-            <tbody>{rows}</tbody>
-        </table>
+        {list}
         {next}
-    }
-}
-
-#[component]
-fn EventLine(row: EventRow) -> impl IntoView {
-    view! {
-        <tr data-event=row.event.clone()>
-            <td><code>{row.event.clone()}</code></td><td>{row.created_at}</td><td>{row.source}</td>
-            <td><Payload id=row.id/></td>
-        </tr>
-    }
-}
-
-/// The event's payload, fetched the first time it is asked for.
-#[island]
-fn Payload(id: String) -> impl IntoView {
-    let open = RwSignal::new(false);
-    let payload = RwSignal::new(None::<Result<String, AppError>>);
-    let toggle = move |_| {
-        open.update(|o| *o = !*o);
-        if open.get_untracked() && payload.with_untracked(Option::is_none) {
-            let id = id.clone();
-            leptos::task::spawn_local(async move { payload.set(Some(event_payload(id).await)) });
-        }
-    };
-    let shown = move || {
-        open.get().then(|| match payload.get() {
-            None => view! { <p class="loading">"Loading the payload…"</p> }.into_any(),
-            Some(Ok(text)) => view! { <pre class="payload" data-testid="payload">{text}</pre> }.into_any(),
-            Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
-        })
-    };
-    view! {
-        <button type="button" on:click=toggle>
-            {move || if open.get() { "Hide payload" } else { "Show payload" }}
-        </button>
-        {shown}
     }
 }
 

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::lab::{lab_history, lab_members, lab_mint, lab_portal, lab_page};
 use crate::catalog::{portal_intents, scopes as all_scopes, CATALOG};
 use crate::model::lab::{LabAction, LabState, MemberChoice, Minted};
-use crate::components::{loaded, ErrorNotice, TokenClock, WidgetHost};
+use crate::components::{loaded, ErrorNotice, TimeAgo, TokenClock, WidgetHost};
 use crate::error::AppError;
 
 #[component]
@@ -25,12 +25,7 @@ pub fn LabPage() -> impl IntoView {
         <nav class="crumbs"><a href="/">"← Dashboard"</a></nav>
         <h1>"Widget lab"</h1>
         <p class="muted">"Mint a widget token for any organization, member and scopes, and see what the widget does with it."</p>
-        <form method="get" action="/lab" class="filters">
-            <label for="lab-search">"Find an organization"</label>
-            <input id="lab-search" name="search" type="search" placeholder="Name" value=search/>
-            <button type="submit" class="secondary">"Find"</button>
-        </form>
-        {loaded(data, "Listing organizations…", |(setup, history)| view! { <LabBench setup history/> })}
+        {loaded(data, "Listing organizations…", move |(setup, history)| view! { <LabBench setup history search=search()/> })}
     }
 }
 
@@ -38,7 +33,7 @@ pub fn LabPage() -> impl IntoView {
 /// answer lands in a signal. Lazy: its code is a WASM file of its own, fetched
 /// on this page only (`cargo leptos … --split`).
 #[island(lazy)]
-fn LabBench(setup: LabState, history: Vec<LabAction>) -> impl IntoView {
+fn LabBench(setup: LabState, history: Vec<LabAction>, search: String) -> impl IntoView {
     let first = setup.organizations.first().map(|o| o.id.clone()).unwrap_or_default();
     let org = RwSignal::new(first);
     let user = RwSignal::new(String::new());
@@ -86,7 +81,13 @@ fn LabBench(setup: LabState, history: Vec<LabAction>) -> impl IntoView {
                 move |_| scopes.update(|list| if list.contains(&s) { list.retain(|x| x != &s) } else { list.push(s.clone()) })
             };
             let for_id = id.clone();
-            view! { <label for=for_id><input id=id type="checkbox" prop:checked=checked on:change=toggle/>" " {s}</label> }
+            let what = scope_meaning(&s);
+            view! {
+                <label for=for_id>
+                    <input id=id type="checkbox" prop:checked=checked on:change=toggle/>
+                    <span><code>{s}</code><br/><span class="hint">{what}</span></span>
+                </label>
+            }
         })
         .collect_view();
     let mint = move |_| {
@@ -120,27 +121,48 @@ fn LabBench(setup: LabState, history: Vec<LabAction>) -> impl IntoView {
     let intents = portal_intents().map(|i| view! { <option value=i>{i}</option> }).collect_view();
     view! {
         <section class="lab" data-testid="lab" data-ready=move || ready.get().to_string()>
-            <div class="lab-form">
-                <label for="lab-org">"Organization"</label>
-                <select id="lab-org" on:change=move |ev| { org.set(event_target_value(&ev)); user.set(String::new()); }>{organizations}</select>
-                <label for="lab-user">"Member"</label>
-                <select id="lab-user" prop:value=move || user.get() on:change=move |ev| user.set(event_target_value(&ev))>
-                    <option value="">"None (a user-only token needs a user: pick one)"</option>
-                    {member_options}
-                </select>
-                <label for="lab-widget">"Widget"</label>
-                <select id="lab-widget" on:change=move |ev| slug.set(event_target_value(&ev))>{widgets}</select>
-                <fieldset><legend>"Scopes"</legend>{scope_boxes}</fieldset>
-                <button type="button" on:click=mint>"Mint token"</button>
+            <div class="panel lab-form">
+                <div class="field">
+                    <label for="lab-org">"Organization"</label>
+                    <div class="org-search">
+                        <select id="lab-org" on:change=move |ev| { org.set(event_target_value(&ev)); user.set(String::new()); }>{organizations}</select>
+                        <form method="get" action="/lab" role="search" class="org-search">
+                            <label for="lab-search" class="visually-hidden">"Find an organization by name"</label>
+                            <input id="lab-search" name="search" type="search" placeholder="Find by name" value=search/>
+                            <button type="submit" class="secondary">"Find"</button>
+                        </form>
+                    </div>
+                </div>
+                <div class="field">
+                    <label for="lab-user">"Member"</label>
+                    <select id="lab-user" prop:value=move || user.get() on:change=move |ev| user.set(event_target_value(&ev))>
+                        <option value="">"None (a user-only token needs a user: pick one)"</option>
+                        {member_options}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="lab-widget">"Widget"</label>
+                    <select id="lab-widget" on:change=move |ev| slug.set(event_target_value(&ev))>{widgets}</select>
+                </div>
+                <fieldset class="field">
+                    <legend>"Scopes"</legend>
+                    <span class="hint">"What the token lets its widget do; a widget without its scope answers 403."</span>
+                    <div class="scopes">{scope_boxes}</div>
+                </fieldset>
+                <div><button type="button" on:click=mint>"Mint token"</button></div>
             </div>
             {move || minted.get().map(|r| match r {
                 Ok(m) => view! { <MintedView minted=m/> }.into_any(),
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
             })}
             <h2 class="section">"Hosted Admin Portal"</h2>
-            <label for="lab-intent">"Intent"</label>
-            <select id="lab-intent" on:change=move |ev| intent.set(event_target_value(&ev))>{intents}</select>
-            <button type="button" on:click=open_portal>"Open Admin Portal"</button>
+            <div class="panel filters">
+                <div class="field">
+                    <label for="lab-intent">"Intent"</label>
+                    <select id="lab-intent" on:change=move |ev| intent.set(event_target_value(&ev))>{intents}</select>
+                </div>
+                <button type="button" on:click=open_portal>"Open Admin Portal"</button>
+            </div>
             {move || portal_error.get().map(|e| view! { <ErrorNotice error=e/> })}
         </section>
         <Actions actions=history/>
@@ -154,9 +176,14 @@ fn MintedView(minted: Minted) -> impl IntoView {
     let mount = minted.mount.clone();
     view! {
         <section class="minted" data-testid="minted">
+            <h2 class="section">"The token"</h2>
             <TokenClock expires_at=expires/>
-            <h3>"Header"</h3><pre data-testid="token-header">{minted.header}</pre>
-            <h3>"Claims"</h3><pre data-testid="token-claims">{minted.claims}</pre>
+            <ClaimsTable claims=minted.claims.clone()/>
+            <details>
+                <summary>"Header and claims as JSON"</summary>
+                <h3>"Header"</h3><pre data-testid="token-header">{minted.header}</pre>
+                <h3>"Claims"</h3><pre data-testid="token-claims">{minted.claims}</pre>
+            </details>
             <h3>"The same request with curl"</h3><pre data-testid="token-curl">{minted.curl}</pre>
             <button type="button" on:click=move |_| open.set(true)>"Open the widget with this token"</button>
             <Show when=move || open.get()>
@@ -166,13 +193,77 @@ fn MintedView(minted: Minted) -> impl IntoView {
     }
 }
 
+/// What a scope lets a widget do: the catalog rows that ask for it.
+fn scope_meaning(scope: &str) -> String {
+    CATALOG.iter().filter(|w| w.permission == Some(scope)).map(|w| format!("{}: {}", w.title, w.purpose)).collect::<Vec<_>>().join(" ")
+}
+
+/// The token's claims, one row each, with what each one means.
+#[component]
+fn ClaimsTable(claims: String) -> impl IntoView {
+    let parsed: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&claims).unwrap_or_default();
+    let rows = parsed
+        .into_iter()
+        .map(|(claim, value)| {
+            let meaning = match claim.as_str() {
+                "iss" => "Issued by",
+                "sub" => "The user",
+                "org_id" => "The organization",
+                "sid" => "The user's session",
+                "permissions" => "Scopes granted",
+                "exp" => "Expires",
+                "iat" => "Issued",
+                "nbf" => "Not valid before",
+                "jti" => "Token id",
+                "aud" => "Audience",
+                _ => "",
+            };
+            let shown = match (&value, claim.as_str()) {
+                (serde_json::Value::Number(n), "exp" | "iat" | "nbf") => match n.as_i64() {
+                    Some(secs) => format!("{} ({secs})", crate::model::when::exact(&unix_iso(secs))),
+                    None => n.to_string(),
+                },
+                (serde_json::Value::Array(list), _) if list.is_empty() => "none".into(),
+                (serde_json::Value::Array(list), _) => list.iter().map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())).collect::<Vec<_>>().join(", "),
+                (serde_json::Value::String(s), _) => s.clone(),
+                (other, _) => other.to_string(),
+            };
+            let name = claim.clone();
+            view! { <tr data-claim=name><th scope="row"><code>{claim}</code></th><td>{meaning}</td><td>{shown}</td></tr> }
+        })
+        .collect_view();
+    view! {
+        <table data-testid="token-table">
+            <caption class="visually-hidden">"The token's claims"</caption>
+            <thead><tr><th scope="col">"Claim"</th><th scope="col">"Meaning"</th><th scope="col">"Value"</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
+
+/// A Unix time as ISO 8601 (the lab's claims render in the browser).
+fn unix_iso(secs: i64) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(secs as f64 * 1000.0)).to_iso_string())
+    }
+    #[cfg(all(feature = "ssr", not(feature = "hydrate")))]
+    {
+        chrono::DateTime::from_timestamp(secs, 0).map(|t| t.to_rfc3339()).unwrap_or_default()
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        secs.to_string()
+    }
+}
+
 #[component]
 fn Actions(actions: RwSignal<Vec<LabAction>>) -> impl IntoView {
     let rows = move || {
         actions
             .get()
             .into_iter()
-            .map(|a| view! { <tr><td>{a.at}</td><td>{a.who}</td><td>{a.what}</td><td>{a.detail}</td></tr> })
+            .map(|a| view! { <tr><td><TimeAgo at=a.at/></td><td>{a.who}</td><td>{a.what}</td><td>{a.detail}</td></tr> })
             .collect_view()
     };
     view! {

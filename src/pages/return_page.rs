@@ -10,7 +10,7 @@ use crate::model::events::EventRow;
 use crate::model::organization::MemberRow;
 use crate::model::plural;
 use crate::catalog::WidgetInfo;
-use crate::components::{loaded, LiveFeed, LiveRegion};
+use crate::components::{loaded, EventLine, LiveFeed, LiveRegion, TimeAgo};
 
 fn outcome_text(outcome: &str, title: &str) -> String {
     match outcome {
@@ -61,8 +61,8 @@ fn FlowSummary(flow: FlowView) -> impl IntoView {
     view! {
         <section class="flow" data-testid="flow" data-outcome=flow.outcome.clone().unwrap_or_default()>
             <p class="muted">
-                "Admin Portal (" <code>{flow.intent}</code> ") opened " {flow.started_at}
-                {flow.ended_at.map(|at| format!(", back {at}"))} "."
+                "Admin Portal (" <code>{flow.intent}</code> ") opened " <TimeAgo at=flow.started_at/>
+                {flow.ended_at.map(|at| view! { ", back " <TimeAgo at/> })} "."
             </p>
             <h2 class="section">"What changed"</h2>
             {changes}
@@ -75,13 +75,13 @@ fn FlowSummary(flow: FlowView) -> impl IntoView {
 #[component]
 pub fn EventList(rows: Vec<EventRow>) -> impl IntoView {
     if rows.is_empty() {
-        return view! { <p class="muted" data-testid="flow-events">"None received yet."</p> }.into_any();
+        return view! {
+            <p class="muted" data-testid="flow-events">"None received yet: what WorkOS reports about this flow's changes appears here as it arrives."</p>
+        }
+        .into_any();
     }
-    let items = rows
-        .into_iter()
-        .map(|e| view! { <li data-event=e.event.clone()><code>{e.event.clone()}</code> " " <span class="muted">{e.created_at}" · " {e.source}</span></li> })
-        .collect_view();
-    view! { <ul data-testid="flow-events">{items}</ul> }.into_any()
+    let items = rows.into_iter().map(|row| view! { <EventLine row/> }).collect_view();
+    view! { <ul class="panel event-list" data-testid="flow-events">{items}</ul> }.into_any()
 }
 
 #[component]
@@ -189,7 +189,7 @@ fn Sessions(rows: Vec<SessionRow>) -> impl IntoView {
             let shown = if s.current { format!("{} (this browser)", s.status) } else { s.status.clone() };
             view! {
                 <tr data-status=s.status>
-                    <td>{device}</td><td>{s.ip_address.unwrap_or_default()}</td><td>{shown}</td><td>{s.created_at}</td>
+                    <td>{device}</td><td>{s.ip_address.unwrap_or_default()}</td><td>{shown}</td><td><TimeAgo at=s.created_at/></td>
                 </tr>
             }
         })

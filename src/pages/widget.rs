@@ -1,4 +1,5 @@
-//! `/widgets/:slug`: one official widget, the token's countdown, and "Done".
+//! `/widgets/:slug`: one official widget and "Done" (for admins, the token's
+//! countdown in a collapsed "Token details").
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -23,16 +24,24 @@ pub fn WidgetPage() -> impl IntoView {
     }
 }
 
-/// The widget with its token clock: the page's one island.
+/// The widget (with its token clock for admins): the page's one island.
 #[island]
 fn WidgetView(mount: WidgetSetup) -> impl IntoView {
     let expires_at = RwSignal::new(None::<i64>);
     let done = format!("/return/{}?outcome=done", mount.slug);
     let portal = mount.portal_intent.clone().map(|intent| {
         view! {
-            <form method="post" action=format!("/portal/{intent}") class="inline">
+            <form method="post" action=format!("/portal/{intent}")>
                 <button type="submit" class="secondary">"Set up in Admin Portal"</button>
             </form>
+        }
+    });
+    let details = mount.token_details.then(|| {
+        view! {
+            <details class="token-details" data-testid="token-details">
+                <summary>"Token details"</summary>
+                <TokenClock expires_at=expires_at/>
+            </details>
         }
     });
     view! {
@@ -42,11 +51,11 @@ fn WidgetView(mount: WidgetSetup) -> impl IntoView {
                 <p class="muted">{mount.purpose.clone()}</p>
             </div>
             <div class="widget-actions">
-                <TokenClock expires_at=expires_at/>
                 <a class="button" href=done data-testid="done">"Done"</a>
                 {portal}
             </div>
         </header>
         <WidgetHost mount=mount on_token=move |exp| { expires_at.try_set(Some(exp)); }/>
+        {details}
     }
 }

@@ -16,14 +16,16 @@ use crate::model::capability::{CapabilityState, ConnectionRow, DirectoryRow, Str
 use crate::model::plural;
 
 /// What the dashboard read (through the cache) to fill its cards; a read the
-/// user's role may not see is not made at all (`None`).
+/// user's role may not see is not made at all (`None`). The organization and
+/// the user are the page's own (its header); a card's own read that fails
+/// fails that card alone (`Some(Err)`), which then says so.
 pub struct CardReads {
     pub org: OrgAndMembers,
     pub me: Arc<UserState>,
-    pub api_keys: Option<usize>,
-    pub connections: Option<Arc<Vec<ConnectionRow>>>,
-    pub directories: Option<Arc<Vec<DirectoryRow>>>,
-    pub stream: Option<Option<StreamRow>>,
+    pub api_keys: Option<Result<usize, AppError>>,
+    pub connections: Option<Result<Arc<Vec<ConnectionRow>>, AppError>>,
+    pub directories: Option<Result<Arc<Vec<DirectoryRow>>, AppError>>,
+    pub stream: Option<Result<Option<StreamRow>, AppError>>,
 }
 
 impl CardReads {
@@ -39,41 +41,51 @@ impl CardReads {
             async { if may(WidgetKind::DirectorySync) { Some(cache.directories(client, org_id).await) } else { None } },
             async { if may(WidgetKind::AuditLogStreaming) { Some(cache.log_stream(client, org_id, user_id).await) } else { None } },
         );
-        Ok(CardReads {
-            org: org?,
-            me: me?,
-            api_keys: api_keys.transpose()?,
-            connections: connections.transpose()?,
-            directories: directories.transpose()?,
-            stream: stream.transpose()?,
-        })
+        Ok(CardReads { org: org?, me: me?, api_keys, connections, directories, stream })
+    }
+
+    /// Whether the organization has a SAML connection (whose certificate the
+    /// hosted portal can renew).
+    pub fn has_saml_connection(&self) -> bool {
+        matches!(&self.connections, Some(Ok(list)) if list.iter().any(|c| c.connection_type.contains("SAML")))
     }
 }
 
-/// A card's one line of live state, e.g. "3 members · 1 pending invitation".
-pub fn card_detail(kind: WidgetKind, reads: &CardReads) -> Option<String> {
+/// A card's one line of live state, e.g. "3 members · 1 pending invitation";
+/// the error of its own read if that failed.
+pub fn card_detail(kind: WidgetKind, reads: &CardReads) -> Result<Option<String>, AppError> {
     let (org, members, invitations) = &*reads.org;
     let not_set_up = || "Not set up".to_string();
+    // A read made for this card: its line, or its error.
+    fn said<T>(read: &Option<Result<T, AppError>>, line: impl FnOnce(&T) -> String) -> Result<Option<String>, AppError> {
+        match read {
+            None => Ok(None),
+            Some(Ok(v)) => Ok(Some(line(v))),
+            Some(Err(e)) => Err(e.clone()),
+        }
+    }
     match kind {
-        WidgetKind::Users => Some(format!(
+        WidgetKind::Users => Ok(Some(format!(
             "{} · {}",
             plural(members.len(), "member", "members"),
             plural(invitations.len(), "pending invitation", "pending invitations")
-        )),
-        WidgetKind::Profile => Some(format!("{} · {}", reads.me.name, reads.me.email)),
-        WidgetKind::Security => Some(format!("Authenticator app {}", if reads.me.mfa_enabled { "on" } else { "off" })),
-        WidgetKind::Sessions => Some(plural(reads.me.active_sessions, "active session", "active sessions")),
-        WidgetKind::ApiKeys => reads.api_keys.map(|n| plural(n, "API key", "API keys")),
-        WidgetKind::Sso => reads.connections.as_ref().map(|list| list.first().map_or_else(not_set_up, |c| format!("{} · {}", c.name, c.state))),
+        ))),
+        WidgetKind::Profile => Ok(Some(format!("{} · {}", reads.me.name, reads.me.email))),
+        WidgetKind::Security => Ok(Some(format!("Authenticator app {}", if reads.me.mfa_enabled { "on" } else { "off" }))),
+        WidgetKind::Sessions => Ok(Some(plural(reads.me.active_sessions, "active session", "active sessions"))),
+        WidgetKind::ApiKeys => said(&reads.api_keys, |n| plural(*n, "API key", "API keys")),
+        WidgetKind::Sso => said(&reads.connections, |list| list.first().map_or_else(not_set_up, |c| format!("{} · {}", c.name, c.state))),
         WidgetKind::Domains => {
             let verified = org.domains.iter().filter(|d| d.state.as_ref().is_some_and(|s| s.as_str() == "verified")).count();
-            Some(format!("{} verified · {} other", verified, org.domains.len() - verified))
+            Ok(Some(format!("{} verified · {} other", verified, org.domains.len() - verified)))
         }
-        WidgetKind::DirectorySync => reads.directories.as_ref().map(|list| {
+        WidgetKind::DirectorySync => said(&reads.directories, |list| {
             list.first().map_or_else(not_set_up, |d| format!("{} · {} · {}", d.name, d.state, plural(d.active_users, "user", "users")))
         }),
-        WidgetKind::AuditLogStreaming => reads.stream.as_ref().map(|s| s.as_ref().map_or_else(not_set_up, |s| format!("{} · {}", s.destination, s.state))),
-        WidgetKind::OrganizationSwitcher => None,
+        WidgetKind::AuditLogStreaming => {
+            said(&reads.stream, |s| s.as_ref().map_or_else(not_set_up, |s| format!("{} · {}", s.destination, s.state)))
+        }
+        WidgetKind::OrganizationSwitcher => Ok(None),
     }
 }
 

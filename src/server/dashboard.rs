@@ -26,20 +26,21 @@ pub async fn dashboard(state: &AppState, session: CurrentSession) -> Result<OrgD
                 (false, None) => CardStatus::NotBuilt,
                 (true, None) => CardStatus::Open,
             };
+            // Only what applies now: no certificate to renew without a SAML connection.
+            let applies = |intent: &str| intent != "certificate_renewal" || reads.has_saml_connection();
             let hosted_only = HOSTED_ONLY_INTENTS
                 .iter()
-                .filter(|(_, slug, _)| *slug == w.slug)
-                .map(|(intent, _, label)| (intent.to_string(), label.to_string()))
-                .collect();
-            Card {
-                slug: w.slug.into(),
-                title: w.title.into(),
-                purpose: w.purpose.into(),
-                status,
-                detail: card_detail(w.kind, &reads),
-                portal_intent: w.portal_intent.map(str::to_string),
-                hosted_only,
-            }
+                .filter(|(intent, slug, _)| *slug == w.slug && applies(intent))
+                .map(|(intent, _, label)| (intent.to_string(), label.to_string()));
+            let portal = match status {
+                CardStatus::Open => w.portal_intent.map(|i| (i.to_string(), "Set up in Admin Portal".to_string())).into_iter().chain(hosted_only).collect(),
+                _ => Vec::new(),
+            };
+            let (detail, problem) = match card_detail(w.kind, &reads) {
+                Ok(detail) => (detail, None),
+                Err(e) => (None, Some(format!("{} {}", e.detail(), e.fix()))),
+            };
+            Card { slug: w.slug.into(), title: w.title.into(), purpose: w.purpose.into(), status, detail, problem, portal }
         })
         .collect();
     let now = now_iso();

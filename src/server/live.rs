@@ -22,13 +22,13 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::broadcast::Receiver;
 
 use super::event_access::EventScope;
+use super::event_words::{self, Names};
 use super::feed::revoked_session;
 use super::session::revoked::RevokedSessions;
 use super::live_streams::Slot;
 use super::session::current::{CurrentSession, Session};
 use super::state::AppState;
 use super::store::{now_unix, StoredEvent};
-use crate::model::events::LiveEvent;
 
 /// `/events/live?since=<when the page read its data>`.
 #[derive(Debug, serde::Deserialize)]
@@ -63,7 +63,10 @@ pub async fn live(State(state): State<AppState>, session: Option<Session>, Query
         None => false,
     };
     let first = missed.then(|| Ok(SseEvent::default().event("lagged").data("{}")));
-    let open = Open { rx, org, session, scope, revoked: state.revoked.clone(), _slot: slot };
+    // Names as they are when the stream opens; someone who joins later is
+    // named by the email in the event.
+    let names = Names::read(&state, &org).await;
+    let open = Open { rx, org, session, scope, names, revoked: state.revoked.clone(), _slot: slot };
     Sse::new(futures::stream::iter(first).chain(stream(open))).keep_alive(KeepAlive::default()).into_response()
 }
 
@@ -76,6 +79,7 @@ struct Open {
     org: String,
     session: CurrentSession,
     scope: EventScope,
+    names: Names,
     revoked: Arc<RevokedSessions>,
     _slot: Slot,
 }
@@ -124,7 +128,7 @@ fn stream(open: Open) -> impl Stream<Item = Result<SseEvent, Infallible>> {
                     Some(Ends::SignedOut) => return Some((Ok(signed_out()), None)),
                     Some(Ends::LeftOrganization) => return None,
                     None if e.organization_id.as_deref() == Some(open.org.as_str()) && open.scope.allows(&e) => {
-                        let live = LiveEvent { id: e.id, event: e.event, created_at: e.created_at };
+                        let live = event_words::live(e, &open.names);
                         SseEvent::default().event("workos").data(serde_json::to_string(&live).unwrap_or_default())
                     }
                     None => continue,

@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod doctor;
 pub mod embedded;
 pub mod event_access;
+pub mod event_words;
 pub mod feed;
 pub mod guard;
 pub mod limits;

@@ -9,6 +9,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::capabilities::fresh;
+use super::event_words::{self, Names};
 use super::session::{CurrentSession, Session};
 use super::sign_in::site_origin;
 use super::state::AppState;
@@ -17,7 +18,6 @@ use super::workos::admin_portal;
 use crate::catalog::WidgetInfo;
 use crate::error::AppError;
 use crate::model::capability::{changes, CapabilityState, FlowView, ReturnState};
-use crate::model::events::EventRow;
 
 /// How long a portal link may be used.
 const LINK_LIFE_SECONDS: i64 = 300;
@@ -129,8 +129,9 @@ pub async fn return_state(
         }
     };
     let before: Option<CapabilityState> = serde_json::from_str(&record.snapshot).ok();
-    let since = EventQuery { organization_id: Some(org), since: Some(record.started_at.clone()), limit: 50, ..Default::default() };
-    let events = state.store.events(&since).await?.into_iter().map(EventRow::from).collect();
+    let since = EventQuery { organization_id: Some(org.clone()), since: Some(record.started_at.clone()), limit: 50, ..Default::default() };
+    let (found, names) = tokio::join!(state.store.events(&since), Names::read(state, &org));
+    let events = found?.into_iter().map(|e| event_words::row(e, &names)).collect();
     Ok(ReturnState {
         flow: Some(FlowView {
             intent: record.intent,

@@ -14,7 +14,6 @@ use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{AnyConnection, AnyPool, Executor, Row};
 
 use crate::error::AppError;
-use crate::model::events::EventRow;
 use crate::model::lab::LabAction;
 
 /// One hosted Admin Portal flow.
@@ -78,12 +77,6 @@ impl From<sqlx::Error> for AppError {
         let id = ulid::Ulid::new().to_string().to_lowercase();
         tracing::error!(error_id = %id, "database: {e}");
         AppError::Internal { message: format!("Orgdeck's database did not answer as it should (error id {id}: the server log has the details).") }
-    }
-}
-
-impl From<StoredEvent> for EventRow {
-    fn from(e: StoredEvent) -> EventRow {
-        EventRow { id: e.id, event: e.event, created_at: e.created_at, source: e.source }
     }
 }
 

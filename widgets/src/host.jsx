@@ -16,6 +16,7 @@ import {
   WorkOsWidgets,
 } from "@workos-inc/widgets";
 import { Passkeys } from "./passkeys.jsx";
+import THEME from "./theme.json";
 import "@radix-ui/themes/styles.css";
 import "@workos-inc/widgets/styles.css";
 
@@ -33,6 +34,14 @@ const COMPONENTS = {
   UserSessions: [UserSessions, "user-sessions"],
   OrganizationSwitcher: [OrganizationSwitcher, "organization-switcher"],
 };
+
+/** The page's appearance: the toggle's class on <html>, else the system's. */
+function appearance() {
+  const chosen = document.documentElement.classList;
+  if (chosen.contains("dark")) return "dark";
+  if (chosen.contains("light")) return "light";
+  return matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+}
 
 const AUTH_ERRORS = new Set(["IncorrectPermissionsError", "ExpiredTokenError"]);
 
@@ -124,16 +133,31 @@ export async function mount(element, { component, getToken, apiHostname, port, h
   const currentToken = async () => client.getQueryData(key)?.authToken ?? getToken();
   const baseUrl = `${https ? "https" : "http"}://${apiHostname}${port ? `:${port}` : ""}`;
   const root = createRoot(element);
-  root.render(
-    <QueryClientProvider client={client}>
-      <WorkOsWidgets queryClient={client} apiHostname={apiHostname} port={port ?? null} https={https}>
-        <Component authToken={getToken} {...(props ?? {})} />
-        {component === "UserSecurity" && <Passkeys baseUrl={baseUrl} token={currentToken} />}
-      </WorkOsWidgets>
-    </QueryClientProvider>,
-  );
+  // Orgdeck's theme (src/theme.json, the same one its own CSS is generated
+  // from), light or dark as the page is; drawn on the page's panel.
+  const render = () =>
+    root.render(
+      <QueryClientProvider client={client}>
+        <WorkOsWidgets
+          queryClient={client}
+          apiHostname={apiHostname}
+          port={port ?? null}
+          https={https}
+          theme={{ ...THEME, appearance: appearance(), hasBackground: false }}
+        >
+          <Component authToken={getToken} {...(props ?? {})} />
+          {component === "UserSecurity" && <Passkeys baseUrl={baseUrl} token={currentToken} />}
+        </WorkOsWidgets>
+      </QueryClientProvider>,
+    );
+  render();
+  const system = matchMedia("(prefers-color-scheme: dark)");
+  system.addEventListener("change", render);
+  window.addEventListener("orgdeck-theme", render);
   const unwatch = onPasswordChanged ? watchPasswordChanges(onPasswordChanged) : () => {};
   return () => {
+    system.removeEventListener("change", render);
+    window.removeEventListener("orgdeck-theme", render);
     unwatch();
     root.unmount();
     client.clear();
