@@ -102,7 +102,7 @@ $(WIDGETS_DEPS): widgets/package.json widgets/package-lock.json
 	cd widgets && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-$(STYLE_TOKENS): $(WIDGETS_DEPS) widgets/tokens.mjs widgets/src/theme.json
+$(STYLE_TOKENS): $(WIDGETS_DEPS) widgets/tokens.mjs widgets/src/theme.json style/main.css
 	cd widgets && node tokens.mjs
 
 $(WIDGETS_BUNDLE): $(WIDGETS_DEPS) widgets/build.mjs $(wildcard widgets/src/*)
