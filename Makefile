@@ -33,8 +33,15 @@ SPEC_DEPS := emulator/spec/node_modules/.package-lock.json
 # the lazy islands' WASM imports only resolve once it is split.
 LEPTOS_BUILD_FLAGS := --split
 
+# cargo-leptos renames every file it finds in the site's pkg/ when it hashes a
+# build: last build's files (and any compressed copies in there) must go first,
+# or they come back double-hashed, or stop the build. Orgdeck's own start-up
+# writes its compressed copies beside the site (target/site.compressed).
+CLEAN_PKG := rm -rf target/site/pkg
+
 ## make run: set up what is missing, build, serve on http://127.0.0.1:3000
 run: setup
+	$(CLEAN_PKG)
 	cargo leptos serve $(LEPTOS_BUILD_FLAGS)
 
 ## make test: set up what is missing, then every test (Rust, then the browser suite)
@@ -73,6 +80,7 @@ check-browser-deps:
 	echo "hydrate build: no server crates"
 
 build: setup
+	$(CLEAN_PKG)
 	cargo leptos build $(LEPTOS_BUILD_FLAGS)
 
 # Bench tools from npm: wasm-opt for release builds (binaryen; Debian's wasm-opt 108
@@ -91,6 +99,7 @@ $(BENCH_TOOLS):
 ## the emulator (WIDGETS_EXAMPLES=<clone of workos/widgets-examples>; without it, Orgdeck
 ## alone). Results in bench/RESULTS.md and bench/SIZES.md; nothing here asserts a time.
 bench: setup $(BENCH_TOOLS) $(END2END_DEPS)
+	$(CLEAN_PKG)
 	PATH=$(TOOLS)/node_modules/.bin:$$PATH cargo leptos build --release --precompress $(LEPTOS_BUILD_FLAGS)
 	cargo build --release -p workos-emulator --bin workos-emulator --example mint_tokens
 	node bench/sizes.mjs

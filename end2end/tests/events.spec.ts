@@ -55,9 +55,9 @@ test("a domain verified in the hosted portal: its events on the return page, the
   const rows = page.getByTestId("events").locator("li[data-event]");
   await expect(rows.first()).toHaveAttribute("data-event", "organization_domain.verified");
   await expect(page.getByTestId("events").locator('li[data-event]:not([data-event="organization_domain.verified"])')).toHaveCount(0);
-  await rows.first().getByRole("button", { name: "Show payload" }).click();
-  await expect(page.getByTestId("payload")).toContainText('"domain": "events.acme.test"');
-  await expect(page.getByTestId("payload")).toContainText('"state": "verified"');
+  await rows.first().locator("summary", { hasText: "Show payload" }).click();
+  await expect(rows.first().getByTestId("payload")).toContainText('"domain": "events.acme.test"');
+  await expect(rows.first().getByTestId("payload")).toContainText('"state": "verified"');
 });
 
 test("the live feed stays quiet for someone signed out", async ({ page }) => {
@@ -78,7 +78,7 @@ async function sessionOwners(page: Page): Promise<Set<string>> {
   const rows = page.getByTestId("events").locator('li[data-event="session.created"]');
   const owners = new Set<string>();
   for (let i = 0; i < (await rows.count()); i++) {
-    await rows.nth(i).getByRole("button", { name: "Show payload" }).click();
+    await rows.nth(i).locator("summary", { hasText: "Show payload" }).click();
     const payload = rows.nth(i).getByTestId("payload");
     await expect(payload).toContainText('"user_id"');
     owners.add(/"user_id": "(\w+)"/.exec((await payload.textContent()) ?? "")![1]);

@@ -84,19 +84,30 @@ mod browser {
     use super::{LiveEvent, KEEP};
 
     // The page's fresh HTML, its live regions swapped in once it is all there (so
-    // the old view stays until then), and the islands inside them hydrated
-    // (`__hydrateIsland` is Leptos's island loader). A redirect (signed out) or an
-    // error leaves the page as it is.
+    // the old view stays until then). An island the fresh region has exactly as
+    // before (same component, same props) is kept, live, in its new place; only
+    // the others are hydrated (`__hydrateIsland` is Leptos's island loader).
+    // Leptos never frees a hydrated island, so hydrating every island again
+    // after every burst made a page left open grow without end. A redirect
+    // (signed out) or an error leaves the page as it is.
     #[wasm_bindgen(inline_js = r#"
 export async function refreshLiveRegions() {
   const res = await fetch(location.href, { headers: { accept: "text/html" }, redirect: "manual" });
   if (!res.ok) return;
   const fresh = new DOMParser().parseFromString(await res.text(), "text/html");
+  const same = (a, b) => a.dataset.component === b.dataset.component && a.dataset.props === b.dataset.props;
   for (const old of document.querySelectorAll("[data-live]")) {
     const next = fresh.querySelector(`[data-live="${old.dataset.live}"]`);
     if (!next) continue;
-    old.replaceWith(next);
+    const live = [...old.querySelectorAll("leptos-island")];
+    const hydrate = [];
     for (const island of next.querySelectorAll("leptos-island")) {
+      const at = live.findIndex((kept) => same(kept, island));
+      if (at >= 0) island.replaceWith(live.splice(at, 1)[0]);
+      else hydrate.push(island);
+    }
+    old.replaceWith(next);
+    for (const island of hydrate) {
       window.__hydrateIsland?.(island, island.dataset.component);
     }
   }

@@ -23,6 +23,8 @@ pub struct EventRow {
     pub created_at: String,
     /// `webhook` or `events_api`: which way it came first.
     pub source: String,
+    /// The whole event, pretty-printed (shown on demand).
+    pub payload: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,9 +1,12 @@
 //! The site's static files: compressed once, ahead of the first browser that
-//! asks (leptos_axum's file handler serves a `.br` or `.gz` sibling when the
-//! browser accepts it), and told how long a browser may keep them.
+//! asks, and told how long a browser may keep them.
 //!
-//! A release build made with `cargo leptos build --release -P` arrives with its
-//! siblings; a debug build or a fresh `public/` copy gets them here, at start,
+//! The compressed copies are written beside the site, never into it
+//! (`target/site` → `target/site.compressed`): cargo-leptos renames every file
+//! it finds in the site's `pkg/` when it hashes the next build, so a file
+//! Orgdeck left there would break that build. A release build made with
+//! `cargo leptos build --release -P` brings its own siblings (leptos_axum's
+//! file handler serves them); any other build gets its copies here, at start,
 //! in the background. Until a file's are written, the compression layer in
 //! the router compresses it on the fly.
 
@@ -11,8 +14,10 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use axum::extract::Request;
-use axum::http::header::{HeaderValue, CACHE_CONTROL};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::header::{HeaderValue, ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, VARY};
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
 use leptos::prelude::LeptosOptions;
@@ -22,6 +27,8 @@ const TEXT: &[&str] = &["wasm", "js", "mjs", "css", "html", "svg", "json", "txt"
 /// Brotli's best level costs seconds for a multi-megabyte debug WASM; above
 /// this size a faster level is used (a release WASM is well under it).
 const BEST_UP_TO: u64 = 4 << 20;
+/// The encodings kept, best first, with their files' suffixes.
+const ENCODINGS: [(&str, &str); 2] = [("br", ".br"), ("gzip", ".gz")];
 
 fn compressible(path: &Path) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| TEXT.contains(&e))
@@ -37,8 +44,19 @@ fn modified(path: &Path) -> Option<std::time::SystemTime> {
     fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
-/// Every compressible file under `root` (recursively).
-fn files(root: &Path) -> Vec<PathBuf> {
+/// Whether `copy` was made from `source` as it is now (not from an older one).
+fn fresh(copy: &Path, source: &Path) -> bool {
+    matches!((modified(copy), modified(source)), (Some(at), Some(made)) if at >= made)
+}
+
+/// Where the compressed copies of `site_root`'s files live: beside it.
+pub fn compressed_root(site_root: &Path) -> PathBuf {
+    let name = site_root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "site".into());
+    site_root.with_file_name(format!("{name}.compressed"))
+}
+
+/// Every file under `root` (recursively) that `keep` accepts.
+fn files(root: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut dirs = vec![root.to_path_buf()];
     while let Some(dir) = dirs.pop() {
@@ -47,7 +65,7 @@ fn files(root: &Path) -> Vec<PathBuf> {
             let path = entry.path();
             if path.is_dir() {
                 dirs.push(path);
-            } else if compressible(&path) {
+            } else if keep(&path) {
                 out.push(path);
             }
         }
@@ -55,32 +73,39 @@ fn files(root: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Siblings older than their file describe an earlier build: they go now,
-/// before the first request, so nobody is served last build's WASM.
+/// Copies that no longer match their file (an earlier build's, or a file
+/// gone) are removed before the first request, so nobody is served last
+/// build's WASM; returns the files that need copies. Stale siblings a
+/// precompressing build left in the site itself are removed too (removing
+/// one is what cargo-leptos's next hashing needs, not a hindrance).
 pub fn remove_stale(root: &Path) -> Vec<PathBuf> {
-    let mut todo = Vec::new();
-    for file in files(root) {
-        let source = modified(&file);
-        let mut fresh = true;
-        for suffix in [".br", ".gz"] {
-            let compressed = sibling(&file, suffix);
-            match modified(&compressed) {
-                Some(at) if Some(at) >= source => {}
-                Some(_) => {
-                    let _ = fs::remove_file(&compressed);
-                    fresh = false;
-                }
-                None => fresh = false,
-            }
+    let copies = compressed_root(root);
+    for copy in files(&copies, |_| true) {
+        let original = copy.strip_prefix(&copies).ok().map(|rel| root.join(rel).with_extension(""));
+        if !original.is_some_and(|o| fresh(&copy, &o)) {
+            let _ = fs::remove_file(&copy);
         }
-        if !fresh {
+    }
+    let mut todo = Vec::new();
+    for file in files(root, compressible) {
+        let mut done = true;
+        for (_, suffix) in ENCODINGS {
+            let beside = sibling(&file, suffix);
+            if beside.exists() && !fresh(&beside, &file) {
+                let _ = fs::remove_file(&beside);
+            }
+            let copy = file.strip_prefix(root).map(|rel| sibling(&copies.join(rel), suffix)).unwrap_or_default();
+            done &= fresh(&beside, &file) || fresh(&copy, &file);
+        }
+        if !done {
             todo.push(file);
         }
     }
     todo
 }
 
-fn compress(file: &Path) -> std::io::Result<()> {
+/// Writes `file`'s brotli and gzip copies beside the site `root` (its path below `root` kept).
+pub fn compress(root: &Path, file: &Path) -> std::io::Result<()> {
     let raw = fs::read(file)?;
     let quality = if raw.len() as u64 <= BEST_UP_TO { 11 } else { 6 };
     let mut br = Vec::new();
@@ -92,28 +117,88 @@ fn compress(file: &Path) -> std::io::Result<()> {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     gz.write_all(&raw)?;
     let gz = gz.finish()?;
+    let rel = file.strip_prefix(root).map_err(|_| std::io::Error::other("outside the site"))?;
+    let base = compressed_root(root).join(rel);
+    if let Some(dir) = base.parent() {
+        fs::create_dir_all(dir)?;
+    }
     // Written beside, then renamed: a request never sees half a file.
     for (suffix, bytes) in [(".br", br), (".gz", gz)] {
-        let target = sibling(file, suffix);
-        let partial = sibling(file, &format!("{suffix}.partial"));
+        let target = sibling(&base, suffix);
+        let partial = sibling(&base, &format!("{suffix}.partial"));
         fs::write(&partial, bytes)?;
         fs::rename(&partial, &target)?;
     }
     Ok(())
 }
 
-/// Removes stale siblings now and writes the missing ones on a blocking
-/// thread. A read-only site (its siblings made at build time, or none) is
-/// served as it is, compressed on the fly.
-pub fn precompress(root: &Path) {
-    let todo = remove_stale(root);
-    tokio::task::spawn_blocking(move || {
-        for file in &todo {
-            if let Err(e) = compress(file) {
-                tracing::warn!("{} not precompressed ({e}); it is compressed per request instead", file.display());
-            }
+/// Removes stale copies now and writes the missing ones (what
+/// [`precompress`] does, waiting for it).
+pub fn precompress_now(root: &Path) {
+    for file in &remove_stale(root) {
+        if let Err(e) = compress(root, file) {
+            tracing::warn!("{} not precompressed ({e}); it is compressed per request instead", file.display());
         }
-    });
+    }
+}
+
+/// Removes stale copies now and writes the missing ones on a blocking thread.
+pub fn precompress(root: &Path) {
+    let root = root.to_path_buf();
+    tokio::task::spawn_blocking(move || precompress_now(&root));
+}
+
+/// Whether the client's `Accept-Encoding` takes `encoding` (not at `q=0`).
+fn accepts(header: &str, encoding: &str) -> bool {
+    header.split(',').any(|part| {
+        let mut bits = part.split(';').map(str::trim);
+        let named = bits.next().is_some_and(|name| name.eq_ignore_ascii_case(encoding));
+        let refused = bits.any(|b| b.strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()) == Some(0.0));
+        named && !refused
+    })
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or_default() {
+        "wasm" => "application/wasm",
+        "js" | "mjs" => "text/javascript",
+        "css" => "text/css",
+        "html" => "text/html; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "json" | "map" => "application/json",
+        _ => "text/plain; charset=utf-8",
+    }
+}
+
+/// Serves a content-hashed file's compressed copy when the browser takes
+/// its encoding; anything else goes on to the site's file handler. (Only
+/// hashed names: they are never revalidated, so no conditional requests.)
+pub async fn serve_compressed(State(site_root): State<std::sync::Arc<Path>>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let wanted = matches!(*request.method(), Method::GET | Method::HEAD)
+        && (path.starts_with("/pkg/") || path.starts_with("/widget-host/"))
+        && hashed(path)
+        && !path.split('/').any(|segment| segment == "..");
+    let accept = request.headers().get(ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if wanted {
+        let root: &Path = &site_root;
+        let (original, copies) = (root.join(&path[1..]), compressed_root(root).join(&path[1..]));
+        for (encoding, suffix) in ENCODINGS {
+            let copy = sibling(&copies, suffix);
+            if !accepts(accept, encoding) || !fresh(&copy, &original) {
+                continue;
+            }
+            let Ok(bytes) = tokio::fs::read(&copy).await else { continue };
+            let body = if request.method() == Method::HEAD { Body::empty() } else { Body::from(bytes) };
+            let mut response = Response::new(body);
+            let headers = response.headers_mut();
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type(path)));
+            headers.insert(CONTENT_ENCODING, HeaderValue::from_static(encoding));
+            headers.insert(VARY, HeaderValue::from_static("accept-encoding"));
+            return response;
+        }
+    }
+    next.run(request).await
 }
 
 /// The widgets bundle's address, from the manifest widgets/build.mjs writes
@@ -232,23 +317,47 @@ mod tests {
     }
 
     #[test]
-    fn a_stale_sibling_goes_and_a_fresh_one_is_written() {
-        let dir = std::env::temp_dir().join(format!("orgdeck-assets-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(dir.join("pkg")).unwrap();
-        let js = dir.join("pkg/app.js");
-        fs::write(dir.join("pkg/app.js.br"), b"last build").unwrap();
+    fn start_up_writes_its_copies_beside_the_site_never_into_it() {
+        let base = std::env::temp_dir().join(format!("orgdeck-assets-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&base);
+        let site = base.join("site");
+        let copies = compressed_root(&site);
+        assert_eq!(copies, base.join("site.compressed"));
+        fs::create_dir_all(site.join("pkg")).unwrap();
+        fs::create_dir_all(copies.join("pkg")).unwrap();
+        let js = site.join("pkg/app.js");
+        // An earlier build's copies: of this file before it changed, and of a file now gone.
+        fs::write(copies.join("pkg/app.js.br"), b"last build").unwrap();
+        fs::write(copies.join("pkg/gone.js.br"), b"last build").unwrap();
         std::thread::sleep(std::time::Duration::from_millis(20));
         fs::write(&js, "console.log('hello');\n".repeat(100)).unwrap();
-        fs::write(dir.join("logo.png"), b"\x89PNG").unwrap();
-        let todo = remove_stale(&dir);
-        assert_eq!(todo, vec![js.clone()], "only the text file, and only because it changed");
-        assert!(!dir.join("pkg/app.js.br").exists(), "the stale sibling is gone before any request");
-        compress(&js).unwrap();
+        fs::write(site.join("logo.png"), b"\x89PNG").unwrap();
+        let listing = |dir: &Path| {
+            let mut all: Vec<_> = files(dir, |_| true).into_iter().map(|f| (f.clone(), fs::read(&f).unwrap())).collect();
+            all.sort();
+            all
+        };
+        let before = listing(&site);
+
+        assert_eq!(remove_stale(&site), vec![js.clone()], "only the text file, and only because it changed");
+        assert!(!copies.join("pkg/app.js.br").exists() && !copies.join("pkg/gone.js.br").exists(), "stale copies go before any request");
+        precompress_now(&site);
         let mut out = Vec::new();
-        brotli::BrotliDecompress(&mut fs::read(dir.join("pkg/app.js.br")).unwrap().as_slice(), &mut out).unwrap();
+        brotli::BrotliDecompress(&mut fs::read(copies.join("pkg/app.js.br")).unwrap().as_slice(), &mut out).unwrap();
         assert_eq!(out, fs::read(&js).unwrap());
-        assert!(remove_stale(&dir).is_empty(), "nothing left to do");
-        let _ = fs::remove_dir_all(&dir);
+        assert!(copies.join("pkg/app.js.gz").exists());
+        assert!(remove_stale(&site).is_empty(), "nothing left to do");
+        // What cargo-leptos hashes next time is exactly what its build wrote.
+        assert_eq!(listing(&site), before, "start-up wrote nothing into the site");
+        let _ = fs::remove_dir_all(&base);
+    }
+
+    #[test]
+    fn accept_encoding_is_read_with_its_weights() {
+        assert!(accepts("gzip, deflate, br, zstd", "br"));
+        assert!(accepts("br;q=1.0, gzip;q=0.8", "gzip"));
+        assert!(!accepts("gzip", "br"));
+        assert!(!accepts("br;q=0, gzip", "br"));
+        assert!(!accepts("", "gzip"));
     }
 }

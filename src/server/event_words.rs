@@ -38,7 +38,15 @@ impl Names {
 }
 
 pub fn row(e: StoredEvent, names: &Names) -> EventRow {
-    EventRow { sentence: sentence(&e.event, &e.payload, names), id: e.id, event: e.event, created_at: e.created_at, source: e.source }
+    let pretty = serde_json::from_str::<Value>(&e.payload).ok().and_then(|v| serde_json::to_string_pretty(&v).ok());
+    EventRow {
+        sentence: sentence(&e.event, &e.payload, names),
+        payload: pretty.unwrap_or(e.payload),
+        id: e.id,
+        event: e.event,
+        created_at: e.created_at,
+        source: e.source,
+    }
 }
 
 pub fn live(e: StoredEvent, names: &Names) -> LiveEvent {

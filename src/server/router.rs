@@ -35,6 +35,7 @@ pub fn nodelay(listener: TcpListener) -> TapIo<TcpListener, fn(&mut TcpStream)> 
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
+    let site_root: std::sync::Arc<std::path::Path> = std::path::Path::new(&*options.site_root).into();
     let routes = Router::new()
         .route("/login", get(sign_in::login))
         .route("/auth/callback", get(sign_in::callback))
@@ -50,6 +51,8 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), problem::problem_pages))
         .layer(from_fn_with_state(state.clone(), session::session_layer))
         .layer(from_fn_with_state(state.clone(), guard::same_origin_only))
+        // Files anyone may fetch: their compressed copies need no session.
+        .layer(from_fn_with_state(site_root, assets::serve_compressed))
         // Outside the guards, so their refusals and redirects are `no-store` too.
         .layer(axum::middleware::from_fn(assets::cache_headers));
     security::with_headers(routes, state.settings.secure_cookies)

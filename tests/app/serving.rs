@@ -28,6 +28,15 @@ async fn text_is_compressed_for_browsers_that_accept_it() {
         let plain = client.get(format!("{}{path}", app.base)).send().await.unwrap();
         assert!(plain.headers().get("content-encoding").is_none(), "{path}: none for a client that accepts none");
     }
+    // The copies a start-up writes (beside the site, not into it) are what a browser then gets.
+    let site = std::path::Path::new("target/site");
+    orgdeck::server::assets::compress(site, &site.join(&js[1..])).unwrap();
+    let copy = orgdeck::server::assets::compressed_root(site).join(format!("{}.br", &js[1..]));
+    let res = client.get(format!("{}{js}", app.base)).header("accept-encoding", "gzip, br").send().await.unwrap();
+    assert_eq!(res.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("br"));
+    assert_eq!(res.headers().get("cache-control").map(|v| v.to_str().unwrap()), Some("public, max-age=31536000, immutable"));
+    assert_eq!(res.bytes().await.unwrap().as_ref(), std::fs::read(&copy).unwrap().as_slice(), "the copy, as written");
+
     // A page, compressed on the fly.
     let res = client.get(format!("{}/health", app.base)).header("accept-encoding", "gzip").send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
