@@ -73,6 +73,14 @@ fn files(root: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
     out
 }
 
+/// Whether `file`'s name (or its folder's) is its content's hash: its copy
+/// is right whenever it exists, however fresh the file looks. (cargo-leptos
+/// copies `public/`, the widgets bundle, afresh on every build: by date alone
+/// each start-up would compress it again.)
+fn named_by_content(root: &Path, file: &Path) -> bool {
+    file.strip_prefix(root).is_ok_and(|rel| hashed(&format!("/{}", rel.to_string_lossy().replace('\\', "/"))))
+}
+
 /// Copies that no longer match their file (an earlier build's, or a file
 /// gone) are removed before the first request, so nobody is served last
 /// build's WASM; returns the files that need copies. Stale siblings a
@@ -82,7 +90,7 @@ pub fn remove_stale(root: &Path) -> Vec<PathBuf> {
     let copies = compressed_root(root);
     for copy in files(&copies, |_| true) {
         let original = copy.strip_prefix(&copies).ok().map(|rel| root.join(rel).with_extension(""));
-        if !original.is_some_and(|o| fresh(&copy, &o)) {
+        if !original.is_some_and(|o| fresh(&copy, &o) || (o.is_file() && named_by_content(root, &o))) {
             let _ = fs::remove_file(&copy);
         }
     }
@@ -95,7 +103,7 @@ pub fn remove_stale(root: &Path) -> Vec<PathBuf> {
                 let _ = fs::remove_file(&beside);
             }
             let copy = file.strip_prefix(root).map(|rel| sibling(&copies.join(rel), suffix)).unwrap_or_default();
-            done &= fresh(&beside, &file) || fresh(&copy, &file);
+            done &= fresh(&beside, &file) || fresh(&copy, &file) || (copy.is_file() && named_by_content(root, &file));
         }
         if !done {
             todo.push(file);
@@ -185,7 +193,8 @@ pub async fn serve_compressed(State(site_root): State<std::sync::Arc<Path>>, req
         let (original, copies) = (root.join(&path[1..]), compressed_root(root).join(&path[1..]));
         for (encoding, suffix) in ENCODINGS {
             let copy = sibling(&copies, suffix);
-            if !accepts(accept, encoding) || !fresh(&copy, &original) {
+            // (A hashed name's copy is right whenever it exists: see `named_by_content`.)
+            if !accepts(accept, encoding) || !original.is_file() || !copy.is_file() {
                 continue;
             }
             let Ok(bytes) = tokio::fs::read(&copy).await else { continue };
@@ -347,6 +356,18 @@ mod tests {
         assert_eq!(out, fs::read(&js).unwrap());
         assert!(copies.join("pkg/app.js.gz").exists());
         assert!(remove_stale(&site).is_empty(), "nothing left to do");
+        assert_eq!(listing(&site), before, "start-up wrote nothing into the site");
+        // A content-hashed file copied afresh by the next build keeps its copy.
+        let bundle = site.join("widget-host/Xk3_9aQ2-pLmN0rS/host.js");
+        fs::create_dir_all(bundle.parent().unwrap()).unwrap();
+        fs::write(&bundle, "export {};\n".repeat(50)).unwrap();
+        precompress_now(&site);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        fs::write(&bundle, "export {};\n".repeat(50)).unwrap();
+        assert!(remove_stale(&site).is_empty(), "the same name, the same bytes: nothing to redo");
+        assert!(copies.join("widget-host/Xk3_9aQ2-pLmN0rS/host.js.br").exists());
+        let before = listing(&site);
+        precompress_now(&site);
         // What cargo-leptos hashes next time is exactly what its build wrote.
         assert_eq!(listing(&site), before, "start-up wrote nothing into the site");
         let _ = fs::remove_dir_all(&base);
