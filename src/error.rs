@@ -70,6 +70,12 @@ impl AppError {
         }
     }
 
+    /// What happened and what to do, as one line (where a notice has no room
+    /// for the two apart).
+    pub fn explained(&self) -> String {
+        format!("{} {}", self.detail(), self.fix())
+    }
+
     /// What happened, in a sentence or two.
     pub fn detail(&self) -> String {
         match self {

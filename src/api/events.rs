@@ -86,6 +86,5 @@ pub async fn event_payload(id: String) -> Result<String, AppError> {
     if !EventScope::of(&session, &state.settings, org).allows(&event) {
         return Err(not_yours());
     }
-    let value: serde_json::Value = serde_json::from_str(&event.payload).unwrap_or_default();
-    Ok(serde_json::to_string_pretty(&value).unwrap_or(event.payload))
+    Ok(crate::server::event_words::pretty(&event.payload))
 }

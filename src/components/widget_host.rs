@@ -23,7 +23,7 @@ fn EndOtherSessions(offer: Offer, state: RwSignal<Option<Offer>>) -> impl IntoVi
             let done = crate::api::session::end_other_sessions().await;
             state.try_set(Some(match done {
                 Ok(n) => Offer::Done(n),
-                Err(e) => Offer::Failed(format!("{} {}", e.detail(), e.fix())),
+                Err(e) => Offer::Failed(e.explained()),
             }));
         });
     };
@@ -152,7 +152,7 @@ mod browser {
                         let _ = window().location().assign("/");
                     }
                     Err(e) => {
-                        notice.try_set(Some(format!("{} {}", e.detail(), e.fix())));
+                        notice.try_set(Some(e.explained()));
                     }
                 }
                 Ok(JsValue::UNDEFINED)
@@ -185,7 +185,7 @@ mod browser {
                         Ok(JsValue::from_str(&token))
                     }
                     Err(e) => {
-                        let message = format!("{} {}", e.detail(), e.fix());
+                        let message = e.explained();
                         state.try_set(HostState::Failed(message.clone()));
                         Err(js_sys::Error::new(&message).into())
                     }

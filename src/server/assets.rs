@@ -99,11 +99,12 @@ pub fn remove_stale(root: &Path) -> Vec<PathBuf> {
         let mut done = true;
         for (_, suffix) in ENCODINGS {
             let beside = sibling(&file, suffix);
-            if beside.exists() && !fresh(&beside, &file) {
+            let beside_fresh = fresh(&beside, &file);
+            if beside.exists() && !beside_fresh {
                 let _ = fs::remove_file(&beside);
             }
             let copy = file.strip_prefix(root).map(|rel| sibling(&copies.join(rel), suffix)).unwrap_or_default();
-            done &= fresh(&beside, &file) || fresh(&copy, &file) || (copy.is_file() && named_by_content(root, &file));
+            done &= beside_fresh || fresh(&copy, &file) || (copy.is_file() && named_by_content(root, &file));
         }
         if !done {
             todo.push(file);
@@ -187,8 +188,8 @@ pub async fn serve_compressed(State(site_root): State<std::sync::Arc<Path>>, req
         && (path.starts_with("/pkg/") || path.starts_with("/widget-host/"))
         && hashed(path)
         && !path.split('/').any(|segment| segment == "..");
-    let accept = request.headers().get(ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or_default();
     if wanted {
+        let accept = request.headers().get(ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or_default();
         let root: &Path = &site_root;
         let (original, copies) = (root.join(&path[1..]), compressed_root(root).join(&path[1..]));
         for (encoding, suffix) in ENCODINGS {

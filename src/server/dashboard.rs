@@ -38,7 +38,7 @@ pub async fn dashboard(state: &AppState, session: CurrentSession) -> Result<OrgD
             };
             let (detail, problem) = match card_detail(w.kind, &reads) {
                 Ok(detail) => (detail, None),
-                Err(e) => (None, Some(format!("{} {}", e.detail(), e.fix()))),
+                Err(e) => (None, Some(e.explained())),
             };
             Card { slug: w.slug.into(), title: w.title.into(), purpose: w.purpose.into(), status, detail, problem, portal }
         })

@@ -38,9 +38,11 @@ impl Names {
 }
 
 pub fn row(e: StoredEvent, names: &Names) -> EventRow {
-    let pretty = serde_json::from_str::<Value>(&e.payload).ok().and_then(|v| serde_json::to_string_pretty(&v).ok());
+    let parsed = serde_json::from_str::<Value>(&e.payload).ok();
+    let said = words(&e.event, parsed.as_ref().unwrap_or(&Value::Null), names);
+    let pretty = parsed.and_then(|v| serde_json::to_string_pretty(&v).ok());
     EventRow {
-        sentence: sentence(&e.event, &e.payload, names),
+        sentence: said,
         payload: pretty.unwrap_or(e.payload),
         id: e.id,
         event: e.event,
@@ -53,9 +55,19 @@ pub fn live(e: StoredEvent, names: &Names) -> LiveEvent {
     LiveEvent { sentence: sentence(&e.event, &e.payload, names), id: e.id, event: e.event, created_at: e.created_at }
 }
 
+/// An event's whole payload as people read JSON: pretty-printed, or as it
+/// came if it is not JSON.
+pub fn pretty(payload: &str) -> String {
+    serde_json::from_str::<Value>(payload).ok().and_then(|v| serde_json::to_string_pretty(&v).ok()).unwrap_or_else(|| payload.to_string())
+}
+
 /// One event as a sentence, e.g. "Ada Admin invited sam@acme.test as member".
 pub fn sentence(event: &str, payload: &str, names: &Names) -> String {
-    let payload: Value = serde_json::from_str(payload).unwrap_or_default();
+    words(event, &serde_json::from_str(payload).unwrap_or_default(), names)
+}
+
+/// [`sentence`] of a payload already parsed.
+fn words(event: &str, payload: &Value, names: &Names) -> String {
     let d = &payload["data"];
     let text = |v: &Value| v.as_str().filter(|s| !s.is_empty()).map(str::to_string);
     let field = |k: &str| text(&d[k]);

@@ -37,7 +37,7 @@ pub async fn problem_pages(State(state): State<AppState>, request: Request, next
         return response;
     };
     let (mut parts, _) = response.into_parts();
-    let Html(page) = html_page(&state, &e.to_string(), &format!("{} {}", e.detail(), e.fix()), Some(("/login", "Sign in again")));
+    let Html(page) = html_page(&state, &e.to_string(), &e.explained(), Some(("/login", "Sign in again")));
     parts.headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     Response::from_parts(parts, Body::from(page))
 }
