@@ -26,7 +26,7 @@ END2END_DEPS := end2end/node_modules/.package-lock.json
 SPEC_DEPS := emulator/spec/node_modules/.package-lock.json
 
 .PHONY: run test screenshots fuzz faults setup build bench check-browser-deps \
-        setup-wasm-target setup-cargo-leptos setup-wasm-bindgen setup-nextest setup-debian
+        setup-wasm-target setup-cargo-leptos setup-wasm-bindgen setup-nextest setup-debian setup-perf
 
 # `--split`: the lazy islands (#[island(lazy)], the lab bench) become WASM files of
 # their own, fetched only on the pages that have them; every build needs it, since
@@ -98,7 +98,7 @@ $(BENCH_TOOLS):
 ## make bench: Orgdeck (release) beside the official Next.js widgets example, both on
 ## the emulator (WIDGETS_EXAMPLES=<clone of workos/widgets-examples>; without it, Orgdeck
 ## alone). Results in bench/RESULTS.md and bench/SIZES.md; nothing here asserts a time.
-bench: setup $(BENCH_TOOLS) $(END2END_DEPS)
+bench: setup setup-perf $(BENCH_TOOLS) $(END2END_DEPS)
 	$(CLEAN_PKG)
 	PATH=$(TOOLS)/node_modules/.bin:$$PATH cargo leptos build --release --precompress $(LEPTOS_BUILD_FLAGS)
 	cargo build --release -p workos-emulator --bin workos-emulator --example mint_tokens
@@ -145,6 +145,11 @@ setup-wasm-bindgen:
 # On these machines' images already; installed where it is not.
 setup-nextest:
 	@cargo nextest --version >/dev/null 2>&1 || cargo install cargo-nextest --locked
+
+# perf, for the CPU breakdown `make bench` writes (bench/profile.mjs).
+setup-perf:
+	@dpkg -s linux-perf >/dev/null 2>&1 || { sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q linux-perf; }
 
 setup-debian:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

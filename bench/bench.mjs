@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadavg, cpus } from "node:os";
+import { perfWorks, record, table } from "./profile.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SCRATCH = join(ROOT, "target", "bench");
@@ -158,8 +159,12 @@ function summary(r) {
   };
 }
 
-/** Bytes a first visit costs: every response's size on the wire (headers included), by CDP. */
-async function firstVisit(base, path, cookie, waitFor) {
+/**
+ * Bytes a first visit costs: every response's size on the wire (headers
+ * included), by CDP; with `then`, also what a second page costs right after
+ * (same browser, its cache warm).
+ */
+async function firstVisit(base, path, cookie, waitFor, then) {
   const browser = await playwright().chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
@@ -177,8 +182,12 @@ async function firstVisit(base, path, cookie, waitFor) {
     let bytes = 0, requests = 0;
     const byType = {};
     const types = new Map();
+    const urls = new Map();
+    let fetched = [];
+    cdp.on("Network.requestWillBeSent", (e) => urls.set(e.requestId, e.request.url));
     cdp.on("Network.responseReceived", (e) => types.set(e.requestId, e.type));
     cdp.on("Network.loadingFinished", (e) => {
+      if (e.encodedDataLength > 0) fetched.push(urls.get(e.requestId) ?? "");
       bytes += e.encodedDataLength;
       requests += 1;
       const t = types.get(e.requestId) ?? "Other";
@@ -189,7 +198,15 @@ async function firstVisit(base, path, cookie, waitFor) {
     await page.locator(waitFor).first().waitFor({ timeout: 30_000 });
     await page.waitForLoadState("networkidle");
     const ms = performance.now() - started;
-    return { bytes, requests, byType, ms };
+    const first = { bytes, requests, byType: { ...byType }, ms };
+    if (!then) return first;
+    bytes = 0; requests = 0; fetched = [];
+    for (const k of Object.keys(byType)) delete byType[k];
+    await page.goto(base + then.path, { waitUntil: "networkidle" });
+    await page.locator(then.waitFor).first().waitFor({ timeout: 30_000 });
+    await page.waitForLoadState("networkidle");
+    const scripts = fetched.filter((u) => /\.(js|wasm)(\?|$)/.test(u)).map((u) => new URL(u).pathname.split("/").pop());
+    return { ...first, second: { bytes, requests, byType: { ...byType }, scripts } };
   } finally {
     await browser.close();
   }
@@ -278,6 +295,11 @@ function orgdeckEnv() {
     ORGDECK_USER_CALLS_PER_MINUTE: "1000000000",
     ORGDECK_USER_CALLS_BURST: "1000000000",
     WORKOS_CALLS_PER_MINUTE: "1000000000",
+    // One worker thread, as the Next.js example has one event loop: the two
+    // cores are shared with the emulator's RSA signing and the load generator,
+    // and a second worker only added wake-ups between threads (the token call:
+    // 183 µs of CPU a call with two, 133 µs with one; the dashboard faster too).
+    TOKIO_WORKER_THREADS: "1",
     DATABASE_URL: "sqlite://target/bench/orgdeck-data/orgdeck.db",
     RUST_LOG: "error",
   };
@@ -300,7 +322,7 @@ async function main() {
     coldNext = await ready(`http://${NEXT}/`, nextServer);
   }
   const apps = {
-    orgdeck: { base: `http://${ORGDECK}`, pid: orgdeck.pid, signIn: "/login", dashboard: "/", widget: "/widgets/users", widgetReady: '[data-component="UsersManagement"] >> text=ada@acme.test' },
+    orgdeck: { base: `http://${ORGDECK}`, pid: orgdeck.pid, signIn: "/login", dashboard: "/", widget: "/widgets/users", widgetReady: '[data-component="UsersManagement"] >> text=ada@acme.test', second: { path: "/widgets/domains", waitFor: '[data-component="AdminPortalDomainVerification"] >> text=acme.test' } },
   };
   if (nextServer) apps.next = { base: `http://${NEXT}`, pid: nextServer.pid, signIn: "/users", dashboard: "/", widget: "/users", widgetReady: "text=ada@acme.test" };
 
@@ -345,11 +367,38 @@ async function main() {
     log("token", c, JSON.stringify(results.token[c]));
   }
 
+  // Where Orgdeck's CPU goes per request (perf, after the measured cells: it slows what it watches).
+  let profile = null;
+  if (perfWorks()) {
+    const pid = listener(new URL(apps.orgdeck.base).port, orgdeck.pid);
+    const cells = [
+      { title: "dashboard, 16 conns", opts: (cookie) => ({ url: apps.orgdeck.base + "/", headers: { cookie } }) },
+      {
+        title: "token call, 16 conns",
+        opts: (cookie) => ({
+          url: `${apps.orgdeck.base}/api/widget_token`,
+          method: "POST",
+          headers: { cookie, origin: apps.orgdeck.base, "content-type": "application/x-www-form-urlencoded" },
+          body: "slug=users",
+        }),
+      },
+    ];
+    profile = [];
+    for (const cell of cells) {
+      const cookie = await signIn(apps.orgdeck.base, apps.orgdeck.signIn);
+      const { profile: p, result } = await record(pid, SECONDS, join(SCRATCH, "perf.data"), () => load({ ...cell.opts(cookie), connections: 16 }));
+      profile.push({ title: cell.title, requests: result["2xx"], profile: p });
+      log("profile", cell.title, `${result["2xx"]} requests`);
+    }
+  } else {
+    log("no CPU profile: perf cannot record here (install linux-perf; perf_event_paranoid ≤ 2)");
+  }
+
   const memoryAfter = Object.fromEntries(Object.entries(apps).map(([n, a]) => [n, memory(listener(new URL(a.base).port, a.pid))]));
   const wire = {};
   for (const [name, app] of Object.entries(apps)) {
     const cookie = await signIn(app.base, app.signIn);
-    wire[name] = await firstVisit(app.base, app.widget, cookie, app.widgetReady);
+    wire[name] = await firstVisit(app.base, app.widget, cookie, app.widgetReady, app.second);
     log("first visit", name, JSON.stringify(wire[name]));
   }
 
@@ -369,7 +418,7 @@ async function main() {
 
   const sizes = JSON.parse(readFileSync(join(ROOT, "target", "bench", "sizes.json"), "utf8"));
 
-  writeFileSync(join(ROOT, "bench", "RESULTS.md"), report({ results, wire, memoryAfter, coldOrgdeck, coldNext, next, signs, signsAllCores, mint, readsPerView, steadyViews: steady["2xx"], sizes, workosDuringLoad: after.total - before.total, titles: Object.fromEntries(scenarios.map((s) => [s.key, s.title])) }));
+  writeFileSync(join(ROOT, "bench", "RESULTS.md"), report({ results, wire, memoryAfter, coldOrgdeck, coldNext, next, signs, signsAllCores, mint, readsPerView, steadyViews: steady["2xx"], sizes, profile, workosDuringLoad: after.total - before.total, titles: Object.fromEntries(scenarios.map((s) => [s.key, s.title])) }));
   log("wrote bench/RESULTS.md");
   for (const c of children) await stop(c);
 }
@@ -410,6 +459,9 @@ function report(r) {
   lines.push(`| cold start to first answer | ${fmt(r.coldOrgdeck, 0)} ms | ${r.coldNext ? fmt(r.coldNext, 0) + " ms" : "—"} | ${ratio(r.coldNext, r.coldOrgdeck)} |`);
   const wo = r.wire.orgdeck, wn = r.wire.next;
   lines.push(`| widget page, first visit: bytes on the wire | ${kib(wo.bytes)} in ${wo.requests} responses | ${wn ? `${kib(wn.bytes)} in ${wn.requests} responses` : "—"} | ${ratio(wn?.bytes, wo.bytes)} |`);
+  if (wo.second) {
+    lines.push(`| a second widget page right after (Domains), its cache warm: bytes on the wire | ${kib(wo.second.bytes)} in ${wo.second.requests} responses; scripts fetched: ${wo.second.scripts.map((s) => `\`${s}\``).join(", ") || "none"} | — | — |`);
+  }
   lines.push(`| widget page, first visit: until the widget shows its first member and the network is idle | ${fmt(wo.ms, 0)} ms | ${wn ? fmt(wn.ms, 0) + " ms" : "—"} | ${ratio(wn?.ms, wo.ms)} |`);
   lines.push("", "Bytes by resource type (first visit): Orgdeck " + Object.entries(wo.byType).map(([t, b]) => `${t} ${kib(b)}`).join(", ") + (wn ? "; Next.js " + Object.entries(wn.byType).map(([t, b]) => `${t} ${kib(b)}`).join(", ") : "") + ".");
   lines.push("", "## WorkOS reads and the emulator", "");
@@ -417,6 +469,13 @@ function report(r) {
   lines.push(`- Emulator requests during the page scenarios (both apps, sign-ins and widget tokens included): ${r.workosDuringLoad}.`);
   const pct = (a, b) => (a && b ? `${((100 * a) / b).toFixed(0)}%` : "—");
   lines.push(`- Emulator widget-token minting through the SDK (${r.mint.concurrency} concurrent, the SDK client on the same cores): **${fmt(r.mint.rate)} tokens/s**. \`openssl speed rsa2048\` on this machine: ${fmt(r.signs)} signs/s in one process → **${pct(r.mint.rate, r.signs)}**; ${fmt(r.signsAllCores)} signs/s with \`-multi ${cpus().length}\` → ${pct(r.mint.rate, r.signsAllCores)}.`);
+  lines.push("", "## Where Orgdeck's CPU goes, per request", "");
+  lines.push("`perf record --call-graph dwarf` on the server during a load cell of its own (after the measured cells); each sample counted for the innermost frame that names a part (`bench/profile.mjs`), so the allocator and the kernel count for whoever called them. Absolute figures include perf's own cost (it copies every sample's stack); the shares and the before/after are what to read.", "");
+  const before = join(ROOT, "bench", "PROFILE-BEFORE.md");
+  if (existsSync(before)) {
+    lines.push("Before (6ef97c4, the same machine and method):", "", readFileSync(before, "utf8").replace(/^<!--[\s\S]*?-->\n/, "").trim(), "");
+  }
+  lines.push(r.profile ? `This run:\n\n${table(r.profile)}` : "This run: not profiled (perf cannot record on this machine).");
   lines.push("", "## The browser's share (release)", "");
   lines.push("| file | raw | gzip -9 | brotli 11 |", "|---|---|---|---|");
   for (const f of r.sizes) lines.push(`| ${f.what} | ${kib(f.raw)} | ${kib(f.gzip)} | ${kib(f.brotli)} |`);

@@ -1,4 +1,4 @@
-// Bundles the widget host (React + the official widgets + their CSS) into
+// Bundles the widget host (React + the official widgets, a chunk each + their CSS) into
 // ../public/widget-host/<hash>/, which cargo-leptos copies into the site, and
 // names that folder in ../public/widget-host/manifest.json for the server.
 // A new bundle has a new address, so browsers may keep one for a year.
@@ -17,6 +17,10 @@ await build({
   outdir,
   bundle: true,
   format: "esm",
+  // A chunk per widget (host.jsx imports each one when a page mounts it), and
+  // chunks for the code two or more of them share; all in the hashed folder.
+  splitting: true,
+  chunkNames: "[name]-[hash]",
   minify: true,
   jsx: "automatic",
   target: ["chrome120", "firefox120", "safari17"],

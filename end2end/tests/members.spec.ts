@@ -82,7 +82,7 @@ test("an expired widget token is replaced: after the API's 403 the widget asks O
   consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !e.includes("status of 403")));
 });
 
-test("the widgets bundle loads on widget pages only, and the widget unmounts when you leave", async ({ page }) => {
+test("the widgets bundle loads on widget pages only, each page only its own widget's chunk, and the widget unmounts when you leave", async ({ page }) => {
   const bundle: string[] = [];
   page.on("request", (r) => {
     if (r.url().includes("/widget-host/")) bundle.push(r.url());
@@ -95,6 +95,15 @@ test("the widgets bundle loads on widget pages only, and the widget unmounts whe
   const widget = page.locator('[data-component="UsersManagement"]');
   await expect(widget.getByText("max@acme.test", { exact: true })).toBeVisible();
   expect(bundle.some((u) => /\/widget-host\/[\w-]{16}\/host\.js$/.test(u))).toBe(true);
+  // The widgets' own chunks (esbuild names them after the package's entry points).
+  const widgetChunks = () => bundle.map((u) => /\/([a-z-]+)\.client-[\w]+\.js$/.exec(u)?.[1]).filter(Boolean);
+  expect(widgetChunks(), "the Users page fetches the Users widget and no other").toEqual(["users-management"]);
+
+  // A second widget page fetches its own widget; the shared code is the same files as before.
+  bundle.length = 0;
+  await page.goto("/widgets/domains");
+  await expect(page.locator('[data-component="AdminPortalDomainVerification"] .woswidgets-root')).toBeVisible();
+  expect(widgetChunks()).toEqual(["admin-portal-domain-verification"]);
 
   // Back to the dashboard (a page load: pages are server HTML with islands): no widget there.
   await page.getByRole("link", { name: "← Dashboard" }).click();

@@ -15,6 +15,7 @@ pub mod guard;
 pub mod limits;
 pub mod live;
 pub mod live_streams;
+pub mod page_cache;
 pub mod portal;
 pub mod problem;
 pub mod proxies;

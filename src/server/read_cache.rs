@@ -150,6 +150,12 @@ impl ReadCache {
         self.capability.get(&self.changes, &key, load).await
     }
 
+    /// How many times anything was forgotten so far: a page rendered from
+    /// these reads is stale once this moves (`page_cache`).
+    pub fn changes(&self) -> u64 {
+        self.changes.load(Ordering::SeqCst)
+    }
+
     /// Orgdeck itself changed (or is about to show fresh) what WorkOS holds for
     /// this organization and user: a sign-in, a flow's return.
     pub async fn forget(&self, org_id: Option<&str>, user_id: Option<&str>) {

@@ -11,7 +11,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 
 use super::state::AppState;
-use super::{assets, guard, live, portal, problem, security, session, sign_in, statuses, tenants, webhooks};
+use super::{assets, guard, live, page_cache, portal, problem, security, session, sign_in, statuses, tenants, webhooks};
 use crate::app::{shell, App};
 
 /// Serves `app` on `listener` with the client's address known to handlers, and
@@ -36,6 +36,7 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     let site_root: std::sync::Arc<std::path::Path> = std::path::Path::new(&*options.site_root).into();
+    let kept = page_cache::Kept { pages: state.pages.clone(), reads: state.cache.clone(), store: state.store.clone() };
     let routes = Router::new()
         .route("/login", get(sign_in::login))
         .route("/auth/callback", get(sign_in::callback))
@@ -49,6 +50,8 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(statuses::typed_error_statuses))
         .layer(from_fn_with_state(state.clone(), problem::problem_pages))
+        // Inside the session layer: it needs the session, and a refreshed cookie goes on after.
+        .layer(from_fn_with_state(kept, page_cache::serve_kept))
         .layer(from_fn_with_state(state.clone(), session::session_layer))
         .layer(from_fn_with_state(state.clone(), guard::same_origin_only))
         // Files anyone may fetch: their compressed copies need no session.

@@ -10,6 +10,7 @@ use super::feed::Feed;
 use super::limits::UserLimits;
 use super::workos::budget::Budget;
 use super::live_streams::LiveStreams;
+use super::page_cache::PageCache;
 use super::read_cache::ReadCache;
 use super::session::cookies::Cookies;
 use super::session::refresher::SessionRefresher;
@@ -20,8 +21,29 @@ use super::store::Store;
 use super::workos::cors::CorsCheck;
 use crate::error::AppError;
 
-#[derive(Clone, FromRef)]
-pub struct AppState {
+/// Cloned by every layer and server function of every request: one shared
+/// count to bump (the fields behind it each had their own, and the options
+/// their strings: 7% of a widget-token call's CPU went to cloning and
+/// dropping them).
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What leptos_axum takes from the state (its file handler, its routes).
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> LeptosOptions {
+        state.leptos_options.clone()
+    }
+}
+
+pub struct Shared {
     pub leptos_options: LeptosOptions,
     pub settings: Arc<Settings>,
     pub workos: Arc<::workos::Client>,
@@ -30,25 +52,23 @@ pub struct AppState {
     pub resolved: Arc<ResolvedSessions>,
     /// Sessions ended before their token: refused whatever their cookie says.
     pub revoked: Arc<RevokedSessions>,
-    #[from_ref(skip)]
     pub cookies: Cookies,
     pub store: Store,
     pub feed: Feed,
     /// The WorkOS reads the dashboard makes, kept for a short while.
     pub cache: Arc<ReadCache>,
+    /// Pages kept per viewer while nothing they show changed (the dashboard).
+    pub pages: Arc<PageCache>,
     /// Where the widgets bundle of this build is (`/widget-host/<hash>/host.js`).
     pub widget_bundle: Arc<str>,
     /// The app stylesheet's hashed address, for the pages outside Leptos.
-    #[from_ref(skip)]
     pub stylesheet: Arc<str>,
     pub cors: Arc<CorsCheck>,
     /// The live streams open now, by session.
     pub streams: Arc<LiveStreams>,
     /// What each person may make Orgdeck call WorkOS.
-    #[from_ref(skip)]
     pub limits: Arc<UserLimits>,
     /// Sign-ins by address (no user yet).
-    #[from_ref(skip)]
     pub sign_ins: Arc<UserLimits>,
 }
 
@@ -62,7 +82,7 @@ impl AppState {
         let revoked = Arc::new(RevokedSessions::default());
         let widget_bundle = super::assets::widget_bundle(std::path::Path::new(&*leptos_options.site_root)).into();
         let stylesheet = super::assets::stylesheet(&leptos_options).into();
-        AppState {
+        AppState(Arc::new(Shared {
             leptos_options,
             cookies: Cookies { secure: settings.secure_cookies },
             settings: Arc::new(settings),
@@ -73,13 +93,14 @@ impl AppState {
             revoked,
             store,
             cache,
+            pages: Arc::default(),
             widget_bundle,
             stylesheet,
             cors: Arc::new(CorsCheck::default()),
             streams: Arc::new(LiveStreams::default()),
             limits,
             sign_ins,
-        }
+        }))
     }
 
     /// The state, inside a server function or a server-rendered page.

@@ -112,6 +112,9 @@ pub struct Store {
     pool: AnyPool,
     /// PostgreSQL's address when this database is shared by instances.
     shared: Option<std::sync::Arc<str>>,
+    /// Flows started, ended or dropped by this instance so far: a dashboard
+    /// kept by `page_cache` lists the user's flows, and is stale once this moves.
+    flow_changes: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// Whether `url` names a PostgreSQL database (the one kind several instances can share).
@@ -154,7 +157,7 @@ impl Store {
             .await
             .map_err(|e| format!("cannot open the database {}: {e}", redacted(&url)))?;
         sqlx::migrate!("./migrations").run(&pool).await.map_err(|e| format!("cannot migrate the database {}: {e}", redacted(&url)))?;
-        Ok(Store { pool, shared: postgres.then(|| url.into()) })
+        Ok(Store { pool, shared: postgres.then(|| url.into()), flow_changes: Default::default() })
     }
 
     /// Whether other instances may share this database (PostgreSQL).
@@ -274,7 +277,17 @@ impl Store {
         ] {
             gone += sqlx::query(sql).bind(before).execute(&self.pool).await?.rows_affected();
         }
+        self.flows_changed();
         Ok(gone)
+    }
+
+    /// See [`Store::flow_changes`](Store#structfield.flow_changes).
+    pub fn flow_changes(&self) -> u64 {
+        self.flow_changes.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn flows_changed(&self) {
+        self.flow_changes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 
     pub async fn start_flow(&self, flow: &Flow) -> Result<(), sqlx::Error> {
@@ -288,6 +301,7 @@ impl Store {
             .bind(&flow.snapshot)
             .execute(&self.pool)
             .await?;
+        self.flows_changed();
         Ok(())
     }
 
@@ -333,6 +347,7 @@ impl Store {
             .bind(id)
             .execute(&self.pool)
             .await?;
+        self.flows_changed();
         Ok(())
     }
 

@@ -10,6 +10,7 @@ mod dashboard;
 mod events;
 mod limits;
 mod live;
+mod pages_kept;
 mod portal;
 mod security;
 mod serving;

@@ -1,38 +1,28 @@
 // The widget host: mounts one official WorkOS widget into an element Leptos
-// rendered empty, and unmounts it when the Leptos page goes away.
+// rendered empty, and unmounts it when the Leptos page goes away. Each widget
+// is a chunk of its own (the package's per-widget entry points), fetched when
+// a page mounts it: React, Radix and the widgets' shared code come with this
+// file, and a widget page downloads only its own widget besides.
 import { createRoot } from "react-dom/client";
 import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import {
-  AdminPortalAuditLogStreaming,
-  AdminPortalDomainVerification,
-  AdminPortalSsoConnection,
-  ApiKeys,
-  DirectorySync,
-  OrganizationSwitcher,
-  UserProfile,
-  UserSecurity,
-  UserSessions,
-  UsersManagement,
-  WorkOsWidgets,
-} from "@workos-inc/widgets";
-import { Passkeys } from "./passkeys.jsx";
+import { WorkOsWidgets } from "@workos-inc/widgets/workos-widgets";
 import THEME from "./theme.json";
 import "@radix-ui/themes/styles.css";
 import "@workos-inc/widgets/styles.css";
 
-// Component name (from Orgdeck's catalog) -> component and the widgetType it
-// keys its token query with (see the widgets' api/api-provider.js).
+// Component name (from Orgdeck's catalog) -> what loads the component, and the
+// widgetType it keys its token query with (see the widgets' api/api-provider.js).
 const COMPONENTS = {
-  UsersManagement: [UsersManagement, "user-management"],
-  AdminPortalSsoConnection: [AdminPortalSsoConnection, "admin-portal-sso-connection"],
-  AdminPortalDomainVerification: [AdminPortalDomainVerification, "admin-portal-domain-verification"],
-  AdminPortalAuditLogStreaming: [AdminPortalAuditLogStreaming, "admin-portal-audit-log-streaming"],
-  DirectorySync: [DirectorySync, "directory-sync"],
-  ApiKeys: [ApiKeys, "api-keys"],
-  UserProfile: [UserProfile, "user-profile"],
-  UserSecurity: [UserSecurity, "user-security"],
-  UserSessions: [UserSessions, "user-sessions"],
-  OrganizationSwitcher: [OrganizationSwitcher, "organization-switcher"],
+  UsersManagement: [() => import("@workos-inc/widgets/users-management").then((m) => m.UsersManagement), "user-management"],
+  AdminPortalSsoConnection: [() => import("@workos-inc/widgets/admin-portal-sso-connection").then((m) => m.AdminPortalSsoConnection), "admin-portal-sso-connection"],
+  AdminPortalDomainVerification: [() => import("@workos-inc/widgets/admin-portal-domain-verification").then((m) => m.AdminPortalDomainVerification), "admin-portal-domain-verification"],
+  AdminPortalAuditLogStreaming: [() => import("@workos-inc/widgets/admin-portal-audit-log-streaming").then((m) => m.AdminPortalAuditLogStreaming), "admin-portal-audit-log-streaming"],
+  DirectorySync: [() => import("@workos-inc/widgets/directory-sync").then((m) => m.DirectorySync), "directory-sync"],
+  ApiKeys: [() => import("@workos-inc/widgets/api-keys").then((m) => m.ApiKeys), "api-keys"],
+  UserProfile: [() => import("@workos-inc/widgets/user-profile").then((m) => m.UserProfile), "user-profile"],
+  UserSecurity: [() => import("@workos-inc/widgets/user-security").then((m) => m.UserSecurity), "user-security"],
+  UserSessions: [() => import("@workos-inc/widgets/user-sessions").then((m) => m.UserSessions), "user-sessions"],
+  OrganizationSwitcher: [() => import("@workos-inc/widgets/organization-switcher").then((m) => m.OrganizationSwitcher), "organization-switcher"],
 };
 
 /** The page's appearance: the toggle's class on <html>, else the system's. */
@@ -121,9 +111,10 @@ export async function mount(element, { component, getToken, apiHostname, port, h
   if (!entry) {
     throw new Error(`Unknown widget component ${component}`);
   }
-  const [Component, widgetType] = entry;
+  const [load, widgetType] = entry;
   const styles = [ensureStylesheet("./host.css"), offlineIcons && ensureStylesheet("./offline-icons.css")];
-  const [token] = await Promise.all([getToken(), ...styles]);
+  const passkeys = component === "UserSecurity" ? import("./passkeys.jsx").then((m) => m.Passkeys) : null;
+  const [token, Component, Passkeys] = await Promise.all([getToken(), load(), passkeys, ...styles]);
   const claims = claimsOf(token);
   const client = queryClient();
   const key = ["authToken", widgetType];
@@ -146,7 +137,7 @@ export async function mount(element, { component, getToken, apiHostname, port, h
           theme={{ ...THEME, appearance: appearance(), hasBackground: false }}
         >
           <Component authToken={getToken} {...(props ?? {})} />
-          {component === "UserSecurity" && <Passkeys baseUrl={baseUrl} token={currentToken} />}
+          {Passkeys && <Passkeys baseUrl={baseUrl} token={currentToken} />}
         </WorkOsWidgets>
       </QueryClientProvider>,
     );
