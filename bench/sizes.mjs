@@ -21,7 +21,15 @@ const files = [
   ...(hashes.split ? [["lazy-island loader JS", `target/site/pkg/__wasm_split.${hashes.split}.js`]] : []),
   ...lazy,
   ["app CSS", pkg("css")],
-  ["widgets bundle JS (widget pages only)", `${widgets}/host.js`],
+  ["widgets host JS: React, Radix, the widgets' shared code (widget pages only)", `${widgets}/host.js`],
+  // A chunk per widget (fetched by the page that mounts it), and the chunks two or more share.
+  ...readdirSync(widgets)
+    .filter((f) => f.endsWith(".js") && f !== "host.js")
+    .sort()
+    .map((f) => [
+      /\.client-/.test(f) ? `widget chunk \`${f.replace(/\.client-.*$/, "")}\`` : f.startsWith("chunk-") ? `shared chunk \`${f}\`` : `Orgdeck's chunk \`${f}\` (UserSecurity's page only)`,
+      `${widgets}/${f}`,
+    ]),
   ["widgets bundle CSS (widget pages only)", `${widgets}/host.css`],
 ];
 const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;

@@ -12,6 +12,16 @@ use crate::pages::{DashboardPage, DoctorPage, EventsPage, LabPage, ReturnPage, W
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::server::security::set_page_policy();
+    // The stylesheet's hashed name as the server read it at start: Leptos's
+    // `HashedStylesheet` reads the build's hash file again on every render.
+    #[cfg(feature = "ssr")]
+    let stylesheet = use_context::<crate::server::state::AppState>().map(|s| s.stylesheet.to_string());
+    #[cfg(not(feature = "ssr"))]
+    let stylesheet: Option<String> = None;
+    let stylesheet = match stylesheet {
+        Some(href) => view! { <link id="leptos" rel="stylesheet" href=href/> }.into_any(),
+        None => view! { <HashedStylesheet options=options.clone() id="leptos"/> }.into_any(),
+    };
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -21,7 +31,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.ico"/>
                 // The remembered theme, before the first paint (no flash of the other one).
                 <script nonce=leptos::nonce::use_nonce() inner_html=EARLY_SCRIPT></script>
-                <HashedStylesheet options=options.clone() id="leptos"/>
+                {stylesheet}
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options islands=true/>
                 <MetaTags/>

@@ -17,8 +17,13 @@ use crate::server::store::{now_unix, Store};
 
 /// Seconds in one window of the count.
 pub const WINDOW: i64 = 10;
-/// How many calls an instance takes from the shared count at once.
-const BATCH: i64 = 20;
+/// How many calls an instance takes from the shared count at once: 20, or a
+/// fortieth of the window's budget when that is more (a large budget then
+/// costs one database write per many calls, and an instance still holds
+/// little of it unused).
+fn batch(per_window: i64) -> i64 {
+    (per_window / 40).clamp(20, 1000)
+}
 /// The `code` of a budget refusal (the error conversion reads it).
 pub const SPENT: &str = "orgdeck_budget_spent";
 
@@ -46,7 +51,7 @@ impl Budget {
                 return Ok(());
             }
         }
-        let want = BATCH.min(self.per_window);
+        let want = batch(self.per_window).min(self.per_window);
         let granted = match self.store.spend_budget(window, want).await {
             // Calls past the window's budget are not granted (the count may run over: that window is spent anyway).
             Ok(used) => want - (used - self.per_window).clamp(0, want),
