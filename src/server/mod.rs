@@ -12,6 +12,7 @@ pub mod event_access;
 pub mod event_words;
 pub mod feed;
 pub mod guard;
+pub mod hit_counts;
 pub mod limits;
 pub mod live;
 pub mod live_streams;

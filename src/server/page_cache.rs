@@ -19,7 +19,7 @@
 //! [`ReadCache::changes`]: super::read_cache::ReadCache::changes
 //! [`Store::flow_changes`]: super::store::Store::flow_changes
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -31,6 +31,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use moka::future::Cache;
 
+use super::hit_counts::HitCounts;
 use super::read_cache::ReadCache;
 use super::session::current::CurrentSession;
 use super::store::Store;
@@ -77,8 +78,7 @@ struct Page {
 
 pub struct PageCache {
     pages: Cache<String, Page>,
-    hits: AtomicU64,
-    misses: AtomicU64,
+    counts: HitCounts,
 }
 
 impl Default for PageCache {
@@ -89,8 +89,7 @@ impl Default for PageCache {
                 .weigher(|key: &String, page: &Page| (key.len() + page.body.len()).try_into().unwrap_or(u32::MAX))
                 .time_to_live(KEEP_FOR)
                 .build(),
-            hits: AtomicU64::new(0),
-            misses: AtomicU64::new(0),
+            counts: HitCounts::default(),
         }
     }
 }
@@ -106,14 +105,12 @@ fn key(session: &CurrentSession, path_and_query: &str) -> Option<String> {
 impl PageCache {
     /// (hits, misses) so far.
     pub fn counts(&self) -> (u64, u64) {
-        (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
+        self.counts.get()
     }
 
     async fn get(&self, key: &str, now: Inputs) -> Option<Response> {
         let page = self.pages.get(key).await.filter(|p| p.inputs == now);
-        let counter = if page.is_some() { &self.hits } else { &self.misses };
-        counter.fetch_add(1, Ordering::Relaxed);
-        page.map(|p| p.answer(&leptos::nonce::Nonce::new().to_string()))
+        self.counts.count(page).map(|p| p.answer(&leptos::nonce::Nonce::new().to_string()))
     }
 }
 
@@ -140,7 +137,9 @@ fn nonce_of(headers: &HeaderMap) -> Option<Arc<str>> {
     Some(policy[start..start + len].into())
 }
 
-/// What [`serve_kept`] works with: the pages, and what tells when one is stale.
+/// What [`serve_kept`] works with: the pages, and what tells when one is
+/// stale (the state's own handles: the state holds the cache, so this module
+/// does not import the state).
 #[derive(Clone)]
 pub struct Kept {
     pub pages: Arc<PageCache>,

@@ -61,7 +61,8 @@ pub struct Shared {
     pub pages: Arc<PageCache>,
     /// Where the widgets bundle of this build is (`/widget-host/<hash>/host.js`).
     pub widget_bundle: Arc<str>,
-    /// The app stylesheet's hashed address, for the pages outside Leptos.
+    /// The app stylesheet's hashed address, read once at start: every page's
+    /// link (the shell) and the pages outside Leptos.
     pub stylesheet: Arc<str>,
     pub cors: Arc<CorsCheck>,
     /// The live streams open now, by session.

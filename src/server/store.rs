@@ -270,14 +270,18 @@ impl Store {
     /// before `before` (as `now_iso` writes times): how many rows went.
     pub async fn forget_older_than(&self, before: &str) -> Result<u64, sqlx::Error> {
         let mut gone = 0;
-        for sql in [
-            "DELETE FROM events WHERE received_at < $1",
-            "DELETE FROM flows WHERE started_at < $1",
-            "DELETE FROM lab_actions WHERE at < $1",
+        for (sql, flows) in [
+            ("DELETE FROM events WHERE received_at < $1", false),
+            ("DELETE FROM flows WHERE started_at < $1", true),
+            ("DELETE FROM lab_actions WHERE at < $1", false),
         ] {
-            gone += sqlx::query(sql).bind(before).execute(&self.pool).await?.rows_affected();
+            let went = sqlx::query(sql).bind(before).execute(&self.pool).await?.rows_affected();
+            // Run every minute: only flows that went make kept pages stale.
+            if flows && went > 0 {
+                self.flows_changed();
+            }
+            gone += went;
         }
-        self.flows_changed();
         Ok(gone)
     }
 
@@ -559,6 +563,13 @@ mod tests {
         store.end_flow("flow_1", "returned", "2026-11-26T00:02:00Z").await.unwrap();
         let ended = store.flow("flow_1", "org_a", "user_a").await.unwrap().unwrap();
         assert_eq!((ended.outcome.as_deref(), ended.ended_at.as_deref()), (Some("completed"), Some("2026-11-26T00:01:00Z")));
+
+        // What tells a kept dashboard its flows changed: a start, each end, a flow dropped; not a sweep that dropped none.
+        let seen = store.flow_changes();
+        store.forget_older_than("2026-01-01T00:00:00Z").await.unwrap();
+        assert_eq!(store.flow_changes(), seen, "nothing went");
+        store.forget_older_than("2027-01-01T00:00:00Z").await.unwrap();
+        assert_eq!(store.flow_changes(), seen + 1, "the flow went");
     }
 
     fn event(id: &str, org: &str, at: &str) -> StoredEvent {

@@ -4,7 +4,6 @@
 //! verifies the JWT; reading its expiry unseals it once more). Only the hash
 //! is kept, never the cookie.
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use moka::future::Cache;
@@ -12,6 +11,7 @@ use sha2::{Digest, Sha256};
 
 use super::current::CurrentSession;
 use super::refresher::REFRESH_MARGIN;
+use crate::server::hit_counts::HitCounts;
 use crate::server::store::now_unix;
 
 const CAPACITY: u64 = 100_000;
@@ -36,16 +36,14 @@ impl moka::Expiry<Key, Entry> for UntilRefresh {
 
 pub struct ResolvedSessions {
     cache: Cache<Key, Entry>,
-    hits: AtomicU64,
-    misses: AtomicU64,
+    counts: HitCounts,
 }
 
 impl Default for ResolvedSessions {
     fn default() -> Self {
         ResolvedSessions {
             cache: Cache::builder().max_capacity(CAPACITY).expire_after(UntilRefresh).build(),
-            hits: AtomicU64::new(0),
-            misses: AtomicU64::new(0),
+            counts: HitCounts::default(),
         }
     }
 }
@@ -58,9 +56,7 @@ impl ResolvedSessions {
     /// The session this cookie resolved to, while its token is not due for a refresh.
     pub async fn get(&self, sealed: &str) -> Option<CurrentSession> {
         let found = self.cache.get(&key(sealed)).await.filter(|e| e.exp - REFRESH_MARGIN > now_unix());
-        let counter = if found.is_some() { &self.hits } else { &self.misses };
-        counter.fetch_add(1, Ordering::Relaxed);
-        found.map(|e| e.session)
+        self.counts.count(found).map(|e| e.session)
     }
 
     pub async fn keep(&self, sealed: &str, session: CurrentSession, exp: i64) {
@@ -71,7 +67,7 @@ impl ResolvedSessions {
 
     /// (hits, misses) so far: how many requests were served without resolving their cookie.
     pub fn counts(&self) -> (u64, u64) {
-        (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
+        self.counts.get()
     }
 }
 

@@ -110,6 +110,14 @@ fn spent(retry_after: u64) -> HttpResponse {
 mod tests {
     use super::*;
 
+    #[test]
+    fn an_instance_takes_twenty_calls_at_a_time_or_a_fortieth_of_a_large_window() {
+        assert_eq!(batch(800), 20, "the default 4,800 a minute");
+        assert_eq!(batch(1_000), 25, "WorkOS's 6,000 a minute");
+        assert_eq!(batch(10), 20, "more than the window has: `take` asks for the window's whole budget then");
+        assert_eq!(batch(1_000_000_000 * WINDOW / 60), 1_000);
+    }
+
     #[tokio::test]
     async fn a_window_gives_its_budget_and_no_more_across_instances() {
         let store = Store::connect("sqlite::memory:").await.unwrap();
