@@ -101,7 +101,7 @@ $(BENCH_TOOLS):
 bench: setup setup-perf $(BENCH_TOOLS) $(END2END_DEPS)
 	$(CLEAN_PKG)
 	PATH=$(TOOLS)/node_modules/.bin:$$PATH cargo leptos build --release --precompress $(LEPTOS_BUILD_FLAGS)
-	cargo build --release -p workos-emulator --bin workos-emulator --example mint_tokens
+	cargo build --release -p workos-emulator --bin workos-emulator --example mint_tokens --example post_load
 	node bench/sizes.mjs
 	node bench/bench.mjs
 

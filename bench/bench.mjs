@@ -232,10 +232,42 @@ function opensslSigns(multi) {
   }
 }
 
-function mintTokens(concurrencies) {
-  const bin = join(ROOT, "target", "release", "examples", "mint_tokens");
-  const out = execFileSync(bin, [`http://${EMULATOR}`, "sk_test_emulator", "Acme Corp", EMAIL, String(SECONDS), ...concurrencies.map(String)], { encoding: "utf8" });
-  return out.trim().split("\n").map((l) => JSON.parse(l));
+/** CPU seconds (user + system) a process has used so far. */
+function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime (USER_HZ: 100 on Linux)
+}
+
+/** `run(onSpawn)`'s result with the CPU seconds each of `pids` (and the spawned client, as `client`) used meanwhile. */
+async function withCpu(pids, run) {
+  const before = Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, cpuSeconds(p)]));
+  const { child, done } = run();
+  let client = 0;
+  const sample = setInterval(() => { try { client = cpuSeconds(child.pid); } catch {} }, 200);
+  const result = await done;
+  clearInterval(sample);
+  const cpu = Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, cpuSeconds(p) - before[k]]));
+  return { result, cpu: { ...cpu, client } };
+}
+
+/** A Rust client's JSON line, as it runs (for its CPU). */
+function rustClient(bin, args) {
+  const child = spawn(join(ROOT, "target", "release", "examples", bin), args, { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  const done = new Promise((resolve, reject) => child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim())) : reject(new Error(`${bin} exited ${code}`)))));
+  return { child, done };
+}
+
+/** The official SDK minting widget tokens from the emulator directly, at `concurrency`. */
+function mintTokens(concurrency) {
+  return rustClient("mint_tokens", [`http://${EMULATOR}`, "sk_test_emulator", "Acme Corp", EMAIL, String(SECONDS), String(concurrency)]);
+}
+
+/** `body` posted to `url` by `concurrency` workers with `headers`. */
+function postLoad(url, body, concurrency, headers) {
+  return rustClient("post_load", [url, String(SECONDS), body, String(concurrency), ...Object.entries(headers).flatMap(([k, v]) => ["-H", `${k}: ${v}`])]);
 }
 
 /** The Next.js example, copied from WIDGETS_EXAMPLES and built; a reason string when it cannot be. */
@@ -358,20 +390,24 @@ async function main() {
   }
   const after = await (await fetch(`http://${EMULATOR}/_emulator/requests`)).json();
 
-  // The widget-token call: Orgdeck's endpoint beside the SDK calling WorkOS directly.
+  // The widget-token call: Orgdeck's endpoint beside the SDK calling WorkOS
+  // directly, a concurrency at a time, each side driven by the same client
+  // stack (reqwest on tokio: `mint_tokens` is the SDK's own loop, `post_load`
+  // sends Orgdeck the widget host's POST), with each process's CPU per call.
   results.token = {};
-  const direct = mintTokens(CONNECTIONS);
+  const emulatorPid = listener(EMULATOR.split(":")[1], emulator.pid);
+  const orgdeckPid = listener(new URL(apps.orgdeck.base).port, orgdeck.pid);
   for (const c of CONNECTIONS) {
     const cookie = await signIn(apps.orgdeck.base, apps.orgdeck.signIn);
-    const r = await load({
-      url: `${apps.orgdeck.base}/api/widget_token`,
-      connections: c,
-      method: "POST",
-      headers: { cookie, origin: apps.orgdeck.base, "content-type": "application/x-www-form-urlencoded" },
-      body: "slug=users",
-    });
-    const d = direct.find((x) => x.concurrency === c);
-    results.token[c] = { orgdeck: summary(r), sdk: { rps: d.rate, p50: d.p50_ms, p99: d.p99_ms, ok: d.requests, other: 0, errors: 0 } };
+    const via = await withCpu({ emulator: emulatorPid, orgdeck: orgdeckPid }, () =>
+      postLoad(`${apps.orgdeck.base}/api/widget_token`, "slug=users", c, { cookie, origin: apps.orgdeck.base }));
+    const direct = await withCpu({ emulator: emulatorPid }, () => mintTokens(c));
+    const perCall = (cpu, n) => Object.fromEntries(Object.entries(cpu).map(([k, s]) => [k, n ? (s * 1e6) / n : null]));
+    results.token[c] = {
+      orgdeck: { rps: via.result.rate, p50: via.result.p50_ms, p99: via.result.p99_ms, ok: via.result.requests, other: via.result.failed, errors: 0 },
+      sdk: { rps: direct.result.rate, p50: direct.result.p50_ms, p99: direct.result.p99_ms, ok: direct.result.requests, other: 0, errors: 0 },
+      cpu: { via: perCall(via.cpu, via.result.requests), direct: perCall(direct.cpu, direct.result.requests) },
+    };
     log("token", c, JSON.stringify(results.token[c]));
   }
 
@@ -420,7 +456,7 @@ async function main() {
   const signs = opensslSigns(false);
   const signsAllCores = opensslSigns(true);
   // The emulator's best rate is the direct SDK run's best cell.
-  const mint = direct.reduce((best, m) => (m.rate > best.rate ? m : best));
+  const mint = CONNECTIONS.map((c) => ({ concurrency: c, rate: results.token[c].sdk.rps })).reduce((best, m) => (m.rate > best.rate ? m : best));
 
   // Dashboard reads per view at steady state: a warm cache, then N views.
   const cookie = await signIn(apps.orgdeck.base, apps.orgdeck.signIn);
@@ -460,12 +496,14 @@ function report(r) {
     }
   }
   lines.push("", "Answers other than 2xx (Orgdeck/Next.js; Orgdeck's signed-out `/` is a 303 to sign-in, Next.js's a landing page) and connection errors per cell: " + ["home", "dashboard", "widget"].flatMap((k) => CONNECTIONS.map((c) => `${k}@${c} ${r.results[k][c].orgdeck.other}/${r.results[k][c].next?.other ?? "—"} (errors ${r.results[k][c].orgdeck.errors}/${r.results[k][c].next?.errors ?? "—"})`)).join(", ") + ".");
-  lines.push("", "## The widget-token call", "", "Orgdeck's `POST /api/widget_token` (session, Origin check, SDK call) beside the official Rust SDK calling the emulator directly (`emulator/examples/mint_tokens.rs`).", "");
-  lines.push("| conns | Orgdeck req/s | p50 ms | p99 ms | SDK direct req/s | p50 ms | p99 ms |", "|---|---|---|---|---|---|---|");
+  lines.push("", "## The widget-token call", "", "Orgdeck's `POST /api/widget_token` (session, Origin check, limits, SDK call) beside the official Rust SDK calling the emulator directly (`emulator/examples/mint_tokens.rs`), a concurrency at a time, each side driven by the same client stack (reqwest on tokio; Orgdeck's by `emulator/examples/post_load.rs`), with each process's CPU per call (/proc). All three share the machine's cores, so Orgdeck's CPU per call is what sets the ratio.", "");
+  lines.push("| conns | Orgdeck req/s | p50 ms | p99 ms | SDK direct req/s | p50 ms | p99 ms | ratio | CPU per call through Orgdeck: emulator / Orgdeck / client | direct: emulator / client |", "|---|---|---|---|---|---|---|---|---|---|");
+  const us = (x) => (x == null ? "—" : `${fmt(x, 0)} µs`);
   for (const c of CONNECTIONS) {
-    const o = r.results.token[c].orgdeck, d = r.results.token[c].sdk;
-    lines.push(`| ${c} | ${fmt(o.rps)} | ${o.p50} | ${o.p99} | ${fmt(d.rps)} | ${fmt(d.p50, 2)} | ${fmt(d.p99, 2)} |`);
+    const o = r.results.token[c].orgdeck, d = r.results.token[c].sdk, cpu = r.results.token[c].cpu;
+    lines.push(`| ${c} | ${fmt(o.rps)} | ${fmt(o.p50, 2)} | ${fmt(o.p99, 2)} | ${fmt(d.rps)} | ${fmt(d.p50, 2)} | ${fmt(d.p99, 2)} | ${fmt(o.rps / d.rps, 2)}× | ${us(cpu?.via.emulator)} / ${us(cpu?.via.orgdeck)} / ${us(cpu?.via.client)} | ${us(cpu?.direct.emulator)} / ${us(cpu?.direct.client)} |`);
   }
+  lines.push("", `Per call at 1 connection Orgdeck adds ${fmt(1000 / r.results.token[1].orgdeck.rps - 1000 / r.results.token[1].sdk.rps, 2)} ms to the direct call.`);
   lines.push("", "## Memory, cold start, first visit", "");
   lines.push("| | Orgdeck | Next.js | ratio |", "|---|---|---|---|");
   const mo = r.memoryAfter.orgdeck, mn = r.memoryAfter.next;

@@ -6,7 +6,7 @@
 #[tokio::main]
 async fn main() {
     use leptos::prelude::get_configuration;
-    use orgdeck::server::{embedded, router::router, settings::Settings, state::AppState, store::Store, webhooks};
+    use orgdeck::server::{embedded, router, router::router, settings::Settings, shutdown, state::AppState, store::Store, webhooks};
 
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
@@ -34,9 +34,9 @@ async fn main() {
         });
     let state = AppState::new(leptos_options, settings, store);
     // Other instances' events and cache changes, when the database is shared.
-    if let Err(e) = state.feed.listen().await {
-        fail(format!("{e}\n  fix: check that DATABASE_URL's PostgreSQL server is up and this user may connect"));
-    }
+    let listening = state.feed.listen().await.unwrap_or_else(|e| {
+        fail(format!("{e}\n  fix: check that DATABASE_URL's PostgreSQL server is up and this user may connect"))
+    });
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("doctor") {
         let checks = orgdeck::server::doctor::run(&state).await;
@@ -55,12 +55,29 @@ async fn main() {
     print!("{banner}");
     orgdeck::server::assets::precompress(std::path::Path::new(&*state.leptos_options.site_root));
     // What webhooks missed while Orgdeck was down, then every minute.
-    webhooks::spawn_catch_up(state, webhooks::CATCH_UP_EVERY);
-    if let Err(e) = orgdeck::server::router::serve(listener, app).await {
-        eprintln!("orgdeck: server error: {e}");
-        std::process::exit(1);
+    let catching_up = webhooks::spawn_catch_up(state.clone(), webhooks::CATCH_UP_EVERY);
+    let shutdown = state.shutdown.clone();
+    tokio::spawn(async move {
+        shutdown::signalled().await;
+        tracing::info!("shutting down: /ready answers 503, no new connections, the requests under way finish");
+        shutdown.begin();
+    });
+    let (drain, grace) = (state.settings.shutdown_drain, state.settings.shutdown_grace);
+    let served = router::serve_until(listener, app, state.shutdown.clone(), drain, grace).await;
+    // The requests are done: then what runs beside them, the database, and the emulator they used.
+    catching_up.abort();
+    if let Some(task) = listening {
+        task.abort();
     }
+    state.store.close().await;
     drop(emulator);
+    match served {
+        Ok(()) => tracing::info!("stopped"),
+        Err(e) => {
+            eprintln!("orgdeck: server error: {e}");
+            std::process::exit(1);
+        }
+    }
 }
 
 #[cfg(not(feature = "ssr"))]

@@ -73,12 +73,19 @@ fn files(root: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
     out
 }
 
-/// Whether `file`'s name (or its folder's) is its content's hash: its copy
-/// is right whenever it exists, however fresh the file looks. (cargo-leptos
-/// copies `public/`, the widgets bundle, afresh on every build: by date alone
-/// each start-up would compress it again.)
+/// Whether `file` is in the widgets bundle, whose folder is named by its
+/// content's hash: its copy is right whenever it exists, however fresh the
+/// file looks (cargo-leptos copies `public/`, the bundle, afresh on every
+/// build: by date alone each start-up would compress it again). Not
+/// cargo-leptos's own hashed names under `pkg/`: it names the WASM and its
+/// JS before writing the split modules' hashed names into them, so two
+/// builds can give one name different bytes (a kept copy of the WASM then
+/// imported a `__wasm_split` file the new build no longer had).
 fn named_by_content(root: &Path, file: &Path) -> bool {
-    file.strip_prefix(root).is_ok_and(|rel| hashed(&format!("/{}", rel.to_string_lossy().replace('\\', "/"))))
+    file.strip_prefix(root).is_ok_and(|rel| {
+        let rel = format!("/{}", rel.to_string_lossy().replace('\\', "/"));
+        rel.starts_with("/widget-host/") && hashed(&rel)
+    })
 }
 
 /// Copies that no longer match their file (an earlier build's, or a file
@@ -194,8 +201,9 @@ pub async fn serve_compressed(State(site_root): State<std::sync::Arc<Path>>, req
         let (original, copies) = (root.join(&path[1..]), compressed_root(root).join(&path[1..]));
         for (encoding, suffix) in ENCODINGS {
             let copy = sibling(&copies, suffix);
-            // (A hashed name's copy is right whenever it exists: see `named_by_content`.)
-            if !accepts(accept, encoding) || !original.is_file() || !copy.is_file() {
+            // Made from this file (a bundle file's copy whenever it exists: see `named_by_content`).
+            let made_from_it = path.starts_with("/widget-host/") || fresh(&copy, &original);
+            if !accepts(accept, encoding) || !original.is_file() || !copy.is_file() || !made_from_it {
                 continue;
             }
             let Ok(bytes) = tokio::fs::read(&copy).await else { continue };
@@ -371,6 +379,14 @@ mod tests {
         precompress_now(&site);
         // What cargo-leptos hashes next time is exactly what its build wrote.
         assert_eq!(listing(&site), before, "start-up wrote nothing into the site");
+        // cargo-leptos's hashed names are not: the next build may write other bytes under the same one.
+        let wasm = site.join("pkg/orgdeck.xWq3k1ZfTd0-aB9y_QeR1A.wasm");
+        fs::write(&wasm, b"\0asm imports __wasm_split.A.js").unwrap();
+        precompress_now(&site);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        fs::write(&wasm, b"\0asm imports __wasm_split.B.js").unwrap();
+        assert_eq!(remove_stale(&site), vec![wasm.clone()], "a pkg/ file rewritten under its name is compressed again");
+        assert!(!copies.join("pkg/orgdeck.xWq3k1ZfTd0-aB9y_QeR1A.wasm.br").exists(), "and its old copy is gone first");
         let _ = fs::remove_dir_all(&base);
     }
 

@@ -96,16 +96,17 @@ impl Feed {
 
     /// Hears the other instances from now on (nothing to hear on SQLite),
     /// after taking in the sessions ended before this instance started.
-    /// Returns once listening, so that nothing sent after it is missed.
-    pub async fn listen(&self) -> Result<(), String> {
+    /// Returns once listening, so that nothing sent after it is missed, with
+    /// the listening task (to stop at shutdown).
+    pub async fn listen(&self) -> Result<Option<tokio::task::JoinHandle<()>>, String> {
         for (session_id, until) in self.store.revoked_sessions().await.map_err(|e| format!("cannot read the ended sessions: {e}"))? {
             self.revoked.add(&session_id, until).await;
         }
         let Some(mut notices) = self.store.listen().await.map_err(|e| format!("cannot listen for other instances' events: {e}"))? else {
-            return Ok(());
+            return Ok(None);
         };
         let feed = self.clone();
-        tokio::spawn(async move {
+        Ok(Some(tokio::spawn(async move {
             while let Some(text) = notices.next().await {
                 match serde_json::from_str::<Notice>(&text) {
                     Ok(n) if *n.from == *feed.instance => {}
@@ -113,8 +114,7 @@ impl Feed {
                     Err(e) => tracing::warn!("an unreadable notice from another instance: {e}"),
                 }
             }
-        });
-        Ok(())
+        })))
     }
 
     async fn heard(&self, change: Change) {

@@ -12,14 +12,13 @@ use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::settings::Settings;
 use super::state::AppState;
 
 pub async fn same_origin_only(State(state): State<AppState>, request: Request, next: Next) -> Response {
     // WorkOS's webhooks come from WorkOS, not a page: their signature is their check.
     if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         || request.uri().path() == "/webhooks/workos"
-        || same_origin(request.headers(), &site_origins(&state.settings))
+        || same_origin(request.headers(), &state.origins)
     {
         next.run(request).await
     } else {
@@ -27,24 +26,6 @@ pub async fn same_origin_only(State(state): State<AppState>, request: Request, n
         (StatusCode::FORBIDDEN, "Cross-site request refused: state-changing requests must come from Orgdeck's own pages.")
             .into_response()
     }
-}
-
-/// The origins this site's pages have: the configured one, and on the
-/// emulator its loopback aliases on the same port.
-pub fn site_origins(settings: &Settings) -> Vec<String> {
-    let mut out = vec![settings.site_url.clone()];
-    if let (true, Ok(site)) = (settings.is_emulator(), url::Url::parse(&settings.site_url)) {
-        let loopback = matches!(site.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
-        if let (true, Some(port)) = (loopback, site.port_or_known_default()) {
-            for host in ["localhost", "127.0.0.1", "[::1]"] {
-                let origin = format!("{}://{host}:{port}", site.scheme());
-                if !out.contains(&origin) {
-                    out.push(origin);
-                }
-            }
-        }
-    }
-    out
 }
 
 /// The request's `Origin` (or, lacking one, `Referer`) is one of `origins`.
@@ -63,6 +44,7 @@ pub fn same_origin(headers: &HeaderMap, origins: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::settings::Settings;
 
     fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
         let mut h = HeaderMap::new();
@@ -75,7 +57,7 @@ mod tests {
     fn emulator_site() -> Vec<String> {
         let mut s = Settings::from_sources(|_| None, None, "127.0.0.1:3000".parse().unwrap()).unwrap();
         s.use_emulator("sk_test_x", "client_x", "127.0.0.1:4100".parse().unwrap());
-        site_origins(&s)
+        s.origins()
     }
 
     #[test]
@@ -108,7 +90,7 @@ mod tests {
             "127.0.0.1:3000".parse().unwrap(),
         )
         .unwrap();
-        let origins = site_origins(&real);
+        let origins = real.origins();
         assert_eq!(origins, vec![real.site_url.clone()], "against real WorkOS only the configured origin");
         assert!(!same_origin(&headers(&[("origin", "http://localhost:3000")]), &origins));
     }

@@ -5,7 +5,8 @@
 //! token expires (the reconnect goes through the session layer, which
 //! refreshes or refuses), when the session is ended (`signed_out`), and when
 //! the user's membership in the organization ends (the reconnect then finds
-//! no membership). How many may be open: `live_streams.rs`.
+//! no membership), and when the server shuts down (with a `retry:`, so the
+//! browser reconnects soon). How many may be open: `live_streams.rs`.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -27,6 +28,7 @@ use super::feed::revoked_session;
 use super::session::revoked::RevokedSessions;
 use super::live_streams::Slot;
 use super::session::current::{CurrentSession, Session};
+use super::shutdown::{Shutdown, RECONNECT_AFTER};
 use super::state::AppState;
 use super::store::{now_unix, StoredEvent};
 
@@ -66,7 +68,7 @@ pub async fn live(State(state): State<AppState>, session: Option<Session>, Query
     // Names as they are when the stream opens; someone who joins later is
     // named by the email in the event.
     let names = Names::read(&state, &org).await;
-    let open = Open { rx, org, session, scope, names, revoked: state.revoked.clone(), _slot: slot };
+    let open = Open { rx, org, session, scope, names, revoked: state.revoked.clone(), shutdown: state.shutdown.clone(), _slot: slot };
     Sse::new(futures::stream::iter(first).chain(stream(open))).keep_alive(KeepAlive::default()).into_response()
 }
 
@@ -81,6 +83,7 @@ struct Open {
     scope: EventScope,
     names: Names,
     revoked: Arc<RevokedSessions>,
+    shutdown: Shutdown,
     _slot: Slot,
 }
 
@@ -118,6 +121,8 @@ fn stream(open: Open) -> impl Stream<Item = Result<SseEvent, Infallible>> {
             let event = tokio::select! {
                 event = open.rx.recv() => event,
                 _ = tokio::time::sleep_until(expires) => return None,
+                // The server is going: the browser reconnects soon, to whichever instance takes it.
+                _ = open.shutdown.wait() => return Some((Ok(SseEvent::default().retry(RECONNECT_AFTER).comment("shutting down")), None)),
                 _ = check.tick() => match open.revoked.contains(&open.session.session_id).await {
                     true => return Some((Ok(signed_out()), None)),
                     false => continue,

@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::header::{CONTENT_TYPE, SET_COOKIE};
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -181,12 +181,13 @@ pub async fn serve_kept(State(kept): State<Kept>, mut request: Request, next: Ne
     let Some(nonce) = nonce_of(response.headers()).filter(|_| keepable) else {
         return response;
     };
-    let (parts, body) = response.into_parts();
+    let (mut parts, body) = response.into_parts();
     let bytes: Bytes = match axum::body::to_bytes(body, LARGEST).await {
         Ok(bytes) => bytes,
         Err(e) => {
             // The render failed midway (or outgrew LARGEST): what was sent is all there is.
             tracing::warn!("a page could not be read whole to keep it: {e}");
+            parts.headers.remove(CONTENT_LENGTH);
             return Response::from_parts(parts, Body::empty());
         }
     };

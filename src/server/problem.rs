@@ -5,7 +5,7 @@
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::header::{HeaderValue, CONTENT_TYPE, RETRY_AFTER};
+use axum::http::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
@@ -37,6 +37,8 @@ pub async fn problem_pages(State(state): State<AppState>, request: Request, next
         return response;
     };
     let (mut parts, _) = response.into_parts();
+    // The router beneath measured the empty body; the page is another length.
+    parts.headers.remove(CONTENT_LENGTH);
     let Html(page) = html_page(&state, &e.to_string(), &e.explained(), Some(("/login", "Sign in again")));
     parts.headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     Response::from_parts(parts, Body::from(page))

@@ -1,6 +1,8 @@
 //! Every route of Orgdeck, with the guards in front of them.
 
+use std::future::IntoFuture;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use axum::middleware::from_fn_with_state;
 use axum::serve::{ListenerExt, TapIo};
@@ -8,10 +10,12 @@ use axum::routing::{get, post};
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::{TcpListener, TcpStream};
+use tower::ServiceBuilder;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 
 use super::state::AppState;
-use super::{assets, guard, live, page_cache, portal, problem, security, session, sign_in, statuses, tenants, webhooks};
+use super::shutdown::Shutdown;
+use super::{assets, guard, live, page_cache, portal, problem, readiness, security, session, sign_in, statuses, tenants, webhooks};
 use crate::app::{shell, App};
 
 /// Serves `app` on `listener` with the client's address known to handlers, and
@@ -19,7 +23,30 @@ use crate::app::{shell, App};
 /// small writes, and each would otherwise wait for the browser's delayed ACK
 /// (~40 ms per page on a kept-alive connection).
 pub async fn serve(listener: TcpListener, app: Router) -> std::io::Result<()> {
-    axum::serve(nodelay(listener), app.into_make_service_with_connect_info::<SocketAddr>()).await
+    serve_until(listener, app, Shutdown::default(), Duration::ZERO, Duration::MAX).await
+}
+
+/// [`serve`], until `shutdown` begins: then, after `drain` (new connections
+/// still taken, `/ready` answering 503), no new connection is taken, the
+/// requests under way finish (a kept-alive connection closes after its
+/// answer), and after `grace` more whatever is still open is cut.
+pub async fn serve_until(listener: TcpListener, app: Router, shutdown: Shutdown, drain: Duration, grace: Duration) -> std::io::Result<()> {
+    let stopping = shutdown.clone();
+    let server = axum::serve(nodelay(listener), app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(async move {
+        stopping.wait().await;
+        tokio::time::sleep(drain).await;
+    });
+    let grace_over = async {
+        shutdown.wait().await;
+        tokio::time::sleep(drain.saturating_add(grace)).await;
+    };
+    tokio::select! {
+        served = server.into_future() => served,
+        _ = grace_over => {
+            tracing::warn!("the shutdown grace ({} s) is over with requests still open: they are cut", grace.as_secs());
+            Ok(())
+        }
+    }
 }
 
 /// `listener`, with every connection it accepts set to `TCP_NODELAY`.
@@ -45,23 +72,40 @@ pub fn router(state: AppState) -> Router {
         .route("/t/{tenant}", get(tenants::enter))
         .route("/webhooks/workos", post(webhooks::ingest))
         .route("/events/live", get(live::live))
+        // Liveness (the process answers) and readiness (it can serve users now).
         .route("/health", get(|| async { "ok" }))
+        .route("/ready", get(readiness::ready))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn(statuses::typed_error_statuses))
-        .layer(from_fn_with_state(state.clone(), problem::problem_pages))
-        // Inside the session layer: it needs the session, and a refreshed cookie goes on after.
-        .layer(from_fn_with_state(kept, page_cache::serve_kept))
-        .layer(from_fn_with_state(state.clone(), session::session_layer))
+        .with_state(state.clone());
+    // The guards wrap the router once, not each route (a layer on a router
+    // goes on every route's handler, and each `from_fn` clones everything
+    // beneath it per request: with a boxed handler at the bottom, 14% of a
+    // token call's CPU). Beneath them the router, whose clone is an `Arc`'s.
+    let calls = ServiceBuilder::new()
+        // Outermost, so the guards' refusals are `no-store` too.
+        .layer(axum::middleware::from_fn(assets::cache_headers))
         .layer(from_fn_with_state(state.clone(), guard::same_origin_only))
+        .layer(from_fn_with_state(state.clone(), session::session_layer))
+        .layer(axum::middleware::from_fn(statuses::typed_error_statuses))
+        .service(routes.clone());
+    let everything_else = ServiceBuilder::new()
+        .layer(axum::middleware::from_fn(assets::cache_headers))
         // Files anyone may fetch: their compressed copies need no session.
         .layer(from_fn_with_state(site_root, assets::serve_compressed))
-        // Outside the guards, so their refusals and redirects are `no-store` too.
-        .layer(axum::middleware::from_fn(assets::cache_headers));
+        .layer(from_fn_with_state(state.clone(), guard::same_origin_only))
+        .layer(from_fn_with_state(state.clone(), session::session_layer))
+        // Inside the session layer: it needs the session, and a refreshed cookie goes on after.
+        .layer(from_fn_with_state(kept, page_cache::serve_kept))
+        .layer(from_fn_with_state(state.clone(), problem::problem_pages))
+        .service(routes);
+    // A server function's call (the widget token's above all) skips what only
+    // a page or a file can be: a kept dashboard, a compressed copy, a problem
+    // page; the typed statuses are server functions' alone.
+    let routes = Router::new().route_service("/api/{*call}", calls).fallback_service(everything_else);
     security::with_headers(routes, state.settings.secure_cookies)
         // Outermost, so every layer above reads bodies as written. Pages,
         // server functions and files not yet precompressed; a level that keeps
         // up with a busy server (the files' own siblings use the best).
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
-        .with_state(state)
 }

@@ -71,6 +71,12 @@ pub struct Settings {
     /// How long Orgdeck keeps the events it received, its Admin Portal flows
     /// and the lab's record (`RETENTION_DAYS`, default 90).
     pub retention_days: u32,
+    /// How long a shutdown waits for requests under way (`SHUTDOWN_GRACE_SECONDS`, default 10).
+    pub shutdown_grace: std::time::Duration,
+    /// How long a shutting-down server still takes connections, answering
+    /// `/ready` with 503, before it stops (`SHUTDOWN_DRAIN_SECONDS`, default
+    /// 0): time for a load balancer's health check to send users elsewhere.
+    pub shutdown_drain: std::time::Duration,
 }
 
 // Secrets stay out of logs, even debug ones.
@@ -273,6 +279,13 @@ impl Settings {
         // WorkOS allows 6,000 a minute per key: 80% leaves room for other tools on the key.
         let workos_calls_per_minute = count("WORKOS_CALLS_PER_MINUTE", 4_800, MOST)?;
         let retention_days = count("RETENTION_DAYS", 90, 36_500)?;
+        let shutdown_grace = std::time::Duration::from_secs(count("SHUTDOWN_GRACE_SECONDS", 10, 3_600)?.into());
+        let shutdown_drain = match var("SHUTDOWN_DRAIN_SECONDS") {
+            None => std::time::Duration::ZERO,
+            Some(n) => n.parse::<u64>().ok().filter(|n| *n <= 300).map(std::time::Duration::from_secs).ok_or_else(|| {
+                bad("SHUTDOWN_DRAIN_SECONDS", format!("'{n}' is not a whole number from 0 to 300"), "set e.g. 5 (a little over the load balancer's health-check interval), or unset it for 0")
+            })?,
+        };
         // Emails compare without case; WorkOS user ids exactly as written.
         let admins: Vec<String> = file.orgdeck.admins.iter().map(|a| if a.contains('@') { a.to_lowercase() } else { a.clone() }).collect();
         let tenants: Vec<(String, String)> = file.tenants.into_iter().collect();
@@ -376,6 +389,8 @@ impl Settings {
             sign_ins_per_minute,
             workos_calls_per_minute,
             retention_days,
+            shutdown_grace,
+            shutdown_drain,
         })
     }
 
@@ -384,6 +399,24 @@ impl Settings {
         self.api_key = api_key.into();
         self.client_id = client_id.into();
         self.api = ApiEndpoint { hostname: addr.ip().to_string(), port: Some(addr.port()), https: false };
+    }
+
+    /// The origins this site's pages have: the configured one, and on the
+    /// emulator its loopback aliases on the same port.
+    pub fn origins(&self) -> Vec<String> {
+        let mut out = vec![self.site_url.clone()];
+        if let (true, Ok(site)) = (self.is_emulator(), url::Url::parse(&self.site_url)) {
+            let loopback = matches!(site.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+            if let (true, Some(port)) = (loopback, site.port_or_known_default()) {
+                for host in ["localhost", "127.0.0.1", "[::1]"] {
+                    let origin = format!("{}://{host}:{port}", site.scheme());
+                    if !out.contains(&origin) {
+                        out.push(origin);
+                    }
+                }
+            }
+        }
+        out
     }
 
     pub fn is_emulator(&self) -> bool {
@@ -540,6 +573,18 @@ mod tests {
         assert_eq!((s.user_calls_per_minute, s.workos_calls_per_minute), (30, 600));
         for (name, value) in [("WORKOS_CALLS_PER_MINUTE", "0"), ("ORGDECK_USER_CALLS_BURST", "0"), ("ORGDECK_USER_CALLS_PER_MINUTE", "lots"), ("ORGDECK_SIGN_INS_PER_MINUTE", "-1")] {
             assert_eq!(load(&[(name, value)], None).unwrap_err().variable, name);
+        }
+    }
+
+    #[test]
+    fn the_shutdown_waits_have_defaults_and_bounds() {
+        let s = load(&[], None).unwrap();
+        assert_eq!((s.shutdown_grace.as_secs(), s.shutdown_drain.as_secs()), (10, 0));
+        let s = load(&[("SHUTDOWN_GRACE_SECONDS", "30"), ("SHUTDOWN_DRAIN_SECONDS", "5")], None).unwrap();
+        assert_eq!((s.shutdown_grace.as_secs(), s.shutdown_drain.as_secs()), (30, 5));
+        for (name, value) in [("SHUTDOWN_GRACE_SECONDS", "0"), ("SHUTDOWN_GRACE_SECONDS", "soon"), ("SHUTDOWN_DRAIN_SECONDS", "301"), ("SHUTDOWN_DRAIN_SECONDS", "-1")] {
+            let e = load(&[(name, value)], None).unwrap_err();
+            assert_eq!(e.variable, name, "{e}");
         }
     }
 

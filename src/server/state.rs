@@ -17,8 +17,10 @@ use super::session::refresher::SessionRefresher;
 use super::session::resolved::ResolvedSessions;
 use super::session::revoked::RevokedSessions;
 use super::settings::Settings;
+use super::shutdown::Shutdown;
 use super::store::Store;
 use super::workos::cors::CorsCheck;
+use super::workos::reach::Reach;
 use crate::error::AppError;
 
 /// Cloned by every layer and server function of every request: one shared
@@ -65,18 +67,26 @@ pub struct Shared {
     /// link (the shell) and the pages outside Leptos.
     pub stylesheet: Arc<str>,
     pub cors: Arc<CorsCheck>,
+    /// The origins of this site's pages (`Settings::origins`), for the Origin
+    /// check of every state-changing request.
+    pub origins: Arc<[String]>,
     /// The live streams open now, by session.
     pub streams: Arc<LiveStreams>,
     /// What each person may make Orgdeck call WorkOS.
     pub limits: Arc<UserLimits>,
     /// Sign-ins by address (no user yet).
     pub sign_ins: Arc<UserLimits>,
+    /// Whether WorkOS answered Orgdeck's calls lately (`/ready`).
+    pub reach: Arc<Reach>,
+    /// Whether the server is shutting down (`/ready`, live streams).
+    pub shutdown: Shutdown,
 }
 
 impl AppState {
     pub fn new(leptos_options: LeptosOptions, settings: Settings, store: Store) -> AppState {
         let budget = Arc::new(Budget::new(store.clone(), settings.workos_calls_per_minute));
-        let workos = super::workos::client(&settings, Some(budget));
+        let reach = Arc::new(Reach::default());
+        let workos = super::workos::client(&settings, Some(budget), Some(reach.clone()));
         let limits = Arc::new(UserLimits::new(settings.user_calls_per_minute, settings.user_calls_burst));
         let sign_ins = Arc::new(UserLimits::new(settings.sign_ins_per_minute, settings.sign_ins_per_minute));
         let cache = Arc::new(ReadCache::default());
@@ -86,6 +96,7 @@ impl AppState {
         AppState(Arc::new(Shared {
             leptos_options,
             cookies: Cookies { secure: settings.secure_cookies },
+            origins: settings.origins().into(),
             settings: Arc::new(settings),
             workos: Arc::new(workos),
             sessions: Arc::new(SessionRefresher::default()),
@@ -101,6 +112,8 @@ impl AppState {
             streams: Arc::new(LiveStreams::default()),
             limits,
             sign_ins,
+            reach,
+            shutdown: Shutdown::default(),
         }))
     }
 

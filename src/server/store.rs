@@ -160,6 +160,12 @@ impl Store {
         Ok(Store { pool, shared: postgres.then(|| url.into()), flow_changes: Default::default() })
     }
 
+    /// Waits for the queries under way, then closes every connection (at
+    /// shutdown: PostgreSQL sees the sessions end, SQLite checkpoints its WAL).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
     /// Whether other instances may share this database (PostgreSQL).
     pub fn is_shared(&self) -> bool {
         self.shared.is_some()

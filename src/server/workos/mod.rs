@@ -2,8 +2,9 @@
 //! the client ([`client`]), what its errors mean ([`errors`]), the reads the
 //! pages show ([`reads`], wrapped by the read cache), widget tokens
 //! ([`tokens`]), Admin Portal links ([`admin_portal`]), AuthKit sign-in and
-//! sessions ([`authkit`]), the widget API ([`widget_api`]) and the CORS check
-//! ([`cors`]). Nothing above `server/` calls WorkOS.
+//! sessions ([`authkit`]), the widget API ([`widget_api`]), the CORS check
+//! ([`cors`]), and whether WorkOS answers ([`reach`]). Nothing above
+//! `server/` calls WorkOS.
 
 pub mod admin_portal;
 pub mod authkit;
@@ -11,17 +12,21 @@ pub mod budget;
 pub mod cors;
 pub mod events;
 pub mod errors;
+pub mod reach;
 pub mod reads;
 pub mod tokens;
 pub mod widget_api;
+
+use std::sync::Arc;
 
 use workos::Client;
 
 use super::settings::Settings;
 
 /// The SDK client; with a `budget`, every call it makes (its retries too) is
-/// taken from the deployment's WorkOS budget first.
-pub fn client(settings: &Settings, budget: Option<std::sync::Arc<budget::Budget>>) -> Client {
+/// taken from the deployment's WorkOS budget first; with a `reach`, every
+/// call that goes out records whether WorkOS answered.
+pub fn client(settings: &Settings, budget: Option<Arc<budget::Budget>>, reach: Option<Arc<reach::Reach>>) -> Client {
     let builder = || {
         Client::builder()
             .api_key(settings.api_key.clone())
@@ -30,10 +35,15 @@ pub fn client(settings: &Settings, budget: Option<std::sync::Arc<budget::Budget>
             .timeout(settings.timeout)
     };
     let plain = builder().build();
-    match budget {
-        Some(budget) => builder().transport(std::sync::Arc::new(budget::BudgetTransport { inner: plain.transport(), budget })).build(),
-        None => plain,
+    let mut transport = plain.transport();
+    if let Some(reach) = reach {
+        transport = Arc::new(reach::ReachTransport { inner: transport, reach });
     }
+    // Outside the reach: a call the budget refuses never went out.
+    if let Some(budget) = budget {
+        transport = Arc::new(budget::BudgetTransport { inner: transport, budget });
+    }
+    builder().transport(transport).build()
 }
 
 /// Part `index` of a JWT (0 the header, 1 the claims), decoded but not

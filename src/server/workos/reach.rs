@@ -1,0 +1,71 @@
+//! Whether WorkOS answers, as every call the SDK makes shows it (a transport
+//! around the SDK's own): `/ready` asks before it spends a call of its own.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use async_trait::async_trait;
+use workos::transport::{HttpRequest, HttpResponse, HttpTransport, SharedTransport, TransportError};
+
+/// When WorkOS last answered, and when a call last failed (ms since the epoch; 0: never).
+#[derive(Default)]
+pub struct Reach {
+    answered: AtomicI64,
+    failed: AtomicI64,
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+impl Reach {
+    /// An answer (any status but a server error) or a failure (a 5xx, no answer).
+    pub fn record(&self, answered: bool) {
+        let at = if answered { &self.answered } else { &self.failed };
+        at.fetch_max(now_ms(), Ordering::Relaxed);
+    }
+
+    /// WorkOS answered within `within` and no call has failed since.
+    pub fn reached_within(&self, within: Duration) -> bool {
+        let answered = self.answered.load(Ordering::Relaxed);
+        answered > 0 && answered >= self.failed.load(Ordering::Relaxed) && now_ms() - answered <= within.as_millis() as i64
+    }
+}
+
+/// The SDK's transport, its outcomes recorded in a [`Reach`].
+pub struct ReachTransport {
+    pub inner: SharedTransport,
+    pub reach: Arc<Reach>,
+}
+
+#[async_trait]
+impl HttpTransport for ReachTransport {
+    async fn execute(&self, req: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let result = self.inner.execute(req).await;
+        // A 429 is WorkOS answering (its limit is the budget's business, not readiness).
+        self.reach.record(matches!(&result, Ok(r) if !r.status.is_server_error()));
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failure_after_the_last_answer_means_not_reached() {
+        let reach = Reach::default();
+        assert!(!reach.reached_within(Duration::from_secs(60)), "never asked: not known to answer");
+        reach.record(true);
+        assert!(reach.reached_within(Duration::from_secs(60)));
+        std::thread::sleep(Duration::from_millis(3));
+        reach.record(false);
+        assert!(!reach.reached_within(Duration::from_secs(60)), "it failed since");
+        std::thread::sleep(Duration::from_millis(3));
+        reach.record(true);
+        assert!(reach.reached_within(Duration::from_secs(60)), "answered again");
+        std::thread::sleep(Duration::from_millis(5));
+        assert!(!reach.reached_within(Duration::from_millis(1)), "too long ago");
+    }
+}
