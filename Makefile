@@ -14,8 +14,9 @@ CARGO_LEPTOS_VERSION := 0.3.9
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 WASM_BINDGEN_PIN := $(shell sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
 # chromium for the browser suite; libssl-dev and pkg-config for webauthn-rs (OpenSSL);
-# postgresql for the several-instances test (it starts its own server in a temporary folder).
-APT_PACKAGES := chromium libssl-dev pkg-config postgresql
+# postgresql for the several-instances test (it starts its own server in a temporary folder);
+# prometheus for its promtool, which checks a scrape of /metrics.
+APT_PACKAGES := chromium libssl-dev pkg-config postgresql prometheus
 # The official widgets, bundled; cargo-leptos copies public/ into the site.
 WIDGETS_BUNDLE := public/widget-host/manifest.json
 WIDGETS_DEPS := widgets/node_modules/.package-lock.json

@@ -345,8 +345,20 @@ function orgdeckEnv() {
   };
 }
 
+/** Stops the run when something already answers on an address the bench's own servers need. */
+async function portsFree() {
+  for (const addr of [EMULATOR, ORGDECK, NEXT]) {
+    const answered = await fetch(`http://${addr}/`, { redirect: "manual", signal: AbortSignal.timeout(2000) }).then(() => true, () => false);
+    if (answered) {
+      const pid = listener(addr.split(":")[1], null);
+      throw new Error(`${addr} is already taken${pid ? ` by process ${pid}` : ""}: stop it first (the bench would measure it instead of its own server)`);
+    }
+  }
+}
+
 async function main() {
   mkdirSync(SCRATCH, { recursive: true });
+  await portsFree();
   const next = buildNext();
   if (next.missing) log(`Next.js half skipped: ${next.missing}`);
 

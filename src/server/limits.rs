@@ -14,14 +14,16 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use crate::error::AppError;
 
 pub struct UserLimits {
+    /// Which limit this is, in the metrics (`user_calls`, `sign_ins`).
+    name: &'static str,
     limiter: DefaultKeyedRateLimiter<String>,
 }
 
 impl UserLimits {
-    pub fn new(per_minute: u32, burst: u32) -> UserLimits {
+    pub fn new(name: &'static str, per_minute: u32, burst: u32) -> UserLimits {
         let rate = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         let burst = NonZeroU32::new(burst.max(1)).unwrap_or(NonZeroU32::MIN);
-        UserLimits { limiter: RateLimiter::keyed(Quota::per_minute(rate).allow_burst(burst)) }
+        UserLimits { name, limiter: RateLimiter::keyed(Quota::per_minute(rate).allow_burst(burst)) }
     }
 
     /// Spends `calls` of `who`'s bucket, or says when there will be enough.
@@ -33,7 +35,8 @@ impl UserLimits {
             // More than the bucket ever holds: as long as a full refill.
             Err(_) => std::time::Duration::from_secs(60),
         };
-        tracing::info!(who, calls, "a person's WorkOS calls were limited");
+        tracing::info!(who, calls, limit = self.name, "a person's WorkOS calls were limited");
+        super::metrics::limit_refused(self.name);
         Err(AppError::TooManyRequests { retry_after: wait.as_secs_f64().ceil().max(1.0) as u64 })
     }
 
@@ -49,7 +52,7 @@ mod tests {
 
     #[test]
     fn a_person_spends_a_burst_then_waits_while_another_is_served() {
-        let limits = UserLimits::new(60, 5);
+        let limits = UserLimits::new("test", 60, 5);
         for _ in 0..5 {
             limits.spend("user_ada", 1).unwrap();
         }

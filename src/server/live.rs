@@ -52,6 +52,7 @@ pub async fn live(State(state): State<AppState>, session: Option<Session>, Query
     }
     let Some(slot) = state.streams.open(&session.session_id) else {
         tracing::info!(session = %session.session_id, "refused a live stream: too many open");
+        super::metrics::limit_refused("live_streams");
         return (StatusCode::TOO_MANY_REQUESTS, [(RETRY_AFTER, "30")], "Too many live streams for this session: close a tab.").into_response();
     };
     // A member hears only the events about himself, as his /events lists them.

@@ -89,7 +89,7 @@ impl Default for PageCache {
                 .weigher(|key: &String, page: &Page| (key.len() + page.body.len()).try_into().unwrap_or(u32::MAX))
                 .time_to_live(KEEP_FOR)
                 .build(),
-            counts: HitCounts::default(),
+            counts: HitCounts::new("pages"),
         }
     }
 }

@@ -48,9 +48,17 @@ impl<V: Clone + Send + Sync + 'static> CachedRead<V> {
 
     async fn get(&self, changes: &AtomicU64, key: &str, load: impl Future<Output = Result<V, AppError>>) -> Result<V, AppError> {
         let seen = changes.load(Ordering::SeqCst);
+        let loaded = std::sync::atomic::AtomicBool::new(false);
+        let load = async {
+            loaded.store(true, Ordering::Relaxed);
+            load.await
+        };
         // On the heap: moka's future and the SDK's are large, and a debug
         // build moves them through the stack of the page being rendered.
-        let value = Box::pin(self.0.try_get_with(key.to_string(), Box::pin(load))).await.map_err(|e| (*e).clone())?;
+        let value = Box::pin(self.0.try_get_with(key.to_string(), Box::pin(load))).await;
+        // A caller that waited for another's load counts as a hit: it made no call.
+        super::metrics::cache_lookup("workos_reads", !loaded.load(Ordering::Relaxed));
+        let value = value.map_err(|e| (*e).clone())?;
         // Something was forgotten while WorkOS answered: what it answered may
         // predate that change, so it serves this caller but is not kept.
         if changes.load(Ordering::SeqCst) != seen {

@@ -15,7 +15,7 @@ use tower_http::compression::{CompressionLayer, CompressionLevel};
 
 use super::state::AppState;
 use super::shutdown::Shutdown;
-use super::{assets, guard, live, page_cache, portal, problem, readiness, security, session, sign_in, statuses, tenants, webhooks};
+use super::{assets, guard, live, metrics, page_cache, portal, problem, readiness, scrape, security, session, sign_in, statuses, tenants, webhooks};
 use crate::app::{shell, App};
 
 /// Serves `app` on `listener` with the client's address known to handlers, and
@@ -59,6 +59,14 @@ pub fn nodelay(listener: TcpListener) -> TapIo<TcpListener, fn(&mut TcpStream)> 
     listener.tap_io(set as fn(&mut TcpStream))
 }
 
+/// The outer router's `/api/{*call}` match, dropped before the router
+/// beneath matches again: axum prefixes a match already in the request to
+/// its own (`/api/{*call}/api/widget_token`), as for a nested router.
+async fn forget_outer_match(mut request: axum::extract::Request) -> axum::extract::Request {
+    request.extensions_mut().remove::<axum::extract::MatchedPath>();
+    request
+}
+
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
@@ -75,8 +83,11 @@ pub fn router(state: AppState) -> Router {
         // Liveness (the process answers) and readiness (it can serve users now).
         .route("/health", get(|| async { "ok" }))
         .route("/ready", get(readiness::ready))
+        .route("/metrics", get(scrape::scrape))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // The route template each answer came from, for the metrics outside.
+        .route_layer(axum::middleware::from_fn(metrics::carry_route))
         .with_state(state.clone());
     // The guards wrap the router once, not each route (a layer on a router
     // goes on every route's handler, and each `from_fn` clones everything
@@ -88,6 +99,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), guard::same_origin_only))
         .layer(from_fn_with_state(state.clone(), session::session_layer))
         .layer(axum::middleware::from_fn(statuses::typed_error_statuses))
+        .layer(axum::middleware::map_request(forget_outer_match))
         .service(routes.clone());
     let everything_else = ServiceBuilder::new()
         .layer(axum::middleware::from_fn(assets::cache_headers))
@@ -108,4 +120,6 @@ pub fn router(state: AppState) -> Router {
         // server functions and files not yet precompressed; a level that keeps
         // up with a busy server (the files' own siblings use the best).
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
+        // Outermost: every answer counted and timed, refusals too.
+        .layer(axum::middleware::from_fn(metrics::record_requests))
 }

@@ -77,6 +77,9 @@ pub struct Settings {
     /// `/ready` with 503, before it stops (`SHUTDOWN_DRAIN_SECONDS`, default
     /// 0): time for a load balancer's health check to send users elsewhere.
     pub shutdown_drain: std::time::Duration,
+    /// `METRICS_TOKEN`: a scraper that sends it as a bearer token may read
+    /// `/metrics` from anywhere (without it, only from this machine).
+    pub metrics_token: Option<String>,
 }
 
 // Secrets stay out of logs, even debug ones.
@@ -91,6 +94,7 @@ impl fmt::Debug for Settings {
             .field("site_url", &self.site_url)
             .field("redirect_uri", &self.redirect_uri)
             .field("api", &self.api)
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "[redacted]"))
             .finish()
     }
 }
@@ -280,6 +284,10 @@ impl Settings {
         let workos_calls_per_minute = count("WORKOS_CALLS_PER_MINUTE", 4_800, MOST)?;
         let retention_days = count("RETENTION_DAYS", 90, 36_500)?;
         let shutdown_grace = std::time::Duration::from_secs(count("SHUTDOWN_GRACE_SECONDS", 10, 3_600)?.into());
+        let metrics_token = var("METRICS_TOKEN");
+        if metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
+            return Err(bad("METRICS_TOKEN", "is shorter than 16 characters", "generate one with `openssl rand -hex 16`, or unset it to answer /metrics to this machine only"));
+        }
         let shutdown_drain = match var("SHUTDOWN_DRAIN_SECONDS") {
             None => std::time::Duration::ZERO,
             Some(n) => n.parse::<u64>().ok().filter(|n| *n <= 300).map(std::time::Duration::from_secs).ok_or_else(|| {
@@ -391,6 +399,7 @@ impl Settings {
             retention_days,
             shutdown_grace,
             shutdown_drain,
+            metrics_token,
         })
     }
 
@@ -582,6 +591,8 @@ mod tests {
         assert_eq!((s.shutdown_grace.as_secs(), s.shutdown_drain.as_secs()), (10, 0));
         let s = load(&[("SHUTDOWN_GRACE_SECONDS", "30"), ("SHUTDOWN_DRAIN_SECONDS", "5")], None).unwrap();
         assert_eq!((s.shutdown_grace.as_secs(), s.shutdown_drain.as_secs()), (30, 5));
+        assert_eq!(load(&[("METRICS_TOKEN", "0123456789abcdef")], None).unwrap().metrics_token.as_deref(), Some("0123456789abcdef"));
+        assert_eq!(load(&[("METRICS_TOKEN", "short")], None).unwrap_err().variable, "METRICS_TOKEN");
         for (name, value) in [("SHUTDOWN_GRACE_SECONDS", "0"), ("SHUTDOWN_GRACE_SECONDS", "soon"), ("SHUTDOWN_DRAIN_SECONDS", "301"), ("SHUTDOWN_DRAIN_SECONDS", "-1")] {
             let e = load(&[(name, value)], None).unwrap_err();
             assert_eq!(e.variable, name, "{e}");

@@ -87,8 +87,10 @@ impl AppState {
         let budget = Arc::new(Budget::new(store.clone(), settings.workos_calls_per_minute));
         let reach = Arc::new(Reach::default());
         let workos = super::workos::client(&settings, Some(budget), Some(reach.clone()));
-        let limits = Arc::new(UserLimits::new(settings.user_calls_per_minute, settings.user_calls_burst));
-        let sign_ins = Arc::new(UserLimits::new(settings.sign_ins_per_minute, settings.sign_ins_per_minute));
+        let limits = Arc::new(UserLimits::new("user_calls", settings.user_calls_per_minute, settings.user_calls_burst));
+        let sign_ins = Arc::new(UserLimits::new("sign_ins", settings.sign_ins_per_minute, settings.sign_ins_per_minute));
+        super::metrics::handle();
+        super::metrics::budget_per_minute(settings.workos_calls_per_minute);
         let cache = Arc::new(ReadCache::default());
         let revoked = Arc::new(RevokedSessions::default());
         let widget_bundle = super::assets::widget_bundle(std::path::Path::new(&*leptos_options.site_root)).into();

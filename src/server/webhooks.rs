@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use workos::WebhookVerifier;
 
+use super::metrics;
 use super::state::AppState;
 use super::store::{now_iso, StoredEvent};
 use super::workos::events::{self, EventsPage};
@@ -121,6 +122,11 @@ pub fn stored(envelope: &Value, source: &str) -> Option<StoredEvent> {
 async fn store_once(state: &AppState, event: StoredEvent) -> Result<bool, sqlx::Error> {
     let new = state.store.insert_event(&event).await?;
     if new {
+        // How far behind WorkOS this instance's events are.
+        if let (Ok(created), Ok(received)) = (chrono::DateTime::parse_from_rfc3339(&event.created_at), chrono::DateTime::parse_from_rfc3339(&event.received_at)) {
+            let source = if event.source == "webhook" { "webhook" } else { "events_api" };
+            metrics::ingestion_lag(source, (received - created).num_milliseconds() as f64 / 1000.0);
+        }
         state.feed.publish(event).await;
     }
     Ok(new)
@@ -132,29 +138,37 @@ async fn store_once(state: &AppState, event: StoredEvent) -> Result<bool, sqlx::
 pub async fn ingest(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let Some(secret) = state.settings.webhook_secret.as_deref() else {
         tracing::warn!("refused a webhook: WORKOS_WEBHOOK_SECRET is not set");
+        metrics::webhook("refused");
         return (StatusCode::SERVICE_UNAVAILABLE, "Webhooks are off: set WORKOS_WEBHOOK_SECRET to the endpoint's secret from the WorkOS Dashboard.")
             .into_response();
     };
     let signature = headers.get("workos-signature").and_then(|v| v.to_str().ok()).unwrap_or_default();
     let Ok(body) = std::str::from_utf8(&body) else {
         tracing::warn!("refused a webhook: the body is not UTF-8");
+        metrics::webhook("refused");
         return (StatusCode::BAD_REQUEST, "The body is not UTF-8 JSON.").into_response();
     };
     let verified = WebhookVerifier::new(secret).with_tolerance(TOLERANCE).verify_payload(signature, body);
     if let Err(e) = verified {
         tracing::warn!("refused a webhook: {e}");
+        metrics::webhook("refused");
         return (StatusCode::BAD_REQUEST, "The WorkOS-Signature header does not match this body and secret.").into_response();
     }
     let envelope: Value = serde_json::from_str(body).unwrap_or_default();
     let Some(event) = stored(&envelope, "webhook") else {
         tracing::warn!("refused a signed webhook that is not a WorkOS event");
+        metrics::webhook("refused");
         return (StatusCode::BAD_REQUEST, "A signed body, but not a WorkOS event (id, event).").into_response();
     };
     match store_once(&state, event).await {
-        Ok(_) => StatusCode::OK.into_response(),
+        Ok(new) => {
+            metrics::webhook(if new { "stored" } else { "duplicate" });
+            StatusCode::OK.into_response()
+        }
         Err(e) => {
             // WorkOS retries a 5xx: nothing is lost.
             tracing::error!("could not store a webhook: {e}");
+            metrics::webhook("failed");
             StatusCode::SERVICE_UNAVAILABLE.into_response()
         }
     }
@@ -198,7 +212,9 @@ pub async fn catch_up(state: &AppState) -> Result<usize, AppError> {
 pub fn spawn_catch_up(state: AppState, every: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            match catch_up(&state).await {
+            let ran = catch_up(&state).await;
+            metrics::catch_up(ran.as_ref().map(|n| *n).map_err(|_| ()));
+            match ran {
                 Ok(0) => {}
                 Ok(n) => tracing::info!("stored {n} WorkOS events the webhooks had not brought"),
                 Err(e) => tracing::warn!("event catch-up failed (it tries again in {every:?}): {e}: {}", e.detail()),

@@ -106,7 +106,7 @@ fn is_static(path: &str) -> bool {
 /// (which answer `NotSignedIn` themselves) do not.
 fn needs_sign_in(path: &str) -> bool {
     const OPEN: &[&str] =
-        &["/login", "/logout", "/auth/", "/pkg/", "/widget-host/", "/api/", "/favicon.ico", "/health", "/ready", "/webhooks/", "/events/live"];
+        &["/login", "/logout", "/auth/", "/pkg/", "/widget-host/", "/api/", "/favicon.ico", "/health", "/ready", "/metrics", "/webhooks/", "/events/live"];
     !OPEN.iter().any(|p| path == p.trim_end_matches('/') || path.starts_with(p))
 }
 

@@ -43,7 +43,7 @@ impl Default for ResolvedSessions {
     fn default() -> Self {
         ResolvedSessions {
             cache: Cache::builder().max_capacity(CAPACITY).expire_after(UntilRefresh).build(),
-            counts: HitCounts::default(),
+            counts: HitCounts::new("sessions"),
         }
     }
 }

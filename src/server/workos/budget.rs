@@ -88,7 +88,10 @@ impl HttpTransport for BudgetTransport {
         }
         match self.budget.take().await {
             Ok(()) => self.inner.execute(req).await,
-            Err(retry_after) => Ok(spent(retry_after)),
+            Err(retry_after) => {
+                crate::server::metrics::budget_refused();
+                Ok(spent(retry_after))
+            }
         }
     }
 }

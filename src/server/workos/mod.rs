@@ -25,7 +25,7 @@ use super::settings::Settings;
 
 /// The SDK client; with a `budget`, every call it makes (its retries too) is
 /// taken from the deployment's WorkOS budget first; with a `reach`, every
-/// call that goes out records whether WorkOS answered.
+/// call that goes out records whether WorkOS answered (and its metrics).
 pub fn client(settings: &Settings, budget: Option<Arc<budget::Budget>>, reach: Option<Arc<reach::Reach>>) -> Client {
     let builder = || {
         Client::builder()

@@ -1,5 +1,6 @@
-//! Whether WorkOS answers, as every call the SDK makes shows it (a transport
-//! around the SDK's own): `/ready` asks before it spends a call of its own.
+//! What every call the SDK makes shows (a transport around the SDK's own):
+//! whether WorkOS answers, which `/ready` asks before it spends a call of its
+//! own, and the call's operation, status and time for `/metrics`.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -42,9 +43,12 @@ pub struct ReachTransport {
 #[async_trait]
 impl HttpTransport for ReachTransport {
     async fn execute(&self, req: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let operation = crate::server::metrics::operation(req.method.as_str(), &req.url);
+        let started = std::time::Instant::now();
         let result = self.inner.execute(req).await;
         // A 429 is WorkOS answering (its limit is the budget's business, not readiness).
         self.reach.record(matches!(&result, Ok(r) if !r.status.is_server_error()));
+        crate::server::metrics::workos_call(operation, result.as_ref().ok().map(|r| r.status.as_u16()), started.elapsed());
         result
     }
 }
