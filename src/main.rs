@@ -8,13 +8,21 @@ async fn main() {
     use leptos::prelude::get_configuration;
     use orgdeck::server::{embedded, router, router::router, settings::Settings, shutdown, state::AppState, store::Store, webhooks};
 
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
-        .init();
     let fail = |what: String| -> ! {
         eprintln!("orgdeck: cannot start.\n  {what}");
         std::process::exit(2);
     };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    // One JSON object a line for a log collector; the banner goes into it too.
+    let json = match std::env::var("LOG_FORMAT").as_deref() {
+        Ok("json") => true,
+        Ok("text") | Err(_) => false,
+        Ok(other) => fail(format!("LOG_FORMAT: '{other}' is neither text nor json\n  fix: set LOG_FORMAT=json for one JSON object a line, or unset it")),
+    };
+    match json {
+        true => tracing_subscriber::fmt().json().with_current_span(true).with_span_list(false).with_env_filter(filter).init(),
+        false => tracing_subscriber::fmt().with_env_filter(filter).init(),
+    }
 
     let conf = get_configuration(None).unwrap_or_else(|e| fail(format!("Leptos configuration: {e}")));
     let mut leptos_options = conf.leptos_options;
@@ -52,7 +60,10 @@ async fn main() {
     let listener = tokio::net::TcpListener::bind(&addr).await.unwrap_or_else(|e| {
         fail(format!("cannot listen on {addr}: {e}. Stop whatever uses that port, or set LEPTOS_SITE_ADDR."))
     });
-    print!("{banner}");
+    match json {
+        true => tracing::info!(banner = %banner.trim(), "started"),
+        false => print!("{banner}"),
+    }
     orgdeck::server::assets::precompress(std::path::Path::new(&*state.leptos_options.site_root));
     // What webhooks missed while Orgdeck was down, then every minute.
     let catching_up = webhooks::spawn_catch_up(state.clone(), webhooks::CATCH_UP_EVERY);

@@ -23,6 +23,8 @@ struct Postgres {
     dir: PathBuf,
     bin: PathBuf,
     url: String,
+    /// The server's options (port, socket folder), to start it again.
+    options: String,
 }
 
 impl Postgres {
@@ -37,7 +39,7 @@ impl Postgres {
             .expect("PostgreSQL's server is not installed: `make test` installs Debian's postgresql package");
         let dir = std::env::temp_dir().join(format!("orgdeck-pg-{}", ulid::Ulid::new()));
         std::fs::create_dir_all(&dir).unwrap();
-        let mut pg = Postgres { dir, bin, url: String::new() };
+        let mut pg = Postgres { dir, bin, url: String::new(), options: String::new() };
         // PostgreSQL refuses to run as root: it runs as Debian's `postgres` user then.
         if pg.as_root() {
             pg.run(Command::new("chown").args(["-R", "postgres:postgres"]).arg(&pg.dir));
@@ -46,9 +48,20 @@ impl Postgres {
         pg.run(pg.command("initdb").arg("-D").arg(&data).args(["-A", "trust", "-U", "orgdeck", "-E", "UTF8", "--no-sync"]));
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let options = format!("-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100", pg.dir.display());
-        pg.run(pg.command("pg_ctl").arg("-D").arg(&data).arg("-l").arg(pg.dir.join("log")).args(["-o", &options, "-w", "start"]));
+        pg.options = options;
+        pg.start_again();
         pg.url = format!("postgres://orgdeck@127.0.0.1:{port}/postgres");
         pg
+    }
+
+    fn start_again(&self) {
+        let data = self.dir.join("data");
+        self.run(self.command("pg_ctl").arg("-D").arg(&data).arg("-l").arg(self.dir.join("log")).args(["-o", &self.options, "-w", "start"]));
+    }
+
+    fn stop(&self) {
+        let data = self.dir.join("data");
+        self.run(self.command("pg_ctl").arg("-D").arg(&data).args(["-m", "fast", "-w", "stop"]));
     }
 
     fn as_root(&self) -> bool {
@@ -269,4 +282,32 @@ async fn two_instances_take_their_workos_calls_from_one_budget() {
     // One window's budget, or two if a window ended during the loop; never each instance its own.
     assert!(ok <= 20 && calls <= 20, "{ok} tokens, {calls} WorkOS calls");
     assert_eq!(refused_by.len(), 2, "both instances refuse once the shared budget is spent: {refused_by:?}");
+}
+
+#[tokio::test]
+async fn ready_is_503_while_the_database_is_down_and_200_once_it_is_back() {
+    let pg = Postgres::start();
+    let app = start_on(&pg.url, |_| {}).await;
+    let ready = || async {
+        let res = reqwest::get(format!("{}/ready", app.base)).await.unwrap();
+        (res.status(), res.json::<serde_json::Value>().await.unwrap())
+    };
+    let (status, body) = ready().await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    pg.stop();
+    let (status, body) = ready().await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_ne!(body["database"], "ok", "{body}");
+    assert_eq!(body["workos"], "ok", "only the database is down: {body}");
+    pg.start_again();
+    // The pool finds its connections dead and opens new ones.
+    let started = std::time::Instant::now();
+    loop {
+        let (status, body) = ready().await;
+        if status == StatusCode::OK {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(15), "still not ready once the database is back: {body}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }

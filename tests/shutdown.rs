@@ -60,7 +60,8 @@ async fn orgdeck_on(app: &App, extra: &[(&str, &str)]) -> Server {
         .env("ORGDECK_USER_CALLS_PER_MINUTE", "10000")
         .env("ORGDECK_USER_CALLS_BURST", "10000")
         .envs(extra.iter().copied())
-        .stdout(Stdio::null())
+        // Read by the log test once the process is gone (little is written: warnings only, unless asked).
+        .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
         .unwrap();
@@ -171,4 +172,36 @@ async fn ready_is_503_while_workos_fails_and_200_once_it_answers() {
     app.emu.emulator.faults().clear();
     let (status, body) = ready(&app.base).await.unwrap();
     assert_eq!(status, StatusCode::OK, "WorkOS answers again: {body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_format_json_writes_one_json_object_a_line() {
+    let emu = start().await;
+    let server = orgdeck_on(&emu, &[("LOG_FORMAT", "json"), ("RUST_LOG", "info")]).await;
+    assert_eq!(reqwest::get(format!("{}/ready", server.base)).await.unwrap().status(), StatusCode::OK);
+    sigterm(&server);
+    let mut server = server;
+    let started = Instant::now();
+    while server.child.try_wait().unwrap().is_none() {
+        assert!(started.elapsed() < Duration::from_secs(15), "the process exits");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut server.child.stdout.take().unwrap(), &mut out).unwrap();
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}")))
+        .collect();
+    let said = |m: &str| lines.iter().any(|l| l["fields"]["message"].as_str().is_some_and(|x| x.contains(m)));
+    assert!(said("started") && said("shutting down") && said("stopped"), "{out}");
+    assert!(lines.iter().all(|l| l["level"].is_string() && l["timestamp"].is_string()), "{out}");
+}
+
+#[test]
+fn an_unknown_log_format_stops_start_up_with_the_fix() {
+    let out = Command::new(env!("CARGO_BIN_EXE_orgdeck")).env_clear().env("LOG_FORMAT", "xml").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("LOG_FORMAT") && stderr.contains("json"), "{stderr}");
 }
