@@ -5,12 +5,13 @@
 //! `mint_tokens <base_url> <api_key> <organization name> <user email> <seconds> <concurrency>...`
 //! prints one JSON line per concurrency: requests, rate, p50 and p99 in ms.
 
-use std::time::{Duration, Instant};
-
 use workos::resources::organizations::ListOrganizationsParams;
 use workos::resources::organization_membership::ListOrganizationMembershipsParams;
 use workos::resources::widgets::CreateTokenParams;
 use workos::{WidgetSessionToken, WidgetSessionTokenScopes};
+
+#[path = "shared/load.rs"]
+mod load;
 
 #[tokio::main]
 async fn main() {
@@ -30,38 +31,19 @@ async fn main() {
     let user = memberships.data.into_iter().find(|m| m.user.email == args[3]).expect("the user's membership").user.id;
     let seconds: u64 = args[4].parse().expect("seconds");
     for concurrency in args[5..].iter().map(|c| c.parse::<usize>().expect("concurrency")) {
-        let deadline = Instant::now() + Duration::from_secs(seconds);
-        let workers: Vec<_> = (0..concurrency).map(|_| {
+        let (client, org, user) = (client.clone(), org.clone(), user.clone());
+        load::drive(concurrency, seconds, move || {
             let (client, org, user) = (client.clone(), org.clone(), user.clone());
-            tokio::spawn(async move {
-                let mut latencies = Vec::new();
-                while Instant::now() < deadline {
-                    let started = Instant::now();
-                    let params = CreateTokenParams::new(WidgetSessionToken {
-                        organization_id: Some(org.clone()),
-                        user_id: Some(user.clone()),
-                        scopes: Some(vec![WidgetSessionTokenScopes::WidgetsUsersTableManage]),
-                    });
-                    client.widgets().create_token(params).await.expect("a token");
-                    latencies.push(started.elapsed());
-                }
-                latencies
-            })
-        }).collect();
-        let started = Instant::now();
-        let mut all = Vec::new();
-        for w in workers {
-            all.extend(w.await.expect("worker"));
-        }
-        let took = started.elapsed().as_secs_f64();
-        all.sort();
-        let at = |q: f64| all.get(((all.len() as f64 * q) as usize).min(all.len().saturating_sub(1))).map_or(0.0, |d| d.as_secs_f64() * 1000.0);
-        println!(
-            "{{\"concurrency\":{concurrency},\"requests\":{},\"rate\":{:.1},\"p50_ms\":{:.2},\"p99_ms\":{:.2}}}",
-            all.len(),
-            all.len() as f64 / took,
-            at(0.5),
-            at(0.99)
-        );
+            async move {
+                let params = CreateTokenParams::new(WidgetSessionToken {
+                    organization_id: Some(org),
+                    user_id: Some(user),
+                    scopes: Some(vec![WidgetSessionTokenScopes::WidgetsUsersTableManage]),
+                });
+                client.widgets().create_token(params).await.expect("a token");
+                true
+            }
+        })
+        .await;
     }
 }

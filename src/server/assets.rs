@@ -201,9 +201,12 @@ pub async fn serve_compressed(State(site_root): State<std::sync::Arc<Path>>, req
         let (original, copies) = (root.join(&path[1..]), compressed_root(root).join(&path[1..]));
         for (encoding, suffix) in ENCODINGS {
             let copy = sibling(&copies, suffix);
-            // Made from this file (a bundle file's copy whenever it exists: see `named_by_content`).
-            let made_from_it = path.starts_with("/widget-host/") || fresh(&copy, &original);
-            if !accepts(accept, encoding) || !original.is_file() || !copy.is_file() || !made_from_it {
+            // Made from this file: a bundle file's copy whenever both exist, any other only when newer.
+            let made_from_it = match named_by_content(root, &original) {
+                true => original.is_file() && copy.is_file(),
+                false => fresh(&copy, &original),
+            };
+            if !accepts(accept, encoding) || !made_from_it {
                 continue;
             }
             let Ok(bytes) = tokio::fs::read(&copy).await else { continue };

@@ -137,28 +137,23 @@ async fn store_once(state: &AppState, event: StoredEvent) -> Result<bool, sqlx::
 /// stored, 503 when no secret is configured (WorkOS then retries).
 pub async fn ingest(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let Some(secret) = state.settings.webhook_secret.as_deref() else {
-        tracing::warn!("refused a webhook: WORKOS_WEBHOOK_SECRET is not set");
-        metrics::webhook("refused");
-        return (StatusCode::SERVICE_UNAVAILABLE, "Webhooks are off: set WORKOS_WEBHOOK_SECRET to the endpoint's secret from the WorkOS Dashboard.")
-            .into_response();
+        return refuse(
+            "WORKOS_WEBHOOK_SECRET is not set",
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Webhooks are off: set WORKOS_WEBHOOK_SECRET to the endpoint's secret from the WorkOS Dashboard.",
+        );
     };
     let signature = headers.get("workos-signature").and_then(|v| v.to_str().ok()).unwrap_or_default();
     let Ok(body) = std::str::from_utf8(&body) else {
-        tracing::warn!("refused a webhook: the body is not UTF-8");
-        metrics::webhook("refused");
-        return (StatusCode::BAD_REQUEST, "The body is not UTF-8 JSON.").into_response();
+        return refuse("the body is not UTF-8", StatusCode::BAD_REQUEST, "The body is not UTF-8 JSON.");
     };
     let verified = WebhookVerifier::new(secret).with_tolerance(TOLERANCE).verify_payload(signature, body);
     if let Err(e) = verified {
-        tracing::warn!("refused a webhook: {e}");
-        metrics::webhook("refused");
-        return (StatusCode::BAD_REQUEST, "The WorkOS-Signature header does not match this body and secret.").into_response();
+        return refuse(&e.to_string(), StatusCode::BAD_REQUEST, "The WorkOS-Signature header does not match this body and secret.");
     }
     let envelope: Value = serde_json::from_str(body).unwrap_or_default();
     let Some(event) = stored(&envelope, "webhook") else {
-        tracing::warn!("refused a signed webhook that is not a WorkOS event");
-        metrics::webhook("refused");
-        return (StatusCode::BAD_REQUEST, "A signed body, but not a WorkOS event (id, event).").into_response();
+        return refuse("signed, but not a WorkOS event", StatusCode::BAD_REQUEST, "A signed body, but not a WorkOS event (id, event).");
     };
     match store_once(&state, event).await {
         Ok(new) => {
@@ -172,6 +167,13 @@ pub async fn ingest(State(state): State<AppState>, headers: HeaderMap, body: Byt
             StatusCode::SERVICE_UNAVAILABLE.into_response()
         }
     }
+}
+
+/// A delivery refused: one log line saying `why`, counted, and `answer` for WorkOS.
+fn refuse(why: &str, status: StatusCode, answer: &'static str) -> Response {
+    tracing::warn!("refused a webhook: {why}");
+    metrics::webhook("refused");
+    (status, answer).into_response()
 }
 
 /// Reads the Events API from the stored cursor to the end and stores what is
@@ -213,7 +215,7 @@ pub fn spawn_catch_up(state: AppState, every: Duration) -> tokio::task::JoinHand
     tokio::spawn(async move {
         loop {
             let ran = catch_up(&state).await;
-            metrics::catch_up(ran.as_ref().map(|n| *n).map_err(|_| ()));
+            metrics::catch_up(ran.as_ref().ok().copied());
             match ran {
                 Ok(0) => {}
                 Ok(n) => tracing::info!("stored {n} WorkOS events the webhooks had not brought"),
