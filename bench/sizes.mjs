@@ -16,7 +16,7 @@ const lazy = readdirSync("target/site/pkg")
   .filter((f) => f.startsWith("split_") && f.endsWith(".wasm"))
   .map((f) => [`lazy island WASM \`${f.replace(/^split_(.*)_loader_.*$/, "$1")}\` (its page only)`, `target/site/pkg/${f}`]);
 const files = [
-  ["hydrate WASM (release, every page)", pkg("wasm")],
+  ["hydrate WASM (release, pages with islands: dashboard, events, lab; not widget pages)", pkg("wasm")],
   ["hydrate JS glue", pkg("js")],
   ...(hashes.split ? [["lazy-island loader JS", `target/site/pkg/__wasm_split.${hashes.split}.js`]] : []),
   ...lazy,

@@ -22,6 +22,16 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         Some(href) => view! { <link id="leptos" rel="stylesheet" href=href/> }.into_any(),
         None => view! { <HashedStylesheet options=options.clone() id="leptos"/> }.into_any(),
     };
+    // Only pages with islands load the WASM (its 140-odd KiB are most of a
+    // first visit's bytes): a widget page is server HTML and the widgets bundle.
+    #[cfg(feature = "ssr")]
+    let wasm = use_context::<axum::http::request::Parts>().is_none_or(|p| ships_wasm(p.uri.path()));
+    #[cfg(not(feature = "ssr"))]
+    let wasm = true;
+    let hydration = match wasm {
+        true => view! { <HydrationScripts options=options.clone() islands=true/> }.into_any(),
+        false => view! { <script nonce=leptos::nonce::use_nonce() inner_html=LIVE_WITHOUT_WASM></script> }.into_any(),
+    };
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -33,7 +43,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <script nonce=leptos::nonce::use_nonce() inner_html=EARLY_SCRIPT></script>
                 {stylesheet}
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options islands=true/>
+                {hydration}
                 <MetaTags/>
             </head>
             <body>
@@ -41,6 +51,18 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// A page without WASM is live once parsed, unless a widget frame is still to
+/// start (the widgets bundle marks the page then). The same marker the WASM
+/// sets after hydrating, so a test waits for either the same way.
+const LIVE_WITHOUT_WASM: &str = "document.addEventListener('DOMContentLoaded',function(){if(!document.querySelector('[data-widget-boot]'))document.body.dataset.hydrated='true'})";
+
+/// Whether the page at `path` has islands, so needs the WASM. A widget page
+/// has none: its frame is started by the widgets bundle (components/widget_host.rs)
+/// and the theme toggle by the shell's script.
+pub fn ships_wasm(path: &str) -> bool {
+    !path.starts_with("/widgets/")
 }
 
 #[component]

@@ -4,7 +4,14 @@
 
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use leptos::server_fn::{Bytes, ContentType, Decodes, Encodes, Format, FormatType};
 use serde::{Deserialize, Serialize};
+
+/// The trace id of the request being answered (server/observe.rs puts it on
+/// the request): what an error notice shows as "Request ID", and what the
+/// request's log lines and its trace carry, so an operator finds one from the other.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestTrace(pub String);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
@@ -102,7 +109,7 @@ impl AppError {
             AppError::Invalid { field: Some(field), message } => format!("{message} (field: {field})"),
             AppError::Invalid { field: None, message } => message.clone(),
             AppError::Workos { message, request_id, .. } => match request_id {
-                Some(id) => format!("{message} (request ID {id})"),
+                Some(id) => format!("{message} (WorkOS request ID {id})"),
                 None => message.clone(),
             },
             AppError::Unavailable { message, .. } | AppError::Internal { message } => message.clone(),
@@ -181,8 +188,58 @@ impl AppError {
     }
 }
 
+/// How a server function's error goes over the wire: the typed error (for
+/// Orgdeck's own WASM) and its words (for any other caller: the widget pages'
+/// plain JS, a script, curl), so no client has to know the variants to say
+/// what went wrong and what to do:
+/// `{"error": {"MissingPermission": {…}}, "title": "…", "explained": "…"}`.
+pub struct ExplainedJson;
+
+#[derive(Serialize)]
+struct Said<'a> {
+    error: &'a AppError,
+    title: String,
+    explained: String,
+}
+
+#[derive(Deserialize)]
+struct Heard {
+    error: AppError,
+}
+
+impl ContentType for ExplainedJson {
+    const CONTENT_TYPE: &'static str = JsonEncoding::CONTENT_TYPE;
+}
+
+impl FormatType for ExplainedJson {
+    const FORMAT_TYPE: Format = Format::Text;
+}
+
+impl Encodes<AppError> for ExplainedJson {
+    type Error = serde_json::Error;
+
+    fn encode(error: &AppError) -> Result<Bytes, Self::Error> {
+        serde_json::to_vec(&Said { error, title: error.to_string(), explained: error.explained() }).map(Into::into)
+    }
+}
+
+impl Decodes<AppError> for ExplainedJson {
+    type Error = serde_json::Error;
+
+    fn decode(bytes: Bytes) -> Result<AppError, Self::Error> {
+        AppError::from_wire(&bytes)
+    }
+}
+
+impl AppError {
+    /// The error a server function's failed answer carries (`ExplainedJson`).
+    pub fn from_wire(body: &[u8]) -> Result<AppError, serde_json::Error> {
+        serde_json::from_slice::<Heard>(body).map(|h| h.error)
+    }
+}
+
 impl FromServerFnError for AppError {
-    type Encoder = JsonEncoding;
+    type Encoder = ExplainedJson;
 
     /// On the server these arrive only while a request is read: the caller's
     /// input, not Orgdeck's failure (the browser builds its own for answers).
@@ -239,6 +296,11 @@ mod tests {
     fn round_trips_through_the_server_fn_encoding() {
         let e = AppError::NoOrganization { email: "a@b.test".into() };
         let bytes = e.ser();
+        let said: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(said["title"], "You're not a member of an organization");
+        assert!(said["explained"].as_str().unwrap().contains("a@b.test"), "{said}");
         assert_eq!(AppError::de(bytes), e);
+        // A unit variant too (a string, not an object, inside `error`).
+        assert_eq!(AppError::de(AppError::NotSignedIn.ser()), AppError::NotSignedIn);
     }
 }

@@ -19,9 +19,19 @@ async fn main() {
         Ok("text") | Err(_) => false,
         Ok(other) => fail(format!("LOG_FORMAT: '{other}' is neither text nor json\n  fix: set LOG_FORMAT=json for one JSON object a line, or unset it")),
     };
-    match json {
-        true => tracing_subscriber::fmt().json().with_current_span(true).with_span_list(false).with_env_filter(filter).init(),
-        false => tracing_subscriber::fmt().with_env_filter(filter).init(),
+    // Spans to an OpenTelemetry collector when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+    let traces = orgdeck::server::traces::Traces::from_env().unwrap_or_else(|e| fail(e));
+    {
+        use tracing_subscriber::layer::SubscriberExt;
+        use tracing_subscriber::util::SubscriberInitExt;
+        use tracing_subscriber::Layer;
+        // JSON: every span the line is in, so a WorkOS call's line carries its request's trace id.
+        let lines = match json {
+            true => tracing_subscriber::fmt::layer().json().with_current_span(true).with_span_list(true).boxed(),
+            false => tracing_subscriber::fmt::layer().boxed(),
+        };
+        let exported = traces.as_ref().map(|t| t.layer());
+        tracing_subscriber::registry().with(filter).with(lines).with(exported).init();
     }
 
     let conf = get_configuration(None).unwrap_or_else(|e| fail(format!("Leptos configuration: {e}")));
@@ -82,6 +92,10 @@ async fn main() {
     }
     state.store.close().await;
     drop(emulator);
+    if let Some(traces) = traces {
+        // The exporter's last batch (it blocks on its own thread's send).
+        let _ = tokio::task::spawn_blocking(move || traces.flush()).await;
+    }
     match served {
         Ok(()) => tracing::info!("stopped"),
         Err(e) => {

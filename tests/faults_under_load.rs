@@ -88,7 +88,7 @@ fn explained(what: &str, status: StatusCode, body: &str) -> Result<(), String> {
             false => Err(format!("{what}: {status} without a notice")),
         };
     }
-    match serde_json::from_str::<AppError>(body) {
+    match AppError::from_wire(body.as_bytes()) {
         Ok(e) if !e.detail().is_empty() && !e.fix().is_empty() && e.status() == status.as_u16() => Ok(()),
         Ok(e) => Err(format!("{what}: {status} but the error says {} ({e:?})", e.status())),
         Err(_) => Err(format!("{what}: {status} with no readable error: {body}")),

@@ -116,6 +116,11 @@ test("one person asking too fast is told to wait and when to try again, and is s
   }
   expect(refused, "a bucket of 100 runs out").not.toBeNull();
   expect(Number(refused!.headers()["retry-after"])).toBeGreaterThanOrEqual(1);
+  // The answer says it in words for any caller, not only Orgdeck's own WASM.
+  const said = await refused!.json();
+  expect(said.error).toHaveProperty("TooManyRequests");
+  expect(said.title).toBe("Too many requests at once");
+  expect(said.explained).toMatch(/Try again in \d+ seconds?\./);
   // The page that reads WorkOS afresh says so in words.
   await page.goto("/return/profile?outcome=done");
   const notice = page.locator('[data-error="too-many-requests"]');

@@ -82,14 +82,18 @@ test("an expired widget token is replaced: after the API's 403 the widget asks O
   consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !e.includes("status of 403")));
 });
 
-test("the widgets bundle loads on widget pages only, each page only its own widget's chunk, and the widget unmounts when you leave", async ({ page }) => {
+test("the widgets bundle loads on widget pages only, each page only its own widget's chunk and no WASM, and the widget unmounts when you leave", async ({ page }) => {
   const bundle: string[] = [];
+  const wasm: string[] = [];
   page.on("request", (r) => {
     if (r.url().includes("/widget-host/")) bundle.push(r.url());
+    if (/\/pkg\/.*\.(wasm|js)$/.test(new URL(r.url()).pathname)) wasm.push(r.url());
   });
   await signIn(page, USERS.admin.email);
   await expect(page.getByTestId("org-name")).toHaveText("Acme Corp");
   expect(bundle, "the dashboard does not load the widgets").toEqual([]);
+  expect(wasm.some((u) => u.endsWith(".wasm")), "the dashboard has islands: it loads the WASM").toBe(true);
+  wasm.length = 0;
 
   await page.locator('[data-card="users"]').getByRole("link", { name: "Open" }).click();
   const widget = page.locator('[data-component="UsersManagement"]');
@@ -98,6 +102,8 @@ test("the widgets bundle loads on widget pages only, each page only its own widg
   // The widgets' own chunks (esbuild names them after the package's entry points).
   const widgetChunks = () => bundle.map((u) => /\/([a-z-]+)\.client-[\w]+\.js$/.exec(u)?.[1]).filter(Boolean);
   expect(widgetChunks(), "the Users page fetches the Users widget and no other").toEqual(["users-management"]);
+  expect(wasm, "a widget page is server HTML and the widgets bundle: no WASM, no Leptos loader").toEqual([]);
+  await expect(page.getByTestId("token-clock")).toHaveText(/Token expires in (59|60):\d\d/);
 
   // A second widget page fetches its own widget; the shared code is the same files as before.
   bundle.length = 0;

@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::error::RequestTrace;
 
 #[component]
 pub fn SignOutButton() -> impl IntoView {
@@ -43,12 +45,20 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
         }
         _ => view! { <a class="button secondary" href="">"Try again"</a> }.into_any(),
     };
+    // On the server, the request's trace id: what an operator searches the logs
+    // and traces for. (An island's notice, made in the browser, has none.)
+    #[cfg(feature = "ssr")]
+    let request_id = use_context::<axum::http::request::Parts>().and_then(|p| p.extensions.get::<RequestTrace>().map(|t| t.0.clone()));
+    #[cfg(not(feature = "ssr"))]
+    let request_id: Option<String> = None;
+    let request_id = request_id.map(|id| view! { <p class="request-id muted">"Request ID " <code data-testid="request-id">{id}</code></p> });
     view! {
         <section class="notice error" role="alert" data-error=kind>
             <h2>{error.to_string()}</h2>
             <p class="detail">{error.detail()}</p>
             <p class="fix">{error.fix()}</p>
             {action}
+            {request_id}
         </section>
     }
 }

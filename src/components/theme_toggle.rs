@@ -1,32 +1,36 @@
 //! Light, dark, or as the system says: the choice is the class of `<html>`
 //! (`light`/`dark`, none for the system's), remembered in this browser's
-//! localStorage and set before the first paint by the shell's inline script.
-//! The widgets follow through the `orgdeck-theme` event (widgets/src/host.jsx).
+//! localStorage and set before the first paint by the shell's inline script,
+//! which also runs the toggle: it is on every page, and a widget page ships
+//! no WASM. The widgets follow through the `orgdeck-theme` event
+//! (widgets/src/host.jsx).
 
 use leptos::prelude::*;
 
 /// Where the choice is kept in localStorage.
 pub const STORAGE_KEY: &str = "orgdeck-theme";
 
-/// Runs in `<head>` before anything paints: the remembered choice, if any.
-pub const EARLY_SCRIPT: &str =
-    "try{var t=localStorage.getItem('orgdeck-theme');if(t==='dark'||t==='light')document.documentElement.classList.add(t)}catch(e){}";
+/// Runs in `<head>` before anything paints: the remembered choice, if any;
+/// once the page is parsed, the toggle shows it and applies a new one.
+pub const EARLY_SCRIPT: &str = "(function(){
+var k='orgdeck-theme',t=null,h=document.documentElement.classList;
+try{t=localStorage.getItem(k)}catch(e){}
+if(t==='dark'||t==='light')h.add(t);else t='system';
+document.addEventListener('DOMContentLoaded',function(){
+var s=document.querySelector('[data-theme-choice]');if(!s)return;
+s.value=t;
+s.addEventListener('change',function(){
+var v=s.value;
+try{v==='system'?localStorage.removeItem(k):localStorage.setItem(k,v)}catch(e){}
+h.remove('light','dark');if(v!=='system')h.add(v);
+dispatchEvent(new Event('orgdeck-theme'))})})})()";
 
-#[island]
+#[component]
 pub fn ThemeToggle() -> impl IntoView {
-    let choice = RwSignal::new("system".to_string());
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| choice.set(browser::saved()));
-    let change = move |ev: leptos::ev::Event| {
-        let value = event_target_value(&ev);
-        #[cfg(feature = "hydrate")]
-        browser::apply(&value);
-        choice.set(value);
-    };
     view! {
         <label class="theme-toggle">
             "Theme"
-            <select data-testid="theme" on:change=change prop:value=move || choice.get()>
+            <select data-testid="theme" data-theme-choice="">
                 <option value="system">"System"</option>
                 <option value="light">"Light"</option>
                 <option value="dark">"Dark"</option>
@@ -35,37 +39,13 @@ pub fn ThemeToggle() -> impl IntoView {
     }
 }
 
-#[cfg(feature = "hydrate")]
-mod browser {
-    use leptos::prelude::*;
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    use super::STORAGE_KEY;
-
-    pub fn saved() -> String {
-        let stored = window().local_storage().ok().flatten().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
-        match stored.as_deref() {
-            Some("light") => "light".into(),
-            Some("dark") => "dark".into(),
-            _ => "system".into(),
-        }
-    }
-
-    pub fn apply(choice: &str) {
-        if let Ok(Some(storage)) = window().local_storage() {
-            let _ = match choice {
-                "light" | "dark" => storage.set_item(STORAGE_KEY, choice),
-                _ => storage.remove_item(STORAGE_KEY),
-            };
-        }
-        if let Some(html) = document().document_element() {
-            let classes = html.class_list();
-            let _ = classes.remove_2("light", "dark");
-            if matches!(choice, "light" | "dark") {
-                let _ = classes.add_1(choice);
-            }
-        }
-        if let Ok(event) = web_sys::Event::new("orgdeck-theme") {
-            let _ = window().dispatch_event(&event);
-        }
+    #[test]
+    fn the_script_keeps_the_choice_under_the_key_the_widgets_read() {
+        assert!(EARLY_SCRIPT.contains(&format!("'{STORAGE_KEY}'")));
+        assert!(EARLY_SCRIPT.contains("orgdeck-theme") && EARLY_SCRIPT.contains("[data-theme-choice]"));
     }
 }

@@ -187,7 +187,7 @@ fn MintedView(minted: Minted) -> impl IntoView {
             <h3>"The same request with curl"</h3><pre data-testid="token-curl">{minted.curl}</pre>
             <button type="button" on:click=move |_| open.set(true)>"Open the widget with this token"</button>
             <Show when=move || open.get()>
-                <WidgetHost mount=mount.clone() on_token=|_| {}/>
+                <WidgetHost mount=mount.clone()/>
             </Show>
         </section>
     }

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::widgets::widget_page;
 use crate::model::widget::WidgetSetup;
-use crate::components::{loaded, TokenClock, WidgetHost};
+use crate::components::{loaded, WidgetHost};
 
 #[component]
 pub fn WidgetPage() -> impl IntoView {
@@ -24,10 +24,11 @@ pub fn WidgetPage() -> impl IntoView {
     }
 }
 
-/// The widget (with its token clock for admins): the page's one island.
-#[island]
+/// The widget (with its token clock for admins). Server HTML only: the page
+/// ships no WASM (see `app::ships_wasm`); the widgets bundle starts the frame
+/// and keeps the clock.
+#[component]
 fn WidgetView(mount: WidgetSetup) -> impl IntoView {
-    let expires_at = RwSignal::new(None::<i64>);
     let done = format!("/return/{}?outcome=done", mount.slug);
     let portal = mount.portal_intent.clone().map(|intent| {
         view! {
@@ -40,7 +41,7 @@ fn WidgetView(mount: WidgetSetup) -> impl IntoView {
         view! {
             <details class="token-details" data-testid="token-details">
                 <summary>"Token details"</summary>
-                <TokenClock expires_at=expires_at/>
+                <p class="token-clock" data-testid="token-clock" data-token-clock="">"Fetching a widget token…"</p>
             </details>
         }
     });
@@ -55,7 +56,7 @@ fn WidgetView(mount: WidgetSetup) -> impl IntoView {
                 {portal}
             </div>
         </header>
-        <WidgetHost mount=mount on_token=move |exp| { expires_at.try_set(Some(exp)); }/>
+        <WidgetHost mount=mount boot=true/>
         {details}
     }
 }

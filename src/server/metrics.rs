@@ -133,9 +133,9 @@ pub fn operation(method: &str, url: &str) -> String {
     format!("{method} {}", folded.join("/"))
 }
 
-/// Keeps the route template the router matched on the response, for
-/// [`record_requests`] outside the router (a route layer: only a matched
-/// route has one).
+/// Keeps the route template the router matched on the response, for the
+/// request's metrics and span outside the router (observe.rs; a route layer:
+/// only a matched route has one).
 pub async fn carry_route(request: Request, next: Next) -> Response {
     let route = request.extensions().get::<MatchedPath>().cloned();
     let mut response = next.run(request).await;
@@ -145,23 +145,21 @@ pub async fn carry_route(request: Request, next: Next) -> Response {
     response
 }
 
-/// Counts and times every request, by the route it matched; files as
-/// `static files`, and as `other` what no route answered: unknown paths, and
-/// requests a guard answered before routing (a sign-in redirect, a refused
-/// Origin). Paths themselves are not a bounded set.
-pub async fn record_requests(request: Request, next: Next) -> Response {
-    let started = std::time::Instant::now();
-    let method = request.method().as_str().to_string();
-    let unmatched = match request.uri().path() {
+/// What a request that matched no route is counted as: files as `static
+/// files`, the rest as `other` (unknown paths, and requests a guard answered
+/// before routing: a sign-in redirect, a refused Origin). Paths themselves
+/// are not a bounded set.
+pub fn unmatched(path: &str) -> &'static str {
+    match path {
         p if p.starts_with("/pkg/") || p.starts_with("/widget-host/") || p == "/favicon.ico" => "static files",
         _ => "other",
-    };
-    let response = next.run(request).await;
-    let route = response.extensions().get::<MatchedPath>().map_or_else(|| unmatched.to_string(), |r| r.as_str().to_string());
-    let status = response.status().as_u16().to_string();
-    counter!("orgdeck_http_requests_total", "route" => route.clone(), "method" => method.clone(), "status" => status).increment(1);
-    histogram!("orgdeck_http_request_duration_seconds", "route" => route, "method" => method).record(started.elapsed().as_secs_f64());
-    response
+    }
+}
+
+/// One request answered: counted and timed by route template.
+pub fn http_request(route: &str, method: &str, status: u16, took: Duration) {
+    counter!("orgdeck_http_requests_total", "route" => route.to_string(), "method" => method.to_string(), "status" => status.to_string()).increment(1);
+    histogram!("orgdeck_http_request_duration_seconds", "route" => route.to_string(), "method" => method.to_string()).record(took.as_secs_f64());
 }
 
 #[cfg(test)]

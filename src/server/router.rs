@@ -15,7 +15,7 @@ use tower_http::compression::{CompressionLayer, CompressionLevel};
 
 use super::state::AppState;
 use super::shutdown::Shutdown;
-use super::{assets, guard, live, metrics, page_cache, portal, problem, readiness, scrape, security, session, sign_in, statuses, tenants, webhooks};
+use super::{assets, guard, live, metrics, observe, page_cache, portal, problem, readiness, scrape, security, session, sign_in, statuses, tenants, webhooks};
 use crate::app::{shell, App};
 
 /// Serves `app` on `listener` with the client's address known to handlers, and
@@ -68,6 +68,7 @@ async fn forget_outer_match(mut request: axum::extract::Request) -> axum::extrac
 }
 
 pub fn router(state: AppState) -> Router {
+    super::traces::keep_spans_on_leptos_tasks();
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     let site_root: std::sync::Arc<std::path::Path> = std::path::Path::new(&*options.site_root).into();
@@ -120,6 +121,6 @@ pub fn router(state: AppState) -> Router {
         // server functions and files not yet precompressed; a level that keeps
         // up with a busy server (the files' own siblings use the best).
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
-        // Outermost: every answer counted and timed, refusals too.
-        .layer(axum::middleware::from_fn(metrics::record_requests))
+        // Outermost: every answer in a span, counted and timed, refusals too.
+        .layer(axum::middleware::from_fn(observe::observe))
 }

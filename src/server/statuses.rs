@@ -26,7 +26,7 @@ pub async fn typed_error_statuses(request: Request, next: Next) -> Response {
         parts.headers.remove(CONTENT_LENGTH);
         return Response::from_parts(parts, Body::empty());
     };
-    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+    if let Ok(error) = AppError::from_wire(&bytes) {
         parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         if let Some(seconds) = error.retry_after() {
             parts.headers.insert(RETRY_AFTER, HeaderValue::from(seconds));

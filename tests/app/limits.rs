@@ -71,7 +71,7 @@ async fn the_deployments_workos_budget_holds_every_call_and_says_when_to_retry()
     }
     let (wait, body) = refused.expect("the budget runs out");
     assert!((1..=10).contains(&wait), "{wait}");
-    let error: orgdeck::error::AppError = serde_json::from_str(&body).unwrap();
+    let error = orgdeck::error::AppError::from_wire(body.as_bytes()).unwrap();
     assert!(matches!(error, orgdeck::error::AppError::BudgetSpent { .. }), "{body}");
     assert!(error.detail().contains("6,000") && error.fix().starts_with("Try again in"), "{error:?}");
 }

@@ -12,6 +12,8 @@ use reqwest::header::{HeaderMap, LOCATION, ORIGIN, SET_COOKIE};
 use reqwest::{Client, Response, StatusCode};
 use workos_emulator::{spawn, RunningEmulator, Seed};
 
+pub mod binary;
+
 pub struct App {
     pub emu: RunningEmulator,
     pub base: String,

@@ -7,6 +7,7 @@ import { createRoot } from "react-dom/client";
 import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { WorkOsWidgets } from "@workos-inc/widgets/workos-widgets";
 import THEME from "./theme.json";
+import { startFrame, tokenClock } from "./frame.js";
 import "@radix-ui/themes/styles.css";
 import "@workos-inc/widgets/styles.css";
 
@@ -152,5 +153,28 @@ export async function mount(element, { component, getToken, apiHostname, port, h
     unwatch();
     root.unmount();
     client.clear();
+  };
+}
+
+/**
+ * Starts the widget in a frame Orgdeck rendered (see frame.js); returns what
+ * takes it down. The lab's island calls this.
+ */
+export function host(frame, onToken) {
+  return startFrame(frame, mount, onToken);
+}
+
+/**
+ * A widget page's frame (the page has no WASM): the widget, the page's token
+ * clock, and the page's live marker, which tests (and anything else waiting
+ * for the page to answer clicks) read as on the pages Leptos hydrates.
+ */
+export function page(frame) {
+  const clock = tokenClock();
+  const stop = host(frame, clock.set);
+  document.body.dataset.hydrated = "true";
+  return () => {
+    clock.stop();
+    stop();
   };
 }

@@ -1,12 +1,14 @@
 //! What every call the SDK makes shows (a transport around the SDK's own):
 //! whether WorkOS answers, which `/ready` asks before it spends a call of its
-//! own, and the call's operation, status and time for `/metrics`.
+//! own, the call's operation, status and time for `/metrics`, and its span.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
+use tracing::field::Empty;
+use tracing::Instrument;
 use workos::transport::{HttpRequest, HttpResponse, HttpTransport, SharedTransport, TransportError};
 
 /// When WorkOS last answered, and when a call last failed (ms since the epoch; 0: never).
@@ -44,8 +46,33 @@ pub struct ReachTransport {
 impl HttpTransport for ReachTransport {
     async fn execute(&self, req: HttpRequest) -> Result<HttpResponse, TransportError> {
         let operation = crate::server::metrics::operation(req.method.as_str(), &req.url);
+        // A child of the request's span: which call, what WorkOS said, and
+        // WorkOS's own request id (what its support asks for).
+        let span = tracing::info_span!(
+            "workos",
+            otel.name = %operation,
+            otel.kind = "client",
+            http.request.method = %req.method,
+            http.response.status_code = Empty,
+            workos.request_id = Empty,
+            otel.status_code = Empty,
+        );
         let started = std::time::Instant::now();
-        let result = self.inner.execute(req).await;
+        let result = self.inner.execute(req).instrument(span.clone()).await;
+        match &result {
+            Ok(r) => {
+                span.record("http.response.status_code", r.status.as_u16());
+                if let Some(id) = r.headers.get("x-request-id").and_then(|v| v.to_str().ok()) {
+                    span.record("workos.request_id", id);
+                }
+                if r.status.is_server_error() {
+                    span.record("otel.status_code", "ERROR");
+                }
+            }
+            Err(_) => {
+                span.record("otel.status_code", "ERROR");
+            }
+        }
         // A 429 is WorkOS answering (its limit is the budget's business, not readiness).
         self.reach.record(matches!(&result, Ok(r) if !r.status.is_server_error()));
         crate::server::metrics::workos_call(operation, result.as_ref().ok().map(|r| r.status.as_u16()), started.elapsed());

@@ -1,0 +1,51 @@
+//! Every request, seen once from the outside: its span (the parent of its
+//! WorkOS calls and database calls, with the trace id every log line of the
+//! request carries) and its metrics. One layer for both, outermost: a layer
+//! costs a token call about a microsecond, and a refusal is seen too.
+
+use axum::extract::{MatchedPath, Request};
+use axum::http::HeaderValue;
+use axum::middleware::Next;
+use axum::response::Response;
+use tracing::field::Empty;
+use tracing::Instrument;
+
+use super::{metrics, traces};
+use crate::error::RequestTrace;
+
+/// The response header that names the request's trace (what an error notice
+/// shows as "Request ID"), for a script or a proxy's access log.
+pub const REQUEST_ID: &str = "x-request-id";
+
+pub async fn observe(mut request: Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
+    let method = request.method().clone();
+    let unmatched = metrics::unmatched(request.uri().path());
+    // Named `{method}` (OpenTelemetry's name for a server span whose route is
+    // not known yet): its trace id is read now, which builds the span, and a
+    // built span keeps its name. The route is the `http.route` attribute.
+    let span = tracing::info_span!(
+        "request",
+        otel.name = method.as_str(),
+        otel.kind = "server",
+        http.request.method = %method,
+        url.path = %request.uri().path(),
+        http.route = Empty,
+        http.response.status_code = Empty,
+        trace_id = Empty,
+    );
+    let trace_id = traces::adopt(&span, request.headers());
+    span.record("trace_id", trace_id.as_str());
+    let header = HeaderValue::from_str(&trace_id).ok();
+    request.extensions_mut().insert(RequestTrace(trace_id));
+    let mut response = next.run(request).instrument(span.clone()).await;
+    let route = response.extensions().get::<MatchedPath>().map_or(unmatched, |r| r.as_str());
+    let status = response.status().as_u16();
+    span.record("http.route", route);
+    span.record("http.response.status_code", status);
+    metrics::http_request(route, method.as_str(), status, started.elapsed());
+    if let Some(id) = header {
+        response.headers_mut().insert(REQUEST_ID, id);
+    }
+    response
+}
