@@ -15,8 +15,9 @@ WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(
 WASM_BINDGEN_PIN := $(shell sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
 # chromium for the browser suite; libssl-dev and pkg-config for webauthn-rs (OpenSSL);
 # postgresql for the several-instances test (it starts its own server in a temporary folder);
-# prometheus for its promtool, which checks a scrape of /metrics.
-APT_PACKAGES := chromium libssl-dev pkg-config postgresql prometheus
+# prometheus for its promtool, which checks a scrape of /metrics; caddy, the proxy
+# the deployment test (tests/deploy.rs) puts in front of two instances.
+APT_PACKAGES := chromium libssl-dev pkg-config postgresql prometheus caddy
 # The official widgets, bundled; cargo-leptos copies public/ into the site.
 WIDGETS_BUNDLE := public/widget-host/manifest.json
 WIDGETS_DEPS := widgets/node_modules/.package-lock.json
@@ -26,7 +27,7 @@ END2END_DEPS := end2end/node_modules/.package-lock.json
 # WorkOS's official OpenAPI spec (npm, pinned): the conformance suite's oracle.
 SPEC_DEPS := emulator/spec/node_modules/.package-lock.json
 
-.PHONY: run test screenshots fuzz faults setup build bench check-browser-deps \
+.PHONY: run test screenshots fuzz faults setup build bench release check-browser-deps \
         setup-wasm-target setup-cargo-leptos setup-wasm-bindgen setup-nextest setup-debian setup-perf
 
 # `--split`: the lazy islands (#[island(lazy)], the lab bench) become WASM files of
@@ -105,6 +106,17 @@ bench: setup setup-perf $(BENCH_TOOLS) $(END2END_DEPS)
 	cargo build --release -p workos-emulator --bin workos-emulator --example mint_tokens --example post_load
 	node bench/sizes.mjs
 	node bench/bench.mjs
+
+## make release: the release build, packed to run on a machine with nothing else
+## installed: dist/orgdeck/ and dist/orgdeck-<version>.tar.gz (README, "Deploying it").
+## wasm-opt (binaryen, from the bench tools) shrinks the WASM as in `make bench`.
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+release: setup $(BENCH_TOOLS)
+	$(CLEAN_PKG)
+	PATH=$(TOOLS)/node_modules/.bin:$$PATH cargo leptos build --release $(LEPTOS_BUILD_FLAGS)
+	STRIP=1 deploy/package.sh target/release target/site dist/orgdeck
+	tar -C dist -czf dist/orgdeck-$(VERSION).tar.gz orgdeck
+	@echo "release: dist/orgdeck-$(VERSION).tar.gz"
 
 setup: setup-wasm-target setup-cargo-leptos setup-wasm-bindgen setup-debian $(WIDGETS_BUNDLE) $(STYLE_TOKENS)
 

@@ -30,8 +30,10 @@ async fn main() {
             true => tracing_subscriber::fmt::layer().json().with_current_span(true).with_span_list(true).boxed(),
             false => tracing_subscriber::fmt::layer().boxed(),
         };
-        let exported = traces.as_ref().map(|t| t.layer());
-        tracing_subscriber::registry().with(filter).with(lines).with(exported).init();
+        // Each with its own filter: the logs as RUST_LOG says, the traces with
+        // the WorkOS and database calls (debug spans, made only when exported).
+        let exported = traces.as_ref().map(|t| t.layer().with_filter(orgdeck::server::traces::filter()));
+        tracing_subscriber::registry().with(lines.with_filter(filter)).with(exported).init();
     }
 
     let conf = get_configuration(None).unwrap_or_else(|e| fail(format!("Leptos configuration: {e}")));

@@ -158,10 +158,17 @@ pub fn precompress_now(root: &Path) {
     }
 }
 
-/// Removes stale copies now and writes the missing ones on a blocking thread.
+/// Removes stale copies now and writes the missing ones on a thread of its
+/// own: not the runtime's blocking pool, whose threads the process waits for
+/// as it exits (a SIGTERM during a first start's minute of brotli would have
+/// outlived the shutdown grace; found by the rolling restart, tests/deploy.rs).
+/// Cut off by the exit, it leaves at most a `.partial` file, never a half copy.
 pub fn precompress(root: &Path) {
     let root = root.to_path_buf();
-    tokio::task::spawn_blocking(move || precompress_now(&root));
+    let spawned = std::thread::Builder::new().name("precompress".into()).spawn(move || precompress_now(&root));
+    if let Err(e) = spawned {
+        tracing::warn!("the site's files are not precompressed ({e}): they are compressed per request");
+    }
 }
 
 /// Whether the client's `Accept-Encoding` takes `encoding` (not at `q=0`).

@@ -123,7 +123,8 @@ pub fn is_postgres(url: &str) -> bool {
 }
 
 // Each call a span (`#[instrument]`), named for what it does: a child of the
-// request's, so a trace shows the database's share of a slow page.
+// request's, so a trace shows the database's share of a slow page. Debug
+// spans: made only when traces are exported (traces::filter).
 impl Store {
     /// Opens and migrates: PostgreSQL for a `postgres://` address, otherwise
     /// SQLite (creating the file and its folder when needed).
@@ -174,7 +175,7 @@ impl Store {
     }
 
     /// Tells every instance on this database (itself included); nothing on SQLite.
-    #[tracing::instrument(skip_all, fields(otel.kind = "client"))]
+    #[tracing::instrument(level = "debug", skip_all, fields(otel.kind = "client"))]
     pub async fn notify(&self, message: &str) -> Result<(), sqlx::Error> {
         if self.shared.is_some() {
             // pg_notify returns `void`, which the Any driver cannot carry: select around it.
@@ -226,7 +227,7 @@ impl Store {
     }
 
     /// Drops the refreshes no request can still need.
-    #[tracing::instrument(skip_all, fields(otel.kind = "client"))]
+    #[tracing::instrument(level = "debug", skip_all, fields(otel.kind = "client"))]
     pub async fn forget_old_refreshes(&self) -> Result<(), sqlx::Error> {
         let mut conn = self.pool.acquire().await?;
         forget_old_refreshes(&mut conn).await
@@ -234,7 +235,7 @@ impl Store {
 
     /// Records that `session_id` ended; a copy of its cookie is refused until
     /// `until` (Unix seconds).
-    #[tracing::instrument(skip_all, fields(otel.kind = "client"))]
+    #[tracing::instrument(level = "debug", skip_all, fields(otel.kind = "client"))]
     pub async fn revoke_session(&self, session_id: &str, until: i64) -> Result<(), sqlx::Error> {
         let until = iso(chrono::DateTime::from_timestamp(until, 0).unwrap_or_default());
         sqlx::query(
@@ -249,7 +250,7 @@ impl Store {
     }
 
     /// The sessions ended and not yet past their `until` (Unix seconds), and drops the others.
-    #[tracing::instrument(skip_all, fields(otel.kind = "client"))]
+    #[tracing::instrument(level = "debug", skip_all, fields(otel.kind = "client"))]
     pub async fn revoked_sessions(&self) -> Result<Vec<(String, i64)>, sqlx::Error> {
         let now = now_iso();
         sqlx::query("DELETE FROM revoked_sessions WHERE until < $1").bind(&now).execute(&self.pool).await?;
@@ -260,7 +261,7 @@ impl Store {
 
     /// Adds `calls` to the WorkOS calls of the window starting at `window_start`
     /// (Unix seconds): how many that window has used, these included.
-    #[tracing::instrument(skip_all, fields(otel.kind = "client"))]
+    #[tracing::instrument(level = "debug", skip_all, fields(otel.kind = "client"))]
     pub async fn spend_budget(&self, window_start: i64, calls: i64) -> Result<i64, sqlx::Error> {
         let row = sqlx::query(
             "INSERT INTO workos_budget (window_start, used) VALUES ($1, $2) \
@@ -274,7 +275,7 @@ impl Store {
     }
 
     /// Drops the budget windows that started before `before`.
-    #[tracing::instrument(skip_all, fields(otel.kind = "client"))]
+    #[tracing::instrument(level = "debug", skip_all, fields(otel.kind = "client"))]
     pub async fn forget_old_budget(&self, before: i64) -> Result<(), sqlx::Error> {
         sqlx::query("DELETE FROM workos_budget WHERE window_start < $1").bind(before).execute(&self.pool).await?;
         Ok(())
@@ -282,7 +283,7 @@ impl Store {
 
     /// Drops the events received, the flows started and the lab actions done
     /// before `before` (as `now_iso` writes times): how many rows went.
-    #[tracing::instrument(skip_all, fields(otel.kind = "client"))]
+    #[tracing::instrument(level = "debug", skip_all, fields(otel.kind = "client"))]
     pub async fn forget_older_than(&self, before: &str) -> Result<u64, sqlx::Error> {
         let mut gone = 0;
         for (sql, flows) in [
@@ -309,7 +310,7 @@ impl Store {
         self.flow_changes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 
-    #[tracing::instrument(skip_all, fields(otel.kind = "client"))]
+    #[tracing::instrument(level = "debug", skip_all, fields(otel.kind = "client"))]
     pub async fn start_flow(&self, flow: &Flow) -> Result<(), sqlx::Error> {
         sqlx::query("INSERT INTO flows (id, organization_id, user_id, intent, slug, started_at, snapshot) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(&flow.id)
@@ -326,7 +327,7 @@ impl Store {
     }
 
     /// The flow, only for the organization and user that started it.
-    #[tracing::instrument(skip_all, fields(otel.kind = "client"))]
+    #[tracing::instrument(level = "debug", skip_all, fields(otel.kind = "client"))]
     pub async fn flow(&self, id: &str, organization_id: &str, user_id: &str) -> Result<Option<Flow>, sqlx::Error> {
         sqlx::query_as("SELECT * FROM flows WHERE id = $1 AND organization_id = $2 AND user_id = $3")
             .bind(id)
@@ -337,7 +338,7 @@ impl Store {
     }
 
     /// The user's newest unfinished flow of `intent` in the organization started at or after `since`.
-    #[tracing::instrument(skip_all, fields(otel.kind = "client"))]
+    #[tracing::instrument(level = "debug", skip_all, fields(otel.kind = "client"))]
     pub async fn open_flow(&self, organization_id: &str, user_id: &str, intent: &str, since: &str) -> Result<Option<Flow>, sqlx::Error> {
         sqlx::query_as(
             "SELECT * FROM flows WHERE organization_id = $1 AND user_id = $2 AND intent = $3 AND outcome IS NULL AND started_at >= $4 \
@@ -352,7 +353,7 @@ impl Store {
     }
 
     /// The user's latest flows in the organization, newest first.
-    #[tracing::instrument(skip_all, fields(otel.kind = "client"))]
+    #[tracing::instrument(level = "debug", skip_all, fields(otel.kind = "client"))]
     pub async fn recent_flows(&self, organization_id: &str, user_id: &str, limit: i64) -> Result<Vec<Flow>, sqlx::Error> {
         sqlx::query_as("SELECT * FROM flows WHERE organization_id = $1 AND user_id = $2 ORDER BY started_at DESC LIMIT $3")
             .bind(organization_id)
@@ -363,7 +364,7 @@ impl Store {
     }
 
     /// Records how the flow ended, the first time only.
-    #[tracing::instrument(skip_all, fields(otel.kind = "client"))]
+    #[tracing::instrument(level = "debug", skip_all, fields(otel.kind = "client"))]
     pub async fn end_flow(&self, id: &str, outcome: &str, at: &str) -> Result<(), sqlx::Error> {
         sqlx::query("UPDATE flows SET outcome = $1, ended_at = $2 WHERE id = $3 AND ended_at IS NULL")
             .bind(outcome)
@@ -376,7 +377,7 @@ impl Store {
     }
 
     /// How many migrations the database has applied, and how many Orgdeck knows.
-    #[tracing::instrument(skip_all, fields(otel.kind = "client"))]
+    #[tracing::instrument(level = "debug", skip_all, fields(otel.kind = "client"))]
     pub async fn migrations_applied(&self) -> Result<(i64, i64), sqlx::Error> {
         let known = sqlx::migrate!("./migrations").migrations.len() as i64;
         let applied: i64 = sqlx::query("SELECT COUNT(*) AS n FROM _sqlx_migrations WHERE success")
@@ -386,7 +387,7 @@ impl Store {
         Ok((applied, known))
     }
 
-    #[tracing::instrument(skip_all, fields(otel.kind = "client"))]
+    #[tracing::instrument(level = "debug", skip_all, fields(otel.kind = "client"))]
     pub async fn record_lab_action(&self, a: &LabRecord) -> Result<(), sqlx::Error> {
         sqlx::query("INSERT INTO lab_actions (id, at, who, what, detail) VALUES ($1, $2, $3, $4, $5)")
             .bind(ulid::Ulid::new().to_string())
@@ -400,13 +401,13 @@ impl Store {
     }
 
     /// The latest lab actions, newest first.
-    #[tracing::instrument(skip_all, fields(otel.kind = "client"))]
+    #[tracing::instrument(level = "debug", skip_all, fields(otel.kind = "client"))]
     pub async fn lab_actions(&self, limit: i64) -> Result<Vec<LabRecord>, sqlx::Error> {
         sqlx::query_as("SELECT at, who, what, detail FROM lab_actions ORDER BY at DESC, id DESC LIMIT $1").bind(limit).fetch_all(&self.pool).await
     }
 
     /// Stores the event unless one with its id is there: true when it was new.
-    #[tracing::instrument(skip_all, fields(otel.kind = "client"))]
+    #[tracing::instrument(level = "debug", skip_all, fields(otel.kind = "client"))]
     pub async fn insert_event(&self, e: &StoredEvent) -> Result<bool, sqlx::Error> {
         let done = sqlx::query(
             "INSERT INTO events (id, event, organization_id, user_id, created_at, received_at, source, payload) \
@@ -425,7 +426,7 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    #[tracing::instrument(skip_all, fields(otel.kind = "client"))]
+    #[tracing::instrument(level = "debug", skip_all, fields(otel.kind = "client"))]
     pub async fn events(&self, q: &EventQuery) -> Result<Vec<StoredEvent>, sqlx::Error> {
         // Numbered by hand: the Any driver's query builder writes `?`, which PostgreSQL refuses.
         let mut sql = String::from("SELECT * FROM events WHERE 1 = 1");
@@ -460,7 +461,7 @@ impl Store {
 
     /// Has an event of the organization been stored at or after `since` (an
     /// RFC 3339 time as `now_iso` writes it)?
-    #[tracing::instrument(skip_all, fields(otel.kind = "client"))]
+    #[tracing::instrument(level = "debug", skip_all, fields(otel.kind = "client"))]
     pub async fn received_since(&self, organization_id: &str, since: &str) -> Result<bool, sqlx::Error> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM events WHERE organization_id = $1 AND received_at >= $2")
             .bind(organization_id)
@@ -470,13 +471,13 @@ impl Store {
         Ok(row.get::<i64, _>("n") > 0)
     }
 
-    #[tracing::instrument(skip_all, fields(otel.kind = "client"))]
+    #[tracing::instrument(level = "debug", skip_all, fields(otel.kind = "client"))]
     pub async fn event(&self, id: &str) -> Result<Option<StoredEvent>, sqlx::Error> {
         sqlx::query_as("SELECT * FROM events WHERE id = $1").bind(id).fetch_optional(&self.pool).await
     }
 
     /// The event types stored for an organization (about `user`, if given), for a filter.
-    #[tracing::instrument(skip_all, fields(otel.kind = "client"))]
+    #[tracing::instrument(level = "debug", skip_all, fields(otel.kind = "client"))]
     pub async fn event_types(&self, organization_id: &str, user: Option<&str>) -> Result<Vec<String>, sqlx::Error> {
         let rows = match user {
             None => sqlx::query("SELECT DISTINCT event FROM events WHERE organization_id = $1 ORDER BY event").bind(organization_id),
@@ -489,31 +490,31 @@ impl Store {
         Ok(rows.iter().map(|r| r.get("event")).collect())
     }
 
-    #[tracing::instrument(skip_all, fields(otel.kind = "client"))]
+    #[tracing::instrument(level = "debug", skip_all, fields(otel.kind = "client"))]
     pub async fn event_count(&self) -> Result<i64, sqlx::Error> {
         sqlx::query("SELECT COUNT(*) AS n FROM events").fetch_one(&self.pool).await.map(|r| r.get("n"))
     }
 
     /// All stored event ids (for tests and reconciliation).
-    #[tracing::instrument(skip_all, fields(otel.kind = "client"))]
+    #[tracing::instrument(level = "debug", skip_all, fields(otel.kind = "client"))]
     pub async fn event_ids(&self) -> Result<Vec<String>, sqlx::Error> {
         let rows = sqlx::query("SELECT id FROM events ORDER BY id").fetch_all(&self.pool).await?;
         Ok(rows.iter().map(|r| r.get("id")).collect())
     }
 
     /// The newest stored event's time, where a lost cursor starts again.
-    #[tracing::instrument(skip_all, fields(otel.kind = "client"))]
+    #[tracing::instrument(level = "debug", skip_all, fields(otel.kind = "client"))]
     pub async fn newest_event_at(&self) -> Result<Option<String>, sqlx::Error> {
         sqlx::query("SELECT MAX(created_at) AS at FROM events").fetch_one(&self.pool).await.map(|r| r.get("at"))
     }
 
-    #[tracing::instrument(skip_all, fields(otel.kind = "client"))]
+    #[tracing::instrument(level = "debug", skip_all, fields(otel.kind = "client"))]
     pub async fn cursor(&self, name: &str) -> Result<Option<String>, sqlx::Error> {
         let row = sqlx::query("SELECT event_id FROM sync_cursors WHERE name = $1").bind(name).fetch_optional(&self.pool).await?;
         Ok(row.map(|r| r.get("event_id")))
     }
 
-    #[tracing::instrument(skip_all, fields(otel.kind = "client"))]
+    #[tracing::instrument(level = "debug", skip_all, fields(otel.kind = "client"))]
     pub async fn set_cursor(&self, name: &str, event_id: &str) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO sync_cursors (name, event_id, updated_at) VALUES ($1, $2, $3) \

@@ -18,6 +18,17 @@ use tracing::Subscriber;
 use tracing_opentelemetry::{OpenTelemetryLayer, OpenTelemetrySpanExt};
 use tracing_subscriber::registry::LookupSpan;
 
+/// What the exporter is given: the requests, and beneath them each WorkOS call
+/// and database call (debug spans: with no exporter, and logs at the usual
+/// `info`, nothing wants them and they cost nothing). `OTEL_TRACES_FILTER` (a
+/// `RUST_LOG`-style filter) for another choice.
+pub fn filter() -> tracing_subscriber::EnvFilter {
+    std::env::var("OTEL_TRACES_FILTER")
+        .ok()
+        .and_then(|f| tracing_subscriber::EnvFilter::try_new(f).ok())
+        .unwrap_or_else(|| tracing_subscriber::EnvFilter::new("info,orgdeck=debug"))
+}
+
 /// Whether spans go to an exporter (their ids are then OpenTelemetry's).
 static EXPORTING: AtomicBool = AtomicBool::new(false);
 

@@ -13,6 +13,7 @@ use reqwest::{Client, Response, StatusCode};
 use workos_emulator::{spawn, RunningEmulator, Seed};
 
 pub mod binary;
+pub mod postgres;
 
 pub struct App {
     pub emu: RunningEmulator,
@@ -133,29 +134,7 @@ impl App {
 
     /// [`Self::callback_url`] for a sign-in started with `return_to`.
     pub async fn callback_url_from(&self, client: &Client, return_to: &str, email: &str, organization: Option<&str>) -> String {
-        let res = client.get(format!("{}/login", self.base)).query(&[("return_to", return_to)]).send().await.unwrap();
-        assert_eq!(res.status(), StatusCode::SEE_OTHER);
-        let authorize = location(&res);
-        assert!(authorize.starts_with(&self.emu.base_url()), "{authorize}");
-        let html = client.get(&authorize).send().await.unwrap().text().await.unwrap();
-        let marker = r#"name="request" value=""#;
-        let start = html.find(marker).unwrap() + marker.len();
-        let request = html[start..].split('"').next().unwrap().to_string();
-        let password = format!("orgdeck-{}", email.split('@').next().unwrap());
-        let res = client
-            .post(format!("{}/user_management/authorize/sign-in", self.emu.base_url()))
-            .form(&[
-                ("request", request.as_str()),
-                ("email", email),
-                ("password", password.as_str()),
-                ("organization_id", organization.unwrap_or_default()),
-            ])
-            .send()
-            .await
-            .unwrap();
-        let callback = location(&res);
-        assert!(callback.starts_with(&format!("{}/auth/callback?code=", self.base)), "{callback}");
-        callback
+        callback_url_at(&self.base, &self.emu.base_url(), client, return_to, email, organization).await
     }
 
     pub async fn server_fn(&self, client: &Client, name: &str, form: &[(&str, &str)], origin: Option<&str>) -> Response {
@@ -184,4 +163,32 @@ pub async fn deliver_signed(base: &str, secret: &str, body: &str) -> StatusCode 
         .await
         .unwrap()
         .status()
+}
+
+/// Orgdeck at `base` → /login → the hosted page of the emulator at `emulator`
+/// → the callback address WorkOS sends the browser back to (not yet visited).
+pub async fn callback_url_at(base: &str, emulator: &str, client: &Client, return_to: &str, email: &str, organization: Option<&str>) -> String {
+    let res = client.get(format!("{base}/login")).query(&[("return_to", return_to)]).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let authorize = location(&res);
+    assert!(authorize.starts_with(emulator), "{authorize}");
+    let html = client.get(&authorize).send().await.unwrap().text().await.unwrap();
+    let marker = r#"name="request" value=""#;
+    let start = html.find(marker).unwrap() + marker.len();
+    let request = html[start..].split('"').next().unwrap().to_string();
+    let password = format!("orgdeck-{}", email.split('@').next().unwrap());
+    let res = client
+        .post(format!("{emulator}/user_management/authorize/sign-in"))
+        .form(&[
+            ("request", request.as_str()),
+            ("email", email),
+            ("password", password.as_str()),
+            ("organization_id", organization.unwrap_or_default()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let callback = location(&res);
+    assert!(callback.starts_with(&format!("{base}/auth/callback?code=")), "{callback}");
+    callback
 }
