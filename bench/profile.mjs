@@ -24,6 +24,7 @@ export const BUCKETS = [
   ["server functions (server_fn dispatch)", /server_fn::/],
   ["compression", /tower_http::compression|brotli|flate2|async_compression/],
   ["metrics (recording, histograms, the route label)", /metrics_exporter_prometheus|metrics_util::|\bmetrics::|orgdeck::server::metrics/],
+  ["spans and the trace id (tracing, observe.rs, traces.rs)", /tracing_subscriber|tracing_core|tracing::span|orgdeck::server::(observe|traces)|opentelemetry/],
   ["HTTP server (hyper, axum, tower layers)", /hyper::|axum::|tower_http::|tower::|http::|httparse|orgdeck::server::(router|security|assets|statuses|problem)/],
   ["socket I/O (the kernel's TCP, both ways)", /tcp_|sock_|skb|__GI___writev|__libc_(recv|send|write|read)|ip_(output|rcv|local)|net_rx|napi|__sys_(recv|send)/],
   ["tokio runtime, scheduling, epoll, futex", /tokio::|mio::|futex|epoll|schedule|finish_task_switch|__x64_sys_futex|syscall/],

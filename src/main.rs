@@ -13,6 +13,9 @@ async fn main() {
         std::process::exit(2);
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    // The request's span whatever RUST_LOG says (it has no lines of its own):
+    // its trace id is on every line logged in a request, `warn` ones too.
+    let filter = filter.add_directive(orgdeck::server::observe::SPAN_DIRECTIVE.parse().expect("a valid directive"));
     // One JSON object a line for a log collector; the banner goes into it too.
     let json = match std::env::var("LOG_FORMAT").as_deref() {
         Ok("json") => true,

@@ -17,6 +17,9 @@ use crate::error::RequestTrace;
 /// shows as "Request ID"), for a script or a proxy's access log.
 pub const REQUEST_ID: &str = "x-request-id";
 
+/// What main.rs adds to `RUST_LOG`'s filter so the request span is always made.
+pub const SPAN_DIRECTIVE: &str = "orgdeck::server::observe=info";
+
 pub async fn observe(mut request: Request, next: Next) -> Response {
     let started = std::time::Instant::now();
     let method = request.method().clone();
