@@ -31,18 +31,12 @@ pub(crate) fn setup_for(widget: &crate::catalog::WidgetInfo, state: &crate::serv
 /// The widget, if this session may open it.
 #[cfg(feature = "ssr")]
 fn allowed(slug: &str) -> Result<(&'static crate::catalog::WidgetInfo, crate::server::session::CurrentSession), AppError> {
-    use crate::catalog::{TokenKind, WidgetInfo};
+    use crate::catalog::WidgetInfo;
     use crate::server::session::CurrentSession;
 
     let widget = WidgetInfo::by_slug(slug).ok_or_else(|| AppError::UnknownWidget { slug: slug.to_string() })?;
     let session = CurrentSession::current()?;
-    if widget.token != TokenKind::UserOnly && session.organization_id.is_none() {
-        return Err(AppError::NoOrganization { email: session.email });
-    }
-    session.may_use(widget)?;
-    if !widget.built {
-        return Err(AppError::NotBuilt { title: widget.title.into() });
-    }
+    crate::server::widget_token::may_open(widget, &session)?;
     Ok((widget, session))
 }
 
@@ -67,19 +61,4 @@ pub async fn widget_page(slug: String) -> Result<WidgetSetup, AppError> {
     })
 }
 
-/// A fresh widget token (never cached): the widget calls this on mount, before
-/// the token expires and after a 403.
-#[server(endpoint = "widget_token")]
-pub async fn widget_token(slug: String) -> Result<String, AppError> {
-    use crate::catalog::TokenKind;
-    use crate::server::workos::tokens;
-
-    let (widget, session) = allowed(&slug)?;
-    let state = crate::server::state::AppState::current()?;
-    state.limits.spend(&session.user_id, 1)?;
-    let organization_id = match widget.token {
-        TokenKind::UserOnly => None,
-        TokenKind::Organization | TokenKind::OrganizationSession => session.organization_id.as_deref(),
-    };
-    tokens::mint(&state.workos, organization_id, Some(&session.user_id), &widget.scopes()).await
-}
+// The widget token itself: `server::widget_token` (a plain handler, the busiest call).

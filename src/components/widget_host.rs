@@ -1,8 +1,7 @@
 //! Hosts one official WorkOS widget. The server renders the frame: a loading
 //! line, an empty leaf, and the page's `WidgetSetup` as JSON. The widgets
 //! bundle (plain JS, widgets/src/frame.js) does the rest: it mounts the React
-//! widget into the leaf with `authToken` calling the `widget_token` server
-//! function, and says what goes wrong. A widget page starts it with a module
+//! widget into the leaf with `authToken` calling `POST /api/widget_token`, and says what goes wrong. A widget page starts it with a module
 //! script and ships no WASM; the lab's island starts it the same way.
 
 use leptos::prelude::*;

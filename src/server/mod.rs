@@ -37,4 +37,5 @@ pub mod store;
 pub mod tenants;
 pub mod traces;
 pub mod webhooks;
+pub mod widget_token;
 pub mod workos;

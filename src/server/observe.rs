@@ -24,19 +24,24 @@ pub async fn observe(mut request: Request, next: Next) -> Response {
     let started = std::time::Instant::now();
     let method = request.method().clone();
     let unmatched = metrics::unmatched(request.uri().path());
-    // Named `{method}` (OpenTelemetry's name for a server span whose route is
-    // not known yet): its trace id is read now, which builds the span, and a
-    // built span keeps its name. The route is the `http.route` attribute.
-    let span = tracing::info_span!(
-        "request",
-        otel.name = method.as_str(),
-        otel.kind = "server",
-        http.request.method = %method,
-        url.path = %request.uri().path(),
-        http.route = Empty,
-        http.response.status_code = Empty,
-        trace_id = Empty,
-    );
+    let exporting = traces::exporting();
+    let span = match exporting {
+        // Named `{method}` (OpenTelemetry's name for a server span whose route
+        // is not known yet): its trace id is read now, which builds the span,
+        // and a built span keeps its name. The route is `http.route`.
+        true => tracing::info_span!(
+            "request",
+            otel.name = method.as_str(),
+            otel.kind = "server",
+            http.request.method = %method,
+            url.path = %request.uri().path(),
+            http.route = Empty,
+            http.response.status_code = Empty,
+            trace_id = Empty,
+        ),
+        // Logged only: the trace id is all a line needs (each field is formatted per request).
+        false => tracing::info_span!("request", trace_id = Empty),
+    };
     let trace_id = traces::adopt(&span, request.headers());
     span.record("trace_id", trace_id.as_str());
     let header = HeaderValue::from_str(&trace_id).ok();
@@ -44,8 +49,10 @@ pub async fn observe(mut request: Request, next: Next) -> Response {
     let mut response = next.run(request).instrument(span.clone()).await;
     let route = response.extensions().get::<MatchedPath>().map_or(unmatched, |r| r.as_str());
     let status = response.status().as_u16();
-    span.record("http.route", route);
-    span.record("http.response.status_code", status);
+    if exporting {
+        span.record("http.route", route);
+        span.record("http.response.status_code", status);
+    }
     metrics::http_request(route, method.as_str(), status, started.elapsed());
     if let Some(id) = header {
         response.headers_mut().insert(REQUEST_ID, id);

@@ -15,7 +15,7 @@ use tower_http::compression::{CompressionLayer, CompressionLevel};
 
 use super::state::AppState;
 use super::shutdown::Shutdown;
-use super::{assets, guard, live, metrics, observe, page_cache, portal, problem, readiness, scrape, security, session, sign_in, statuses, tenants, webhooks};
+use super::{assets, guard, live, metrics, observe, page_cache, portal, problem, readiness, scrape, security, session, sign_in, statuses, tenants, webhooks, widget_token};
 use crate::app::{shell, App};
 
 /// Serves `app` on `listener` with the client's address known to handlers, and
@@ -85,6 +85,8 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(|| async { "ok" }))
         .route("/ready", get(readiness::ready))
         .route("/metrics", get(scrape::scrape))
+        // Beside the server functions, with the same guards (the /api/ stack below).
+        .route("/api/widget_token", post(widget_token::widget_token))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // The route template each answer came from, for the metrics outside.

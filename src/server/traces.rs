@@ -128,6 +128,11 @@ impl Extractor for Headers<'_> {
     }
 }
 
+/// Whether spans are exported (then a request's span carries OpenTelemetry's attributes).
+pub fn exporting() -> bool {
+    EXPORTING.load(Ordering::Relaxed)
+}
+
 /// Makes `span` a request's: the child of the proxy's trace when it sent a
 /// W3C `traceparent`, else a trace of its own. Its trace id, as hex.
 pub fn adopt(span: &tracing::Span, headers: &HeaderMap) -> String {

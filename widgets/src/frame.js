@@ -1,7 +1,7 @@
 // The frame around one widget: what the page says while it loads, when it
 // cannot load, after a failed organization switch and after a password change,
-// and the calls to Orgdeck these need (its server functions, spoken as Leptos's
-// own client speaks them). Plain DOM: a widget page ships no WASM, and the lab
+// and the calls to Orgdeck these need (its server functions, and the widget
+// token's handler that answers as one, spoken as Leptos's own client speaks them). Plain DOM: a widget page ships no WASM, and the lab
 // (which has its WASM anyway) starts the same frame from its island.
 
 /**

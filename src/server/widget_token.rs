@@ -1,0 +1,70 @@
+//! `POST /api/widget_token`: a fresh widget token (never cached) for the
+//! session's organization and user with the catalog's scopes; the widgets ask
+//! on mount, before a token expires and after a 403. The organization never
+//! comes from the request.
+//!
+//! A plain handler rather than a server function, as it is Orgdeck's busiest
+//! call: a server function's dispatch (its owner, contexts and codecs) was ~9
+//! of its ~105 µs (bench/RESULTS.md). The wire stays a server function's: the
+//! form `slug=…` in, a JSON string out, a failure as `ExplainedJson` with its
+//! status (and `Retry-After`), so callers cannot tell.
+
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, State};
+use axum::http::header::{HeaderValue, CONTENT_TYPE, RETRY_AFTER};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Json, Response};
+use leptos::server_fn::error::FromServerFnError;
+
+use super::session::{CurrentSession, Session};
+use super::state::AppState;
+use super::workos::tokens;
+use crate::catalog::{TokenKind, WidgetInfo};
+use crate::error::AppError;
+
+/// Whether `session` may open `widget` (the widget page asks too).
+pub fn may_open(widget: &WidgetInfo, session: &CurrentSession) -> Result<(), AppError> {
+    if widget.token != TokenKind::UserOnly && session.organization_id.is_none() {
+        return Err(AppError::NoOrganization { email: session.email.clone() });
+    }
+    session.may_use(widget)?;
+    if !widget.built {
+        return Err(AppError::NotBuilt { title: widget.title.into() });
+    }
+    Ok(())
+}
+
+#[derive(serde::Deserialize)]
+pub struct TokenFor {
+    slug: String,
+}
+
+pub async fn widget_token(State(state): State<AppState>, session: Option<Session>, form: Result<Form<TokenFor>, FormRejection>) -> Response {
+    match mint(&state, session, form).await {
+        Ok(token) => Json(token).into_response(),
+        Err(e) => explained(&e),
+    }
+}
+
+async fn mint(state: &AppState, session: Option<Session>, form: Result<Form<TokenFor>, FormRejection>) -> Result<String, AppError> {
+    let Form(TokenFor { slug }) = form.map_err(|e| AppError::BadRequest { message: e.body_text() })?;
+    let widget = WidgetInfo::by_slug(&slug).ok_or(AppError::UnknownWidget { slug })?;
+    let Some(Session(session)) = session else { return Err(AppError::NotSignedIn) };
+    may_open(widget, &session)?;
+    state.limits.spend(&session.user_id, 1)?;
+    let organization_id = match widget.token {
+        TokenKind::UserOnly => None,
+        TokenKind::Organization | TokenKind::OrganizationSession => session.organization_id.as_deref(),
+    };
+    tokens::mint(&state.workos, organization_id, Some(&session.user_id), &widget.scopes()).await
+}
+
+/// A failure as a server function answers it (statuses.rs does that for them).
+fn explained(error: &AppError) -> Response {
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = (status, [(CONTENT_TYPE, "application/json")], error.ser()).into_response();
+    if let Some(seconds) = error.retry_after() {
+        response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
+}
