@@ -35,7 +35,7 @@ async fn main() {
         };
         // Each with its own filter: the logs as RUST_LOG says, the traces with
         // the WorkOS and database calls (debug spans, made only when exported).
-        let exported = traces.as_ref().map(|t| t.layer().with_filter(orgdeck::server::traces::filter()));
+        let exported = traces.as_ref().map(|t| t.layer().with_filter(t.filter()));
         tracing_subscriber::registry().with(lines.with_filter(filter)).with(exported).init();
     }
 

@@ -137,3 +137,16 @@ fn an_endpoint_that_is_not_a_url_stops_start_up_with_the_fix() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("OTEL_EXPORTER_OTLP_ENDPOINT") && stderr.contains("http://127.0.0.1:4318"), "{stderr}");
 }
+
+#[test]
+fn a_traces_filter_that_does_not_parse_stops_start_up_with_the_fix() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_orgdeck"))
+        .env_clear()
+        .env("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318")
+        .env("OTEL_TRACES_FILTER", "orgdeck=loud")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("OTEL_TRACES_FILTER") && stderr.contains("info,orgdeck=debug"), "{stderr}");
+}

@@ -1,8 +1,9 @@
 //! Hosts one official WorkOS widget. The server renders the frame: a loading
 //! line, an empty leaf, and the page's `WidgetSetup` as JSON. The widgets
 //! bundle (plain JS, widgets/src/frame.js) does the rest: it mounts the React
-//! widget into the leaf with `authToken` calling `POST /api/widget_token`, and says what goes wrong. A widget page starts it with a module
-//! script and ships no WASM; the lab's island starts it the same way.
+//! widget into the leaf with `authToken` calling `POST /api/widget_token`, and
+//! says what goes wrong. A widget page starts it with a module script and ships
+//! no WASM; the lab's island starts it the same way (widget_host.js, both).
 
 use leptos::prelude::*;
 
@@ -11,9 +12,8 @@ use crate::model::widget::WidgetSetup;
 /// What starts a frame, for the page's module script and the island alike.
 const START: &str = include_str!("widget_host.js");
 
-/// The widget's frame. `boot`: a widget page, which starts it with a module
-/// script of its own (the host module starts every `[data-widget-boot]`
-/// frame); otherwise an island starts it once the frame is in the page.
+/// The widget's frame. `boot`: a widget page, whose module script (after the
+/// frame) starts it; otherwise an island starts it once the frame is in the page.
 #[component]
 pub fn WidgetHost(mount: WidgetSetup, #[prop(optional)] boot: bool) -> impl IntoView {
     let setup = serde_json::to_string(&mount).unwrap_or_default();

@@ -27,10 +27,17 @@ pub async fn typed_error_statuses(request: Request, next: Next) -> Response {
         return Response::from_parts(parts, Body::empty());
     };
     if let Ok(error) = AppError::from_wire(&bytes) {
-        parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if let Some(seconds) = error.retry_after() {
-            parts.headers.insert(RETRY_AFTER, HeaderValue::from(seconds));
-        }
+        mark(&error, &mut parts);
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// What an answer carrying `error` says in its head: the error's status, and
+/// `Retry-After` when it has one. Also for the handlers that answer as a
+/// server function does (widget_token.rs).
+pub fn mark(error: &AppError, parts: &mut axum::http::response::Parts) {
+    parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if let Some(seconds) = error.retry_after() {
+        parts.headers.insert(RETRY_AFTER, HeaderValue::from(seconds));
+    }
 }

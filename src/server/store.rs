@@ -124,7 +124,7 @@ pub fn is_postgres(url: &str) -> bool {
 
 // Each call a span (`#[instrument]`), named for what it does: a child of the
 // request's, so a trace shows the database's share of a slow page. Debug
-// spans: made only when traces are exported (traces::filter).
+// spans: made only when traces are exported (`Traces::filter`).
 impl Store {
     /// Opens and migrates: PostgreSQL for a `postgres://` address, otherwise
     /// SQLite (creating the file and its folder when needed).

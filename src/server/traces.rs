@@ -18,24 +18,20 @@ use tracing::Subscriber;
 use tracing_opentelemetry::{OpenTelemetryLayer, OpenTelemetrySpanExt};
 use tracing_subscriber::registry::LookupSpan;
 
-/// What the exporter is given: the requests, and beneath them each WorkOS call
-/// and database call (debug spans: with no exporter, and logs at the usual
-/// `info`, nothing wants them and they cost nothing). `OTEL_TRACES_FILTER` (a
-/// `RUST_LOG`-style filter) for another choice.
-pub fn filter() -> tracing_subscriber::EnvFilter {
-    std::env::var("OTEL_TRACES_FILTER")
-        .ok()
-        .and_then(|f| tracing_subscriber::EnvFilter::try_new(f).ok())
-        .unwrap_or_else(|| tracing_subscriber::EnvFilter::new("info,orgdeck=debug"))
-}
-
 /// Whether spans go to an exporter (their ids are then OpenTelemetry's).
 static EXPORTING: AtomicBool = AtomicBool::new(false);
 
 /// The exporter's pipeline, to be flushed when the process stops.
 pub struct Traces {
     provider: SdkTracerProvider,
+    /// What the exporter is given (`OTEL_TRACES_FILTER`, checked at start).
+    directives: String,
 }
+
+/// What the exporter is given by default: the requests, and beneath them each
+/// WorkOS call and database call (debug spans: with no exporter, and logs at
+/// the usual `info`, nothing wants them and they cost nothing).
+const EXPORTED: &str = "info,orgdeck=debug";
 
 impl Traces {
     /// From the environment: `None` without `OTEL_EXPORTER_OTLP_ENDPOINT` (or
@@ -45,6 +41,10 @@ impl Traces {
             .into_iter()
             .find_map(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()).map(|v| (name, v)));
         let Some((name, url)) = endpoint else { return Ok(None) };
+        let directives = std::env::var("OTEL_TRACES_FILTER").unwrap_or_else(|_| EXPORTED.into());
+        if let Err(e) = tracing_subscriber::EnvFilter::try_new(&directives) {
+            return Err(format!("OTEL_TRACES_FILTER: '{directives}' is not a filter ({e})\n  fix: directives as RUST_LOG takes them, e.g. {EXPORTED}, or unset it"));
+        }
         match url::Url::parse(&url) {
             Ok(u) if matches!(u.scheme(), "http" | "https") => {}
             _ => return Err(format!("{name}: '{url}' is not an http(s) URL\n  fix: the collector's OTLP/HTTP address, e.g. http://127.0.0.1:4318")),
@@ -58,7 +58,12 @@ impl Traces {
         let resource = Resource::builder().with_service_name(service).with_attribute(opentelemetry::KeyValue::new("service.version", env!("CARGO_PKG_VERSION"))).build();
         let provider = SdkTracerProvider::builder().with_batch_exporter(exporter).with_resource(resource).build();
         EXPORTING.store(true, Ordering::Relaxed);
-        Ok(Some(Traces { provider }))
+        Ok(Some(Traces { provider, directives }))
+    }
+
+    /// Which spans are exported (`OTEL_TRACES_FILTER`, else [`EXPORTED`]).
+    pub fn filter(&self) -> tracing_subscriber::EnvFilter {
+        tracing_subscriber::EnvFilter::new(&self.directives)
     }
 
     /// What turns `tracing`'s spans into OpenTelemetry's.
@@ -138,7 +143,7 @@ pub fn exporting() -> bool {
 pub fn adopt(span: &tracing::Span, headers: &HeaderMap) -> String {
     let parent = TraceContextPropagator::new().extract(&Headers(headers));
     let proxy = parent.span().span_context().trace_id();
-    if EXPORTING.load(Ordering::Relaxed) {
+    if exporting() {
         let _ = span.set_parent(parent);
         let id = span.context().span().span_context().trace_id();
         if id != TraceId::INVALID {

@@ -11,8 +11,7 @@
 
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, State};
-use axum::http::header::{HeaderValue, CONTENT_TYPE, RETRY_AFTER};
-use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Json, Response};
 use leptos::server_fn::error::FromServerFnError;
 
@@ -59,12 +58,10 @@ async fn mint(state: &AppState, session: Option<Session>, form: Result<Form<Toke
     tokens::mint(&state.workos, organization_id, Some(&session.user_id), &widget.scopes()).await
 }
 
-/// A failure as a server function answers it (statuses.rs does that for them).
+/// A failure as a server function answers it: its `ExplainedJson` body, and the
+/// head statuses.rs gives theirs.
 fn explained(error: &AppError) -> Response {
-    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut response = (status, [(CONTENT_TYPE, "application/json")], error.ser()).into_response();
-    if let Some(seconds) = error.retry_after() {
-        response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(seconds));
-    }
-    response
+    let (mut parts, body) = ([(CONTENT_TYPE, "application/json")], error.ser()).into_response().into_parts();
+    super::statuses::mark(error, &mut parts);
+    Response::from_parts(parts, body)
 }

@@ -43,10 +43,14 @@ function button(label, attributes, onClick) {
   return node;
 }
 
-/** The token's `exp`, read the way the widgets read it (`atob` of the payload). */
+/** A widget token's claims, read the way the widgets read them (`atob` of the payload). */
+export function claimsOf(token) {
+  return JSON.parse(atob(token.split(".")[1]));
+}
+
 function expiry(token) {
   try {
-    return JSON.parse(atob(token.split(".")[1])).exp;
+    return claimsOf(token).exp;
   } catch {
     return undefined;
   }

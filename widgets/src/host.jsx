@@ -7,7 +7,7 @@ import { createRoot } from "react-dom/client";
 import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { WorkOsWidgets } from "@workos-inc/widgets/workos-widgets";
 import THEME from "./theme.json";
-import { startFrame, tokenClock } from "./frame.js";
+import { claimsOf, startFrame, tokenClock } from "./frame.js";
 import "@radix-ui/themes/styles.css";
 import "@workos-inc/widgets/styles.css";
 
@@ -35,10 +35,6 @@ function appearance() {
 }
 
 const AUTH_ERRORS = new Set(["IncorrectPermissionsError", "ExpiredTokenError"]);
-
-function claimsOf(token) {
-  return JSON.parse(atob(token.split(".")[1]));
-}
 
 // The same policy as the provider's own client: never retry an auth error, and
 // keep the last good data when a refetch fails on one.

@@ -48,7 +48,7 @@ impl HttpTransport for ReachTransport {
         let operation = crate::server::metrics::operation(req.method.as_str(), &req.url);
         // A child of the request's span: which call, what WorkOS said, and
         // WorkOS's own request id (what its support asks for).
-        // Debug: made only when traces are exported (traces::filter).
+        // Debug: made only when traces are exported (`Traces::filter`).
         let span = tracing::debug_span!(
             "workos",
             otel.name = %operation,
