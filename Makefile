@@ -34,6 +34,9 @@ SPEC_DEPS := emulator/spec/node_modules/.package-lock.json
 # their own, fetched only on the pages that have them; every build needs it, since
 # the lazy islands' WASM imports only resolve once it is split.
 LEPTOS_BUILD_FLAGS := --split
+# cargo-leptos reports a failure with its cause first and a backtrace of its
+# own frames after; CI shows only an output's tail, where the cause belongs.
+export RUST_LIB_BACKTRACE := 0
 
 # cargo-leptos renames every file it finds in the site's pkg/ when it hashes a
 # build: last build's files (and any compressed copies in there) must go first,

@@ -548,10 +548,56 @@ function report(r) {
   return lines.join("\n");
 }
 
+/**
+ * `--token`: only the widget-token cells at 16 and 64 connections (Orgdeck
+ * beside the SDK direct, with the CPU per call, then perf's breakdown),
+ * printed and not written: a quick A/B of a change to the server, from the
+ * release binary `ORGDECK_BIN` names (target/release/orgdeck by default).
+ */
+async function tokenOnly() {
+  mkdirSync(SCRATCH, { recursive: true });
+  await portsFree();
+  const emulator = start("emulator", join(ROOT, "target", "release", "workos-emulator"), ["--addr", EMULATOR], { cwd: ROOT, env: { ...process.env, RUST_LOG: "error" } });
+  await ready(`http://${EMULATOR}/health`, emulator);
+  rmSync(join(SCRATCH, "orgdeck-data"), { recursive: true, force: true });
+  const bin = resolve(ROOT, process.env.ORGDECK_BIN ?? join("target", "release", "orgdeck"));
+  const orgdeck = start("orgdeck", bin, [], { cwd: ROOT, env: orgdeckEnv() });
+  await ready(`http://${ORGDECK}/health`, orgdeck);
+  const base = `http://${ORGDECK}`;
+  const emulatorPid = listener(EMULATOR.split(":")[1], emulator.pid);
+  const orgdeckPid = listener(ORGDECK.split(":")[1], orgdeck.pid);
+  if (process.argv.includes("--warm")) {
+    // The page cells first, as the full run has them before the token cells.
+    for (const [path, signedIn] of [["/", false], ["/", true], ["/widgets/users", true]]) {
+      for (const c of CONNECTIONS) {
+        const cookie = signedIn ? await signIn(base, "/login") : "";
+        await load({ url: base + path, connections: c, headers: cookie ? { cookie } : {} });
+      }
+    }
+    log("warmed with the page cells");
+  }
+  const us = (cpu, n) => Object.entries(cpu).map(([k, s]) => `${k} ${((s * 1e6) / n).toFixed(1)} µs`).join(", ");
+  for (const c of [16, 64]) {
+    const cookie = await signIn(base, "/login");
+    const via = await withCpu({ emulator: emulatorPid, orgdeck: orgdeckPid }, () => postLoad(`${base}/api/widget_token`, "slug=users", c, { cookie, origin: base }));
+    const direct = await withCpu({ emulator: emulatorPid }, () => mintTokens(c));
+    log(`token @${c}: Orgdeck ${via.result.rate.toFixed(1)}/s (failed ${via.result.failed}), SDK ${direct.result.rate.toFixed(1)}/s → ${(via.result.rate / direct.result.rate).toFixed(3)}×; per call via Orgdeck: ${us(via.cpu, via.result.requests)}; direct: ${us(direct.cpu, direct.result.requests)}`);
+  }
+  const rss = memory(orgdeckPid);
+  log(`RSS after the load ${rss.rss} KiB (peak ${rss.hwm} KiB)`);
+  if (perfWorks()) {
+    const cookie = await signIn(base, "/login");
+    const opts = { url: `${base}/api/widget_token`, method: "POST", headers: { cookie, origin: base, "content-type": "application/x-www-form-urlencoded" }, body: "slug=users", connections: 16 };
+    const { profile, result } = await record(orgdeckPid, SECONDS, join(SCRATCH, "perf.data"), () => load(opts));
+    console.log(table([{ title: "token call, 16 conns", requests: result["2xx"], profile }]));
+  }
+  for (const child of children) await stop(child);
+}
+
 // `--prepare`: only build the Next.js example (so a later run measures at once).
 const run = process.argv.includes("--prepare")
   ? async () => { const n = buildNext(); log(n.missing ?? `Next.js example ready in ${n.app}`); }
-  : main;
+  : process.argv.includes("--token") ? tokenOnly : main;
 run().catch((e) => {
   console.error("bench:", e.stack ?? e);
   process.exit(1);

@@ -310,7 +310,7 @@ pub async fn cache_headers(request: Request, next: Next) -> Response {
 }
 
 /// What no cache, shared or the browser's, may keep.
-const PRIVATE: &str = "no-store";
+pub const PRIVATE: &str = "no-store";
 
 /// Letters, digits, `-` and `_`: base64url, as both content hashes are written.
 fn url_safe(s: &str) -> bool {

@@ -22,10 +22,14 @@ pub async fn same_origin_only(State(state): State<AppState>, request: Request, n
     {
         next.run(request).await
     } else {
-        tracing::warn!(path = %request.uri().path(), "refused a cross-site {} request", request.method());
-        (StatusCode::FORBIDDEN, "Cross-site request refused: state-changing requests must come from Orgdeck's own pages.")
-            .into_response()
+        refuse(&request)
     }
+}
+
+/// The answer to a cross-site request, logged (the widget token's own route refuses with it too).
+pub fn refuse(request: &Request) -> Response {
+    tracing::warn!(path = %request.uri().path(), "refused a cross-site {} request", request.method());
+    (StatusCode::FORBIDDEN, "Cross-site request refused: state-changing requests must come from Orgdeck's own pages.").into_response()
 }
 
 /// The request's `Origin` (or, lacking one, `Referer`) is one of `origins`.

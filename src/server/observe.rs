@@ -25,25 +25,32 @@ pub async fn observe(mut request: Request, next: Next) -> Response {
     let method = request.method().clone();
     let unmatched = metrics::unmatched(request.uri().path());
     let exporting = traces::exporting();
-    let span = match exporting {
+    let (span, trace_id) = match exporting {
         // Named `{method}` (OpenTelemetry's name for a server span whose route
         // is not known yet): its trace id is read now, which builds the span,
         // and a built span keeps its name. The route is `http.route`.
-        true => tracing::info_span!(
-            "request",
-            otel.name = method.as_str(),
-            otel.kind = "server",
-            http.request.method = %method,
-            url.path = %request.uri().path(),
-            http.route = Empty,
-            http.response.status_code = Empty,
-            trace_id = Empty,
-        ),
-        // Logged only: the trace id is all a line needs (each field is formatted per request).
-        false => tracing::info_span!("request", trace_id = Empty),
+        true => {
+            let span = tracing::info_span!(
+                "request",
+                otel.name = method.as_str(),
+                otel.kind = "server",
+                http.request.method = %method,
+                url.path = %request.uri().path(),
+                http.route = Empty,
+                http.response.status_code = Empty,
+                trace_id = Empty,
+            );
+            let trace_id = traces::adopt(&span, request.headers());
+            span.record("trace_id", trace_id.as_str());
+            (span, trace_id)
+        }
+        // Logged only: the trace id is all a line needs, given as the span is
+        // made (the log's formatter writes a span's fields out each time one is set).
+        false => {
+            let trace_id = traces::trace_id(request.headers());
+            (tracing::info_span!("request", trace_id = trace_id.as_str()), trace_id)
+        }
     };
-    let trace_id = traces::adopt(&span, request.headers());
-    span.record("trace_id", trace_id.as_str());
     let header = HeaderValue::from_str(&trace_id).ok();
     request.extensions_mut().insert(RequestTrace(trace_id));
     let mut response = next.run(request).instrument(span.clone()).await;
@@ -53,7 +60,7 @@ pub async fn observe(mut request: Request, next: Next) -> Response {
         span.record("http.route", route);
         span.record("http.response.status_code", status);
     }
-    metrics::http_request(route, method.as_str(), status, started.elapsed());
+    metrics::http_request(route, &method, status, started.elapsed());
     if let Some(id) = header {
         response.headers_mut().insert(REQUEST_ID, id);
     }

@@ -85,8 +85,6 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(|| async { "ok" }))
         .route("/ready", get(readiness::ready))
         .route("/metrics", get(scrape::scrape))
-        // Beside the server functions, with the same guards (the /api/ stack below).
-        .route("/api/widget_token", post(widget_token::widget_token))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // The route template each answer came from, for the metrics outside.
@@ -117,7 +115,13 @@ pub fn router(state: AppState) -> Router {
     // A server function's call (the widget token's above all) skips what only
     // a page or a file can be: a kept dashboard, a compressed copy, a problem
     // page; the typed statuses are server functions' alone.
-    let routes = Router::new().route_service("/api/{*call}", calls).fallback_service(everything_else);
+    // The widget token, the busiest call, has a route of its own that does
+    // what the calls' guards do by itself (widget_token.rs says why).
+    let routes = Router::new()
+        .route("/api/widget_token", post(widget_token::widget_token))
+        .route_service("/api/{*call}", calls)
+        .fallback_service(everything_else)
+        .with_state(state.clone());
     security::with_headers(routes, state.settings.secure_cookies)
         // Outermost, so every layer above reads bodies as written. Pages,
         // server functions and files not yet precompressed; a level that keeps

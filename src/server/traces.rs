@@ -138,23 +138,30 @@ pub fn exporting() -> bool {
     EXPORTING.load(Ordering::Relaxed)
 }
 
-/// Makes `span` a request's: the child of the proxy's trace when it sent a
-/// W3C `traceparent`, else a trace of its own. Its trace id, as hex.
+/// Makes `span` an exported request's: the child of the proxy's trace when
+/// it sent a W3C `traceparent`, else a trace of its own. Its trace id, as hex.
 pub fn adopt(span: &tracing::Span, headers: &HeaderMap) -> String {
-    let parent = TraceContextPropagator::new().extract(&Headers(headers));
-    let proxy = parent.span().span_context().trace_id();
-    if exporting() {
-        let _ = span.set_parent(parent);
-        let id = span.context().span().span_context().trace_id();
-        if id != TraceId::INVALID {
-            return id.to_string();
-        }
+    let _ = span.set_parent(TraceContextPropagator::new().extract(&Headers(headers)));
+    match span.context().span().span_context().trace_id() {
+        TraceId::INVALID => trace_id(headers),
+        id => id.to_string(),
     }
+}
+
+/// The trace id of a request nothing exports: the proxy's (W3C
+/// `traceparent`), else a new one. As hex.
+pub fn trace_id(headers: &HeaderMap) -> String {
+    let proxy = match headers.contains_key(TRACEPARENT) {
+        true => TraceContextPropagator::new().extract(&Headers(headers)).span().span_context().trace_id(),
+        false => TraceId::INVALID,
+    };
     match proxy {
         TraceId::INVALID => TraceId::from_bytes(rand::random::<[u8; 16]>()).to_string(),
         id => id.to_string(),
     }
 }
+
+const TRACEPARENT: &str = "traceparent";
 
 #[cfg(test)]
 mod tests {
@@ -164,10 +171,11 @@ mod tests {
     fn a_proxys_trace_is_continued_and_a_request_without_one_gets_its_own() {
         let mut headers = HeaderMap::new();
         headers.insert("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".parse().unwrap());
-        assert_eq!(adopt(&tracing::Span::none(), &headers), "4bf92f3577b34da6a3ce929d0e0e4736");
-        let (a, b) = (adopt(&tracing::Span::none(), &HeaderMap::new()), adopt(&tracing::Span::none(), &HeaderMap::new()));
+        assert_eq!(trace_id(&headers), "4bf92f3577b34da6a3ce929d0e0e4736");
+        assert_eq!(adopt(&tracing::Span::none(), &headers), "4bf92f3577b34da6a3ce929d0e0e4736", "a span nothing exports");
+        let (a, b) = (trace_id(&HeaderMap::new()), trace_id(&HeaderMap::new()));
         assert!(a.len() == 32 && a.chars().all(|c| c.is_ascii_hexdigit()) && a != b, "{a} {b}");
         headers.insert("traceparent", "not-a-traceparent".parse().unwrap());
-        assert_ne!(adopt(&tracing::Span::none(), &headers), "4bf92f3577b34da6a3ce929d0e0e4736");
+        assert_ne!(trace_id(&headers), "4bf92f3577b34da6a3ce929d0e0e4736");
     }
 }

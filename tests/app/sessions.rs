@@ -105,6 +105,38 @@ async fn a_nearly_expired_token_is_refreshed_early_and_a_revoked_session_signs_o
     assert!(cookies(res.headers()).iter().any(|c| c.starts_with("wos-session=;")), "the cookie is cleared");
 }
 
+/// The widget token has a route of its own, outside the session layer: it
+/// refreshes, clears and refuses a cookie as the layer does for every other request.
+#[tokio::test]
+async fn the_widget_token_refreshes_and_clears_the_cookie_as_pages_do() {
+    let app = start().await;
+    app.emu.emulator.clock().set_offset(-250);
+    let client = browser_without_cookies();
+    let first = session_cookie(app.sign_in(&browser(), "ada@acme.test").await.headers()).unwrap();
+    let token = |cookie: String| {
+        client.post(format!("{}/api/widget_token", app.base)).header("cookie", cookie).header("origin", &app.base).form(&[("slug", "users")]).send()
+    };
+    let res = token(first.clone()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let second = session_cookie(res.headers()).expect("refreshed before it expired, on the token's answer");
+    assert_ne!(first, second);
+    let minted: String = res.json().await.unwrap();
+    assert_eq!(minted.split('.').count(), 3, "a JWT: {minted}");
+
+    // Signed out from the other copy: this one is refused and cleared at once.
+    let res = client.post(format!("{}/logout", app.base)).header("cookie", &second).header("origin", &app.base).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = token(second).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert!(cookies(res.headers()).iter().any(|c| c.starts_with("wos-session=;")), "the cookie is cleared");
+    assert!(res.text().await.unwrap().contains("NotSignedIn"));
+    // A cookie that is no good at all: cleared too.
+    let res = token("wos-session=bm90IGEgc2Vzc2lvbg==".into()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert!(cookies(res.headers()).iter().any(|c| c.starts_with("wos-session=;")));
+}
+
 #[tokio::test]
 async fn a_cookie_is_unsealed_and_verified_once_then_served_from_the_resolved_sessions() {
     let app = start().await;

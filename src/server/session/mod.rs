@@ -14,7 +14,7 @@ pub mod resolved;
 pub mod revoked;
 
 use axum::extract::{Request, State};
-use axum::http::Method;
+use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -40,7 +40,7 @@ impl CurrentSession {
 
 /// The session this cookie stands for now, and the cookie to send back when
 /// it changed (refreshed, or cleared because it is no good).
-async fn resolve(state: &AppState, sealed: String) -> (Option<(CurrentSession, String)>, Option<axum::http::HeaderValue>) {
+async fn resolve(state: &AppState, sealed: String) -> (Option<(CurrentSession, String)>, Option<HeaderValue>) {
     if let Some(session) = state.resolved.get(&sealed).await {
         return (Some((session, sealed)), None);
     }
@@ -59,6 +59,22 @@ async fn resolve(state: &AppState, sealed: String) -> (Option<(CurrentSession, S
     }
 }
 
+/// The session a request's `wos-session` cookie stands for now (with the
+/// sealed cookie), and the cookie to send back when it changed: refreshed, or
+/// cleared because it is no good or its session ended elsewhere. The layer
+/// below asks for every request; the widget token, on a route of its own, asks itself.
+pub async fn from_cookie(state: &AppState, headers: &HeaderMap) -> (Option<(CurrentSession, String)>, Option<HeaderValue>) {
+    let (signed_in, set_cookie) = match state.cookies.read(headers, SESSION) {
+        Some(sealed) => resolve(state, sealed).await,
+        None => (None, None),
+    };
+    // A session ended elsewhere (signed out, revoked at WorkOS): its cookie's copies are no good.
+    match signed_in {
+        Some((session, _)) if state.revoked.contains(&session.session_id).await => (None, Some(state.cookies.clear(SESSION))),
+        other => (other, set_cookie),
+    }
+}
+
 /// Authenticates the `wos-session` cookie on every request and sends
 /// signed-out page views to `/login`.
 pub async fn session_layer(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
@@ -66,15 +82,7 @@ pub async fn session_layer(State(state): State<AppState>, mut request: Request, 
     if is_static(request.uri().path()) {
         return next.run(request).await;
     }
-    let (signed_in, set_cookie) = match state.cookies.read(request.headers(), SESSION) {
-        Some(sealed) => resolve(&state, sealed).await,
-        None => (None, None),
-    };
-    // A session ended elsewhere (signed out, revoked at WorkOS): its cookie's copies are no good.
-    let (signed_in, set_cookie) = match signed_in {
-        Some((session, _)) if state.revoked.contains(&session.session_id).await => (None, Some(state.cookies.clear(SESSION))),
-        other => (other, set_cookie),
-    };
+    let (signed_in, set_cookie) = from_cookie(&state, request.headers()).await;
     let signed_in = signed_in.is_some_and(|(session, sealed)| {
         request.extensions_mut().insert(session);
         request.extensions_mut().insert(SealedSession(sealed));
