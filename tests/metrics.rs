@@ -52,6 +52,11 @@ async fn a_scrape_after_traffic_passes_promtool_and_counts_what_happened() {
     }
     dashboard(&app.base, &client).await;
     dashboard(&app.base, &client).await;
+    // A method no standard names is counted as `other`: clients cannot make series.
+    let brew = reqwest::Method::from_bytes(b"BREW").unwrap();
+    for _ in 0..2 {
+        browser_without_cookies().request(brew.clone(), format!("{}/health", app.base)).send().await.unwrap();
+    }
     let event = invitation_event("event_01METRICSAAAAAAAAAAAAAAAA", &app.org_id("Acme Corp"));
     assert_eq!(deliver_signed(&app.base, SECRET, &event).await, StatusCode::OK);
     assert_eq!(deliver_signed(&app.base, SECRET, &event).await, StatusCode::OK, "a replay");
@@ -65,11 +70,19 @@ async fn a_scrape_after_traffic_passes_promtool_and_counts_what_happened() {
 
     let s = samples(&text);
     assert_eq!(total(&s, "orgdeck_http_requests_total", &[r#"route="/api/widget_token""#, r#"status="200""#]), 3.0, "{text}");
+    assert_eq!(total(&s, "orgdeck_http_request_duration_seconds_count", &[r#"route="/api/widget_token""#, r#"method="POST""#]), 3.0, "{text}");
+    assert_eq!(total(&s, "orgdeck_http_requests_total", &[r#"method="other""#]), 2.0, "{text}");
+    assert!(!text.contains("BREW"), "{text}");
     assert_eq!(total(&s, "orgdeck_webhook_deliveries_total", &[r#"outcome="stored""#]), 1.0, "{text}");
     assert_eq!(total(&s, "orgdeck_webhook_deliveries_total", &[r#"outcome="duplicate""#]), 1.0, "{text}");
     assert_eq!(total(&s, "orgdeck_webhook_deliveries_total", &[r#"outcome="refused""#]), 1.0, "{text}");
     assert_eq!(total(&s, "orgdeck_event_ingestion_lag_seconds_count", &[r#"source="webhook""#]), 1.0, "{text}");
     assert!(total(&s, "orgdeck_cache_lookups_total", &[r#"cache="workos_reads""#, r#"result="hit""#]) >= 1.0, "the second dashboard read from the cache: {text}");
+    // The resolved sessions' series are kept handles: they count what the cache counted.
+    let (hits, misses) = app.state.resolved.counts();
+    assert!(hits + misses >= 5, "the token calls and dashboards after sign-in: {hits} + {misses}");
+    assert_eq!(total(&s, "orgdeck_cache_lookups_total", &[r#"cache="sessions""#, r#"result="hit""#]), hits as f64, "{text}");
+    assert_eq!(total(&s, "orgdeck_cache_lookups_total", &[r#"cache="sessions""#, r#"result="miss""#]), misses as f64, "{text}");
     assert_eq!(total(&s, "orgdeck_build_info", &[]), 1.0);
 
     // Every WorkOS call Orgdeck counted is one the emulator answered, and the

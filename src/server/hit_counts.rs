@@ -3,24 +3,31 @@
 //! and what `/metrics` shows (`orgdeck_cache_lookups_total`).
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+
+use metrics::Counter;
 
 pub struct HitCounts {
     /// The cache's name in the metrics.
     name: &'static str,
     hits: AtomicU64,
     misses: AtomicU64,
+    /// Its two series, looked up once (on first use: the recorder is
+    /// installed by then) rather than by name and labels per look-up.
+    series: OnceLock<[Counter; 2]>,
 }
 
 impl HitCounts {
     pub fn new(name: &'static str) -> HitCounts {
-        HitCounts { name, hits: AtomicU64::new(0), misses: AtomicU64::new(0) }
+        HitCounts { name, hits: AtomicU64::new(0), misses: AtomicU64::new(0), series: OnceLock::new() }
     }
 
     /// Counts `found` as a hit or a miss, and hands it back.
     pub fn count<T>(&self, found: Option<T>) -> Option<T> {
-        let counter = if found.is_some() { &self.hits } else { &self.misses };
-        counter.fetch_add(1, Ordering::Relaxed);
-        super::metrics::cache_lookup(self.name, found.is_some());
+        let [hit, miss] = self.series.get_or_init(|| super::metrics::cache_lookups(self.name));
+        let (count, series) = if found.is_some() { (&self.hits, hit) } else { (&self.misses, miss) };
+        count.fetch_add(1, Ordering::Relaxed);
+        series.increment(1);
         found
     }
 

@@ -68,7 +68,7 @@ fn describe() {
     describe_counter!("orgdeck_workos_budget_refused_total", "WorkOS calls refused by the deployment's budget (WORKOS_CALLS_PER_MINUTE): never sent.");
     describe_gauge!("orgdeck_workos_budget_per_minute", "The deployment's WorkOS calls a minute, all instances together.");
     describe_counter!("orgdeck_limit_refused_total", "Requests refused by a per-person or per-address limit, by limit.");
-    describe_counter!("orgdeck_cache_lookups_total", "In-memory cache look-ups, by cache and result (hit or miss).");
+    describe_counter!(CACHE_LOOKUPS, "In-memory cache look-ups, by cache and result (hit or miss).");
     describe_counter!("orgdeck_webhook_deliveries_total", "WorkOS webhook deliveries, by outcome: stored, duplicate, refused, failed.");
     describe_histogram!("orgdeck_event_ingestion_lag_seconds", Unit::Seconds, "From an event's creation at WorkOS to its storage here, by source (webhook, events_api).");
     describe_counter!("orgdeck_catch_up_runs_total", "Events API catch-up runs, by outcome (ok, failed).");
@@ -98,8 +98,15 @@ pub fn limit_refused(limit: &'static str) {
 }
 
 pub fn cache_lookup(cache: &'static str, hit: bool) {
-    counter!("orgdeck_cache_lookups_total", "cache" => cache, "result" => if hit { "hit" } else { "miss" }).increment(1);
+    counter!(CACHE_LOOKUPS, "cache" => cache, "result" => if hit { "hit" } else { "miss" }).increment(1);
 }
+
+/// A cache's look-up series, `[hits, misses]`, for a cache that keeps them (`HitCounts`).
+pub fn cache_lookups(cache: &'static str) -> [Counter; 2] {
+    [counter!(CACHE_LOOKUPS, "cache" => cache, "result" => "hit"), counter!(CACHE_LOOKUPS, "cache" => cache, "result" => "miss")]
+}
+
+const CACHE_LOOKUPS: &str = "orgdeck_cache_lookups_total";
 
 /// A webhook delivery's outcome: `stored`, `duplicate`, `refused`, `failed`.
 pub fn webhook(outcome: &'static str) {

@@ -122,11 +122,16 @@ pub fn router(state: AppState) -> Router {
         .route_service("/api/{*call}", calls)
         .fallback_service(everything_else)
         .with_state(state.clone());
-    security::with_headers(routes, state.settings.secure_cookies)
-        // Outermost, so every layer above reads bodies as written. Pages,
-        // server functions and files not yet precompressed; a level that keeps
-        // up with a busy server (the files' own siblings use the best).
-        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
+    // Around the whole app as one tower stack (not `Router::layer`, which
+    // wraps each route anew: a request cloned a box per layer per route).
+    let app = ServiceBuilder::new()
         // Outermost: every answer in a span, counted and timed, refusals too.
         .layer(axum::middleware::from_fn(observe::observe))
+        // So every layer beneath reads bodies as written. Pages, server
+        // functions and files not yet precompressed; a level that keeps up
+        // with a busy server (the files' own siblings use the best).
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
+        .layer(security::headers(state.settings.secure_cookies))
+        .service(routes);
+    Router::new().fallback_service(app)
 }

@@ -8,7 +8,8 @@ use axum::http::header::{
     HeaderName, HeaderValue, CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS,
     X_FRAME_OPTIONS,
 };
-use tower_http::set_header::SetResponseHeaderLayer;
+use axum::response::Response;
+use tower::util::MapResponseLayer;
 
 use super::state::AppState;
 
@@ -47,20 +48,29 @@ pub fn set_page_policy() {
 }
 
 /// The headers every answer carries, unless it set its own (a page keeps
-/// its policy): tower-http's layers, one per header, around `router`.
-pub fn with_headers<S: Clone + Send + Sync + 'static>(router: axum::Router<S>, https: bool) -> axum::Router<S> {
-    let set = |name: HeaderName, value: &'static str| SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value));
-    let router = router
-        .layer(set(CONTENT_SECURITY_POLICY, BASELINE))
-        .layer(set(X_CONTENT_TYPE_OPTIONS, "nosniff"))
+/// its policy); HSTS too behind https. One layer around the whole app, not
+/// tower-http's one per header on the router: `Router::layer` wraps each
+/// route anew, and a request cloned the boxed stack, a box per layer.
+pub fn headers(https: bool) -> MapResponseLayer<impl FnOnce(Response) -> Response + Clone> {
+    const EVERY_ANSWER: [(HeaderName, &str); 4] = [
+        (CONTENT_SECURITY_POLICY, BASELINE),
+        (X_CONTENT_TYPE_OPTIONS, "nosniff"),
         // Older browsers that ignore frame-ancestors.
-        .layer(set(X_FRAME_OPTIONS, "DENY"))
+        (X_FRAME_OPTIONS, "DENY"),
         // WorkOS learns which site sent a user, not which page (the paths hold ids).
-        .layer(set(REFERRER_POLICY, "strict-origin-when-cross-origin"));
-    match https {
-        true => router.layer(set(STRICT_TRANSPORT_SECURITY, "max-age=63072000; includeSubDomains")),
-        false => router,
-    }
+        (REFERRER_POLICY, "strict-origin-when-cross-origin"),
+    ];
+    const HSTS: &str = "max-age=63072000; includeSubDomains";
+    MapResponseLayer::new(move |mut response: Response| {
+        let headers = response.headers_mut();
+        for (name, value) in EVERY_ANSWER {
+            headers.entry(name).or_insert(HeaderValue::from_static(value));
+        }
+        if https {
+            headers.entry(STRICT_TRANSPORT_SECURITY).or_insert(HeaderValue::from_static(HSTS));
+        }
+        response
+    })
 }
 
 #[cfg(test)]
