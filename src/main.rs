@@ -13,9 +13,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// is used rather than all at first (`arena_eager_commit` 0: on Linux an
 /// eagerly committed arena is purged without being decommitted, and its freed
 /// pages stayed resident), and freed pages returned at once (`purge_delay` 0,
-/// not 10 ms later: under load the delay kept a peak). RSS after `make
-/// bench`'s load: 49–61 MiB without these, ~31 with them (glibc's malloc ~30);
-/// the token call's CPU the same.
+/// not a second later). RSS after `make bench`'s load: 49–61 MiB without
+/// these, 29–31 with them (glibc's malloc ~30); the token call's CPU the same.
 ///
 /// Set in a constructor because mimalloc reads them when it first allocates,
 /// which is before `main`; `.init_array.00100` runs before mimalloc's own

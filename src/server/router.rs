@@ -112,11 +112,11 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(kept, page_cache::serve_kept))
         .layer(from_fn_with_state(state.clone(), problem::problem_pages))
         .service(routes);
-    // A server function's call (the widget token's above all) skips what only
-    // a page or a file can be: a kept dashboard, a compressed copy, a problem
-    // page; the typed statuses are server functions' alone.
-    // The widget token, the busiest call, has a route of its own that does
-    // what the calls' guards do by itself (widget_token.rs says why).
+    // A server function's call skips what only a page or a file can be: a
+    // kept dashboard, a compressed copy, a problem page; the typed statuses
+    // are server functions' alone. The widget token, the busiest call, has a
+    // route of its own that does what the calls' guards do by itself
+    // (widget_token.rs says why).
     let routes = Router::new()
         .route("/api/widget_token", post(widget_token::widget_token))
         .route_service("/api/{*call}", calls)
