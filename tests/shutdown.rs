@@ -116,10 +116,10 @@ async fn ready_is_503_while_workos_fails_and_200_once_it_answers() {
     assert_eq!(status, StatusCode::OK, "WorkOS answers again: {body}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn log_format_json_writes_one_json_object_a_line() {
+/// What the binary wrote to stdout from its start to its graceful stop, with `extra` set.
+async fn log_of(extra: &[(&str, &str)]) -> String {
     let emu = start().await;
-    let server = orgdeck_on(&emu, &[("LOG_FORMAT", "json"), ("RUST_LOG", "info")]).await;
+    let server = orgdeck_on(&emu, extra).await;
     assert_eq!(reqwest::get(format!("{}/ready", server.base)).await.unwrap().status(), StatusCode::OK);
     sigterm(&server);
     let mut server = server;
@@ -130,6 +130,12 @@ async fn log_format_json_writes_one_json_object_a_line() {
     }
     let mut out = String::new();
     std::io::Read::read_to_string(&mut server.child.stdout.take().unwrap(), &mut out).unwrap();
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_format_json_writes_one_json_object_a_line() {
+    let out = log_of(&[("LOG_FORMAT", "json"), ("RUST_LOG", "info")]).await;
     let lines: Vec<serde_json::Value> = out
         .lines()
         .filter(|l| !l.trim().is_empty())
@@ -138,6 +144,14 @@ async fn log_format_json_writes_one_json_object_a_line() {
     let said = |m: &str| lines.iter().any(|l| l["fields"]["message"].as_str().is_some_and(|x| x.contains(m)));
     assert!(said("started") && said("shutting down") && said("stopped"), "{out}");
     assert!(lines.iter().all(|l| l["level"].is_string() && l["timestamp"].is_string()), "{out}");
+}
+
+/// Written to a pipe (a journal, a file), the text log has no colour codes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_text_log_has_no_colour_codes_off_a_terminal() {
+    let out = log_of(&[("RUST_LOG", "info")]).await;
+    assert!(out.contains("shutting down") && out.contains("stopped"), "{out}");
+    assert!(!out.contains('\u{1b}'), "escape codes in a piped log: {out:?}");
 }
 
 #[test]

@@ -97,11 +97,7 @@ pub fn limit_refused(limit: &'static str) {
     counter!("orgdeck_limit_refused_total", "limit" => limit).increment(1);
 }
 
-pub fn cache_lookup(cache: &'static str, hit: bool) {
-    counter!(CACHE_LOOKUPS, "cache" => cache, "result" => if hit { "hit" } else { "miss" }).increment(1);
-}
-
-/// A cache's look-up series, `[hits, misses]`, for a cache that keeps them (`HitCounts`).
+/// A cache's look-up series, `[hits, misses]`, kept by its `HitCounts`.
 pub fn cache_lookups(cache: &'static str) -> [Counter; 2] {
     [counter!(CACHE_LOOKUPS, "cache" => cache, "result" => "hit"), counter!(CACHE_LOOKUPS, "cache" => cache, "result" => "miss")]
 }

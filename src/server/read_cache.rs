@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use moka::future::Cache;
 
+use super::hit_counts::HitCounts;
 use super::store::StoredEvent;
 use super::workos::reads::{self, UserState};
 use super::workos::widget_api;
@@ -35,7 +36,7 @@ pub const FRESH_FOR: Duration = Duration::from_secs(2);
 pub type OrgAndMembers = Arc<reads::OrgAndMembers>;
 
 /// One kind of read, keyed by an organization or a user id.
-struct CachedRead<V>(Cache<String, V>);
+struct CachedRead<V>(Cache<String, V>, HitCounts);
 
 impl<V: Clone + Send + Sync + 'static> CachedRead<V> {
     fn new() -> Self {
@@ -43,7 +44,7 @@ impl<V: Clone + Send + Sync + 'static> CachedRead<V> {
     }
 
     fn kept_for(time: Duration) -> Self {
-        CachedRead(Cache::builder().max_capacity(CAPACITY).time_to_live(time).build())
+        CachedRead(Cache::builder().max_capacity(CAPACITY).time_to_live(time).build(), HitCounts::new("workos_reads"))
     }
 
     async fn get(&self, changes: &AtomicU64, key: &str, load: impl Future<Output = Result<V, AppError>>) -> Result<V, AppError> {
@@ -57,7 +58,7 @@ impl<V: Clone + Send + Sync + 'static> CachedRead<V> {
         // build moves them through the stack of the page being rendered.
         let value = Box::pin(self.0.try_get_with(key.to_string(), Box::pin(load))).await;
         // A caller that waited for another's load counts as a hit: it made no call.
-        super::metrics::cache_lookup("workos_reads", !loaded.load(Ordering::Relaxed));
+        self.1.count((!loaded.load(Ordering::Relaxed)).then_some(()));
         let value = value.map_err(|e| (*e).clone())?;
         // Something was forgotten while WorkOS answered: what it answered may
         // predate that change, so it serves this caller but is not kept.
