@@ -79,9 +79,27 @@ fn describe() {
 
 /// One WorkOS call that went out: its operation, status (or `error`) and time.
 pub fn workos_call(operation: String, status: Option<u16>, took: Duration) {
-    let status = status.map_or_else(|| "error".to_string(), |s| s.to_string());
-    counter!("orgdeck_workos_calls_total", "operation" => operation.clone(), "status" => status).increment(1);
-    histogram!("orgdeck_workos_call_duration_seconds", "operation" => operation).record(took.as_secs_f64());
+    // Kept per thread as http_request's are (the macros cost a token call ~1 µs).
+    thread_local! {
+        static HANDLES: RefCell<HashMap<String, (Histogram, HashMap<Option<u16>, Counter>)>> = RefCell::default();
+    }
+    HANDLES.with_borrow_mut(|handles| {
+        let (duration, counts) = match handles.get_mut(&operation) {
+            Some(series) => series,
+            None => {
+                let duration = histogram!("orgdeck_workos_call_duration_seconds", "operation" => operation.clone());
+                handles.entry(operation.clone()).or_insert((duration, HashMap::new()))
+            }
+        };
+        duration.record(took.as_secs_f64());
+        counts
+            .entry(status)
+            .or_insert_with(|| {
+                let status = status.map_or_else(|| "error".to_string(), |s| s.to_string());
+                counter!("orgdeck_workos_calls_total", "operation" => operation, "status" => status)
+            })
+            .increment(1);
+    });
 }
 
 pub fn budget_refused() {

@@ -15,6 +15,7 @@ pub mod errors;
 pub mod reach;
 pub mod reads;
 pub mod tokens;
+pub mod transport;
 pub mod widget_api;
 
 use std::sync::Arc;
@@ -26,6 +27,8 @@ use super::settings::Settings;
 /// The SDK client; with a `budget`, every call it makes (its retries too) is
 /// taken from the deployment's WorkOS budget first; with a `reach`, every
 /// call that goes out records whether WorkOS answered (and its metrics).
+/// Calls go out on hyper's client ([`transport`]), or on the SDK's reqwest
+/// when a proxy is set.
 pub fn client(settings: &Settings, budget: Option<Arc<budget::Budget>>, reach: Option<Arc<reach::Reach>>) -> Client {
     let builder = || {
         Client::builder()
@@ -35,7 +38,7 @@ pub fn client(settings: &Settings, budget: Option<Arc<budget::Budget>>, reach: O
             .timeout(settings.timeout)
     };
     let plain = builder().build();
-    let mut transport = plain.transport();
+    let mut transport = transport::chosen(settings.timeout, plain.transport(), |name| std::env::var(name).ok());
     if let Some(reach) = reach {
         transport = Arc::new(reach::ReachTransport { inner: transport, reach });
     }
