@@ -594,10 +594,52 @@ async function tokenOnly() {
   for (const child of children) await stop(child);
 }
 
+/**
+ * `--ab <binary> <binary>...`: the widget-token call through each release
+ * binary, all running at once on one emulator and loaded in turn (16
+ * connections, `AB_ROUNDS` rounds, the order reversed every other round), with
+ * each one's CPU per call. On a shared machine whose speed drifts from minute
+ * to minute, builds measured in one interleaved run compare where two
+ * `--token` runs minutes apart do not.
+ */
+async function abRun() {
+  const bins = process.argv.slice(process.argv.indexOf("--ab") + 1).filter((a) => !a.startsWith("--"));
+  if (bins.length < 2) throw new Error("--ab needs two binaries or more: node bench/bench.mjs --ab target/release/orgdeck /tmp/orgdeck-before");
+  mkdirSync(SCRATCH, { recursive: true });
+  await portsFree();
+  const emulator = start("emulator", join(ROOT, "target", "release", "workos-emulator"), ["--addr", EMULATOR], { cwd: ROOT, env: { ...process.env, RUST_LOG: "error" } });
+  await ready(`http://${EMULATOR}/health`, emulator);
+  const [host, firstPort] = ORGDECK.split(":");
+  const servers = [];
+  for (const [i, bin] of bins.entries()) {
+    const addr = `${host}:${Number(firstPort) + i}`;
+    const dir = join(SCRATCH, `ab-${i}`);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const env = { ...orgdeckEnv(), LEPTOS_SITE_ADDR: addr, WORKOS_REDIRECT_URI: `http://${addr}/auth/callback`, DATABASE_URL: `sqlite://${dir}/orgdeck.db` };
+    const child = start(`orgdeck ${i}`, resolve(ROOT, bin), [], { cwd: ROOT, env });
+    await ready(`http://${addr}/health`, child);
+    const base = `http://${addr}`;
+    servers.push({ bin, base, cookie: await signIn(base, "/login"), pid: listener(addr.split(":")[1], child.pid), calls: 0, cpu: 0, rounds: [] });
+  }
+  for (let round = 0; round < Number(process.env.AB_ROUNDS ?? 6); round++) {
+    for (const s of round % 2 ? [...servers].reverse() : servers) {
+      const before = cpuSeconds(s.pid);
+      const r = await postLoad(`${s.base}/api/widget_token`, "slug=users", 16, { cookie: s.cookie, origin: s.base }).done;
+      const used = cpuSeconds(s.pid) - before;
+      s.calls += r.requests;
+      s.cpu += used;
+      s.rounds.push(`${((used * 1e6) / r.requests).toFixed(0)} µs at ${r.rate.toFixed(0)}/s`);
+    }
+  }
+  for (const s of servers) log(`${s.bin}: ${((s.cpu * 1e6) / s.calls).toFixed(1)} µs of CPU a token call (rounds: ${s.rounds.join(", ")})`);
+  for (const child of children) await stop(child);
+}
+
 // `--prepare`: only build the Next.js example (so a later run measures at once).
 const run = process.argv.includes("--prepare")
   ? async () => { const n = buildNext(); log(n.missing ?? `Next.js example ready in ${n.app}`); }
-  : process.argv.includes("--token") ? tokenOnly : main;
+  : process.argv.includes("--token") ? tokenOnly : process.argv.includes("--ab") ? abRun : main;
 run().catch((e) => {
   console.error("bench:", e.stack ?? e);
   process.exit(1);
