@@ -30,15 +30,9 @@ use super::settings::Settings;
 /// Calls go out on hyper's client ([`transport`]), or on the SDK's reqwest
 /// when a proxy is set.
 pub fn client(settings: &Settings, budget: Option<Arc<budget::Budget>>, reach: Option<Arc<reach::Reach>>) -> Client {
-    let builder = || {
-        Client::builder()
-            .api_key(settings.api_key.clone())
-            .client_id(settings.client_id.clone())
-            .base_url(settings.api.base_url())
-            .timeout(settings.timeout)
-    };
-    let plain = builder().build();
-    let mut transport = transport::chosen(settings.timeout, plain.transport(), |name| std::env::var(name).ok());
+    // The SDK's own transport, built only when a proxy needs it.
+    let reqwest = || Arc::new(::workos::transport::ReqwestTransport::with_timeout(settings.timeout)) as ::workos::transport::SharedTransport;
+    let mut transport = transport::chosen(settings.timeout, reqwest, |name| std::env::var(name).ok());
     if let Some(reach) = reach {
         transport = Arc::new(reach::ReachTransport { inner: transport, reach });
     }
@@ -46,7 +40,13 @@ pub fn client(settings: &Settings, budget: Option<Arc<budget::Budget>>, reach: O
     if let Some(budget) = budget {
         transport = Arc::new(budget::BudgetTransport { inner: transport, budget });
     }
-    builder().transport(transport).build()
+    Client::builder()
+        .api_key(settings.api_key.clone())
+        .client_id(settings.client_id.clone())
+        .base_url(settings.api.base_url())
+        .timeout(settings.timeout)
+        .transport(transport)
+        .build()
 }
 
 /// Part `index` of a JWT (0 the header, 1 the claims), decoded but not

@@ -34,11 +34,12 @@ const IDLE: Duration = Duration::from_secs(90);
 /// The environment variables reqwest reads a proxy from.
 const PROXY_VARIABLES: [&str; 6] = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"];
 
-/// This transport, or `sdk_default` (reqwest) when `var` names a proxy.
-pub fn chosen(timeout: Duration, sdk_default: SharedTransport, var: impl Fn(&str) -> Option<String>) -> SharedTransport {
+/// This transport, or the SDK's reqwest one (`reqwest`, built only then) when
+/// `var` names a proxy.
+pub fn chosen(timeout: Duration, reqwest: impl FnOnce() -> SharedTransport, var: impl Fn(&str) -> Option<String>) -> SharedTransport {
     let proxied = PROXY_VARIABLES.iter().any(|name| var(name).is_some_and(|v| !v.trim().is_empty()));
     match proxied {
-        true => sdk_default,
+        true => reqwest(),
         false => Arc::new(HyperTransport::new(timeout)),
     }
 }
@@ -159,14 +160,12 @@ mod tests {
 
     #[test]
     fn a_proxy_in_the_environment_keeps_reqwest_which_goes_through_it() {
-        let sdk_default: SharedTransport = Arc::new(HyperTransport::new(Duration::from_secs(1)));
-        let none = |_: &str| None;
-        assert!(!Arc::ptr_eq(&chosen(Duration::from_secs(1), sdk_default.clone(), none), &sdk_default));
+        let reqwest: SharedTransport = Arc::new(workos::transport::ReqwestTransport::with_timeout(Duration::from_secs(1)));
+        let is_reqwest = |var: &dyn Fn(&str) -> Option<String>| Arc::ptr_eq(&chosen(Duration::from_secs(1), || reqwest.clone(), var), &reqwest);
+        assert!(!is_reqwest(&|_| None));
         for name in PROXY_VARIABLES {
-            let proxy = |v: &str| (v == name).then(|| "http://proxy.internal:3128".to_string());
-            assert!(Arc::ptr_eq(&chosen(Duration::from_secs(1), sdk_default.clone(), proxy), &sdk_default), "{name}");
+            assert!(is_reqwest(&|v| (v == name).then(|| "http://proxy.internal:3128".to_string())), "{name}");
         }
-        let empty = |v: &str| (v == "HTTPS_PROXY").then(|| " ".to_string());
-        assert!(!Arc::ptr_eq(&chosen(Duration::from_secs(1), sdk_default.clone(), empty), &sdk_default), "an empty variable names no proxy");
+        assert!(!is_reqwest(&|v| (v == "HTTPS_PROXY").then(|| " ".to_string())), "an empty variable names no proxy");
     }
 }
