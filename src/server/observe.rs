@@ -45,18 +45,23 @@ pub async fn observe(mut request: Request, next: Next) -> Response {
             (span, trace_id)
         }
         // Logged only: the trace id is all a line needs, given as the span is
-        // made (the log's formatter writes a span's fields out each time one is set).
+        // made (the log's formatter writes a span's fields out each time one is
+        // set), and as Display: hex needs none of Debug's quoting and escapes.
         false => {
             let trace_id = traces::trace_id(request.headers());
-            (tracing::info_span!("request", trace_id = trace_id.as_str()), trace_id)
+            (tracing::info_span!("request", trace_id = %trace_id), trace_id)
         }
     };
     let header = HeaderValue::from_str(&trace_id).ok();
     request.extensions_mut().insert(RequestTrace(trace_id));
-    let mut response = next.run(request).instrument(span.clone()).await;
+    // Kept past the answer only when exported, for the route and status.
+    let (mut response, span) = match exporting {
+        true => (next.run(request).instrument(span.clone()).await, Some(span)),
+        false => (next.run(request).instrument(span).await, None),
+    };
     let route = response.extensions().get::<MatchedPath>().map_or(unmatched, |r| r.as_str());
     let status = response.status().as_u16();
-    if exporting {
+    if let Some(span) = span {
         span.record("http.route", route);
         span.record("http.response.status_code", status);
     }

@@ -173,11 +173,11 @@ pub async fn logout(
         Some(sealed) => {
             if let Some(Session(session)) = session {
                 // The session as it is now (the layer may just have refreshed it): refused while its token lives.
-                let now_sealed = current.map_or(sealed.clone(), |Extension(s)| s.0);
+                let now_sealed = current.map_or(sealed.to_string(), |Extension(s)| s.0);
                 let until = expiry(&now_sealed, password).unwrap_or_else(|| now_unix() + LONGEST_TOKEN);
                 state.feed.end_session(&session.session_id, until).await;
             }
-            authkit::logout_url(&state.workos, &sealed, password, &home).await.unwrap_or(home)
+            authkit::logout_url(&state.workos, sealed, password, &home).await.unwrap_or(home)
         }
         None => home,
     };

@@ -13,6 +13,9 @@ pub mod refresher;
 pub mod resolved;
 pub mod revoked;
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
@@ -40,20 +43,22 @@ impl CurrentSession {
 
 /// The session this cookie stands for now, and the cookie to send back when
 /// it changed (refreshed, or cleared because it is no good).
-async fn resolve(state: &AppState, sealed: String) -> (Option<(CurrentSession, String)>, Option<HeaderValue>) {
-    if let Some(session) = state.resolved.get(&sealed).await {
-        return (Some((session, sealed)), None);
+async fn resolve<'h>(state: &AppState, sealed: &'h str) -> (Option<(Arc<CurrentSession>, Cow<'h, str>)>, Option<HeaderValue>) {
+    if let Some(session) = state.resolved.get(sealed).await {
+        return (Some((session, Cow::Borrowed(sealed))), None);
     }
     let password = &state.settings.cookie_password;
-    match state.sessions.resolve(&state.workos, &state.store, password, &sealed).await {
+    match state.sessions.resolve(&state.workos, &state.store, password, sealed).await {
         Resolved::Valid { session, exp } => {
-            state.resolved.keep(&sealed, session.clone(), exp).await;
-            (Some((session, sealed)), None)
+            let session = Arc::new(session);
+            state.resolved.keep(sealed, session.clone(), exp).await;
+            (Some((session, Cow::Borrowed(sealed))), None)
         }
         Resolved::Refreshed { session, exp, sealed } => {
+            let session = Arc::new(session);
             state.resolved.keep(&sealed, session.clone(), exp).await;
             let cookie = state.cookies.session(&sealed);
-            (Some((session, sealed)), Some(cookie))
+            (Some((session, Cow::Owned(sealed))), Some(cookie))
         }
         Resolved::Invalid => (None, Some(state.cookies.clear(SESSION))),
     }
@@ -63,7 +68,9 @@ async fn resolve(state: &AppState, sealed: String) -> (Option<(CurrentSession, S
 /// sealed cookie), and the cookie to send back when it changed: refreshed, or
 /// cleared because it is no good or its session ended elsewhere. The layer
 /// below asks for every request; the widget token, on a route of its own, asks itself.
-pub async fn from_cookie(state: &AppState, headers: &HeaderMap) -> (Option<(CurrentSession, String)>, Option<HeaderValue>) {
+/// The session is shared with the cache that resolved it (a token call only
+/// reads it); the sealed cookie is borrowed from `headers` unless refreshed.
+pub async fn from_cookie<'h>(state: &AppState, headers: &'h HeaderMap) -> (Option<(Arc<CurrentSession>, Cow<'h, str>)>, Option<HeaderValue>) {
     let (signed_in, set_cookie) = match state.cookies.read(headers, SESSION) {
         Some(sealed) => resolve(state, sealed).await,
         None => (None, None),
@@ -83,8 +90,9 @@ pub async fn session_layer(State(state): State<AppState>, mut request: Request, 
         return next.run(request).await;
     }
     let (signed_in, set_cookie) = from_cookie(&state, request.headers()).await;
+    let signed_in = signed_in.map(|(session, sealed)| (session, sealed.into_owned()));
     let signed_in = signed_in.is_some_and(|(session, sealed)| {
-        request.extensions_mut().insert(session);
+        request.extensions_mut().insert(Arc::unwrap_or_clone(session));
         request.extensions_mut().insert(SealedSession(sealed));
         true
     });

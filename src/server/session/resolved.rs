@@ -4,6 +4,7 @@
 //! verifies the JWT; reading its expiry unseals it once more). Only the hash
 //! is kept, never the cookie.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use moka::future::Cache;
@@ -20,7 +21,7 @@ type Key = [u8; 32];
 
 #[derive(Clone)]
 struct Entry {
-    session: CurrentSession,
+    session: Arc<CurrentSession>,
     /// The access token's expiry, Unix seconds.
     exp: i64,
 }
@@ -54,12 +55,12 @@ fn key(sealed: &str) -> Key {
 
 impl ResolvedSessions {
     /// The session this cookie resolved to, while its token is not due for a refresh.
-    pub async fn get(&self, sealed: &str) -> Option<CurrentSession> {
+    pub async fn get(&self, sealed: &str) -> Option<Arc<CurrentSession>> {
         let found = self.cache.get(&key(sealed)).await.filter(|e| e.exp - REFRESH_MARGIN > now_unix());
         self.counts.count(found).map(|e| e.session)
     }
 
-    pub async fn keep(&self, sealed: &str, session: CurrentSession, exp: i64) {
+    pub async fn keep(&self, sealed: &str, session: Arc<CurrentSession>, exp: i64) {
         if exp - REFRESH_MARGIN > now_unix() {
             self.cache.insert(key(sealed), Entry { session, exp }).await;
         }
@@ -75,8 +76,8 @@ impl ResolvedSessions {
 mod tests {
     use super::*;
 
-    fn session() -> CurrentSession {
-        CurrentSession {
+    fn session() -> Arc<CurrentSession> {
+        Arc::new(CurrentSession {
             session_id: "session_1".into(),
             user_id: "user_1".into(),
             email: "ada@acme.test".into(),
@@ -86,7 +87,7 @@ mod tests {
             role: "admin".into(),
             permissions: vec![],
             expires_at: 0,
-        }
+        })
     }
 
     #[tokio::test]

@@ -1,7 +1,16 @@
-//! The SDK's transport: its requests sent on hyper's pooled client, the
-//! client reqwest itself runs on, with the TLS reqwest gives it (rustls with
-//! ring and the webpki roots, HTTP/1.1, `TCP_NODELAY`, idle connections kept
-//! 90 s) and the SDK's timeout over the whole call, as reqwest's.
+//! The SDK's transport: its requests sent on hyper's HTTP/1.1 connections,
+//! made by the connector reqwest itself uses with the TLS reqwest gives it
+//! (rustls with ring and the webpki roots, `TCP_NODELAY`), kept for the next
+//! call up to 90 s idle, and the SDK's timeout over the whole call, as reqwest's.
+//!
+//! The pool is this module's own, not hyper-util's legacy client's: that one
+//! raced every checkout against a new connection (building the connect
+//! future each call), formatted `Host`, and spawned a task per call to put
+//! the connection back; here a call takes the newest idle connection under
+//! one lock and puts it back when its answer is read (~6% of a token call's
+//! own instructions, bench/RESULTS.md). A connection the server closed
+//! before the call was written is replaced and the call sent again, as
+//! hyper-util does.
 //!
 //! Why not the SDK's own (reqwest): each call went through reqwest's request
 //! builder, which parses the SDK's URL string as a WHATWG URL (IDNA host
@@ -15,17 +24,18 @@
 //! transport, which tunnels through it — and following redirects, which no
 //! WorkOS API call answers with (a 3xx reaches the SDK as an error).
 
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use axum::body::Bytes;
+use axum::http::uri::{Authority, Scheme};
 use axum::http::{header, HeaderValue, Request, Uri};
 use http_body_util::{BodyExt, Full};
+use hyper::client::conn::http1;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::{TokioExecutor, TokioTimer};
+use tower::ServiceExt;
 use workos::transport::{HttpRequest, HttpResponse, HttpTransport, SharedTransport, TransportError};
 
 /// reqwest's default: how long an unused connection stays in the pool.
@@ -44,8 +54,25 @@ pub fn chosen(timeout: Duration, reqwest: impl FnOnce() -> SharedTransport, var:
     }
 }
 
+type Sender = http1::SendRequest<Full<Bytes>>;
+
+/// Where a connection goes.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Origin {
+    scheme: Scheme,
+    authority: Authority,
+}
+
+/// An origin's idle connections (the newest last, used first: the likeliest
+/// to be open still) and the `Host` its requests carry.
+struct Pool {
+    host: HeaderValue,
+    idle: Vec<(Sender, Instant)>,
+}
+
 pub struct HyperTransport {
-    client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    connector: HttpsConnector<HttpConnector>,
+    pools: Mutex<foldhash::HashMap<Origin, Pool>>,
     timeout: Duration,
 }
 
@@ -62,27 +89,113 @@ impl HyperTransport {
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_nodelay(true);
-        let https = hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(tls).https_or_http().enable_http1().wrap_connector(http);
-        let client = Client::builder(TokioExecutor::new()).pool_idle_timeout(IDLE).pool_timer(TokioTimer::new()).build(https);
-        HyperTransport { client, timeout }
+        let connector = hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(tls).https_or_http().enable_http1().wrap_connector(http);
+        HyperTransport { connector, pools: Mutex::default(), timeout }
     }
 
     async fn send(&self, req: HttpRequest) -> Result<HttpResponse, TransportError> {
         let uri: Uri = req.url.parse().map_err(TransportError::other)?;
+        let (Some(scheme), Some(authority)) = (uri.scheme().cloned(), uri.authority().cloned()) else {
+            return Err(TransportError::other(format!("{} is not an absolute URL", req.url)));
+        };
+        let origin = Origin { scheme, authority };
         let mut request = Request::new(Full::new(req.body.unwrap_or_default()));
         *request.method_mut() = req.method;
-        *request.uri_mut() = uri;
+        // HTTP/1.1 asks for the path; the origin goes in `Host`.
+        *request.uri_mut() = uri.path_and_query().cloned().map_or_else(|| Uri::from_static("/"), Uri::from);
         *request.headers_mut() = req.headers;
         // reqwest's default, which a server may look for.
         request.headers_mut().entry(header::ACCEPT).or_insert(HeaderValue::from_static("*/*"));
-        let response = self.client.request(request).await.map_err(|e| match e.is_connect() {
-            true => TransportError::connect(e),
-            false => TransportError::other(e),
-        })?;
-        let (parts, body) = response.into_parts();
-        let body = body.collect().await.map_err(TransportError::other)?.to_bytes();
-        Ok(HttpResponse { status: parts.status, headers: parts.headers, body })
+        loop {
+            let (host, idle) = self.checkout(&origin).await?;
+            request.headers_mut().entry(header::HOST).or_insert(host);
+            let reused = idle.is_some();
+            let mut sender = match idle {
+                Some(sender) => sender,
+                None => self.connect(&origin).await?,
+            };
+            let response = match sender.try_send_request(request).await {
+                Ok(response) => response,
+                Err(mut e) => match e.take_message() {
+                    // A kept connection the server closed before the call
+                    // was written: the call goes again, on another one.
+                    Some(unsent) if reused => {
+                        request = unsent;
+                        continue;
+                    }
+                    _ => return Err(TransportError::other(e.into_error())),
+                },
+            };
+            let (parts, body) = response.into_parts();
+            let body = body.collect().await.map_err(TransportError::other)?.to_bytes();
+            self.keep(origin, sender);
+            return Ok(HttpResponse { status: parts.status, headers: parts.headers, body });
+        }
     }
+
+    /// The origin's `Host`, and its newest idle connection that is still open
+    /// and ready for a call, if any.
+    async fn checkout(&self, origin: &Origin) -> Result<(HeaderValue, Option<Sender>), TransportError> {
+        loop {
+            let (host, sender) = {
+                let mut pools = self.pools.lock().unwrap_or_else(|e| e.into_inner());
+                let pool = match pools.get_mut(origin) {
+                    Some(pool) => pool,
+                    None => pools.entry(origin.clone()).or_insert(Pool { host: host_of(origin)?, idle: Vec::new() }),
+                };
+                let sender = loop {
+                    match pool.idle.pop() {
+                        Some((sender, since)) if sender.is_closed() || since.elapsed() > IDLE => continue,
+                        other => break other.map(|(sender, _)| sender),
+                    }
+                };
+                (pool.host.clone(), sender)
+            };
+            match sender {
+                None => return Ok((host, None)),
+                // Ready once its connection has read the last answer through (at once, nearly always).
+                Some(mut sender) => match sender.ready().await {
+                    Ok(()) => return Ok((host, Some(sender))),
+                    Err(_) => continue,
+                },
+            }
+        }
+    }
+
+    /// A new connection to `origin`, driven by a task of its own.
+    async fn connect(&self, origin: &Origin) -> Result<Sender, TransportError> {
+        let uri = Uri::builder().scheme(origin.scheme.clone()).authority(origin.authority.clone()).path_and_query("/").build().map_err(TransportError::other)?;
+        let io = self.connector.clone().oneshot(uri).await.map_err(TransportError::connect)?;
+        let (sender, connection) = http1::handshake(io).await.map_err(TransportError::connect)?;
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!("a connection to WorkOS ended: {e}");
+            }
+        });
+        Ok(sender)
+    }
+
+    /// Puts a connection whose answer was read through back in its pool.
+    fn keep(&self, origin: Origin, sender: Sender) {
+        if sender.is_closed() {
+            return;
+        }
+        let mut pools = self.pools.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(pool) = pools.get_mut(&origin) {
+            pool.idle.push((sender, Instant::now()));
+        }
+    }
+}
+
+/// What `Host` says for `origin`: its host, and its port unless the scheme's own.
+fn host_of(origin: &Origin) -> Result<HeaderValue, TransportError> {
+    let host = origin.authority.host();
+    let default = matches!((origin.scheme.as_str(), origin.authority.port_u16()), ("http", Some(80)) | ("https", Some(443)));
+    let value = match origin.authority.port_u16() {
+        Some(port) if !default => format!("{host}:{port}"),
+        _ => host.to_string(),
+    };
+    HeaderValue::try_from(value).map_err(TransportError::other)
 }
 
 #[async_trait]
@@ -156,6 +269,78 @@ mod tests {
         assert!(e.is_retryable());
         let e = transport.execute(post("not a url".into())).await.unwrap_err();
         assert_eq!(e.kind, TransportErrorKind::Other, "{e}");
+    }
+
+    /// A server answering `answers` calls on each connection, then closing it;
+    /// the number of connections it accepted so far.
+    async fn counting_server(answers: usize) -> (std::net::SocketAddr, Arc<std::sync::atomic::AtomicUsize>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let accepted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let count = accepted.clone();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let n = count.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                tokio::spawn(async move {
+                    let mut buf = vec![0u8; 4096];
+                    for i in 1..=answers {
+                        // One small request a read: enough for these tests' calls.
+                        if socket.read(&mut buf).await.unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let body = format!("{{\"connection\":{n},\"call\":{i}}}");
+                        let head = format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n", body.len());
+                        socket.write_all((head + &body).as_bytes()).await.unwrap();
+                    }
+                    // Closed without a word, as a server's idle timeout does.
+                });
+            }
+        });
+        (addr, accepted)
+    }
+
+    #[tokio::test]
+    async fn a_connection_is_kept_for_the_next_call_and_one_the_server_closed_is_replaced() {
+        let (addr, accepted) = counting_server(2).await;
+        let transport = HyperTransport::new(Duration::from_secs(5));
+        let mut bodies = Vec::new();
+        for _ in 0..5 {
+            let answer = transport.execute(post(format!("http://{addr}/widgets/token"))).await.unwrap();
+            assert_eq!(answer.status, 200);
+            bodies.push(String::from_utf8(answer.body.to_vec()).unwrap());
+            // Lets the server's close reach the pool before the next call, as idle time does.
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        // Two calls a connection: the second call reused the first's, and a closed one was never used again.
+        assert_eq!(
+            bodies,
+            ["1:1", "1:2", "2:1", "2:2", "3:1"].map(|s| {
+                let (c, i) = s.split_once(':').unwrap();
+                format!("{{\"connection\":{c},\"call\":{i}}}")
+            })
+        );
+        assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn calls_at_once_each_get_a_connection_and_all_are_kept() {
+        let (addr, accepted) = counting_server(100).await;
+        let transport = Arc::new(HyperTransport::new(Duration::from_secs(5)));
+        let calls = (0..4).map(|_| {
+            let transport = transport.clone();
+            tokio::spawn(async move { transport.execute(post(format!("http://{addr}/x"))).await.unwrap().status })
+        });
+        for call in calls.collect::<Vec<_>>() {
+            assert_eq!(call.await.unwrap(), 200);
+        }
+        let opened = accepted.load(std::sync::atomic::Ordering::SeqCst);
+        assert!((1..=4).contains(&opened), "{opened}");
+        // Later calls one at a time open none.
+        for _ in 0..8 {
+            assert_eq!(transport.execute(post(format!("http://{addr}/x"))).await.unwrap().status, 200);
+        }
+        assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), opened);
     }
 
     #[test]
