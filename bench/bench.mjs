@@ -270,6 +270,74 @@ function postLoad(url, body, concurrency, headers) {
   return rustClient("post_load", [url, String(SECONDS), body, String(concurrency), ...Object.entries(headers).flatMap(([k, v]) => ["-H", `${k}: ${v}`])]);
 }
 
+/**
+ * One widget-token cell at `concurrency`: Orgdeck's endpoint at `base` and the
+ * SDK calling the emulator directly, alternated for `TOKEN_ROUNDS` rounds
+ * (default 3) of `SECONDS` each, the order flipped every round, so the
+ * machine's drift from one minute to the next falls on both sides alike.
+ * Rates are all calls over all the seconds; latencies the rounds' mean; CPU
+ * per call over all the calls.
+ */
+async function tokenCell(concurrency, base, cookie, emulatorPid, orgdeckPid) {
+  const sides = { orgdeck: [], sdk: [] };
+  const run = {
+    orgdeck: () => withCpu({ emulator: emulatorPid, orgdeck: orgdeckPid }, () => postLoad(`${base}/api/widget_token`, "slug=users", concurrency, { cookie, origin: base })),
+    sdk: () => withCpu({ emulator: emulatorPid }, () => mintTokens(concurrency)),
+  };
+  for (let round = 0; round < Number(process.env.TOKEN_ROUNDS ?? 3); round++) {
+    for (const side of round % 2 ? ["sdk", "orgdeck"] : ["orgdeck", "sdk"]) sides[side].push(await run[side]());
+  }
+  const combined = (rounds) => {
+    const calls = rounds.reduce((n, r) => n + r.result.requests, 0);
+    const seconds = rounds.reduce((t, r) => t + (r.result.rate ? r.result.requests / r.result.rate : 0), 0);
+    const mean = (k) => rounds.reduce((t, r) => t + r.result[k], 0) / rounds.length;
+    const cpu = {};
+    for (const r of rounds) for (const [k, v] of Object.entries(r.cpu)) cpu[k] = (cpu[k] ?? 0) + v;
+    const perCall = Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, calls ? (v * 1e6) / calls : null]));
+    const failed = rounds.reduce((n, r) => n + (r.result.failed ?? 0), 0);
+    return { side: { rps: seconds ? calls / seconds : 0, p50: mean("p50_ms"), p99: mean("p99_ms"), ok: calls, other: failed, errors: 0 }, perCall };
+  }
+  const via = combined(sides.orgdeck), direct = combined(sides.sdk);
+  return { orgdeck: via.side, sdk: direct.side, cpu: { via: via.perCall, direct: direct.perCall }, rounds: sides.orgdeck.length };
+}
+
+/**
+ * Orgdeck's own instructions per widget-token call (user space), counted by
+ * valgrind's callgrind on the running emulator: `bin` under callgrind on a
+ * port of its own, a warm-up, its counters zeroed, SECONDS of load at 16
+ * connections, a dump. SHA-256 given apart (see the report).
+ */
+async function instructionsPerCall(bin, i) {
+  const [host, firstPort] = ORGDECK.split(":");
+  const addr = `${host}:${Number(firstPort) + 10 + i}`;
+  const dir = join(SCRATCH, `callgrind-${i}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const out = join(dir, "callgrind.out");
+  const env = { ...orgdeckEnv(), LEPTOS_SITE_ADDR: addr, WORKOS_REDIRECT_URI: `http://${addr}/auth/callback`, DATABASE_URL: `sqlite://${dir}/orgdeck.db` };
+  const child = start(`callgrind ${i}`, "valgrind", ["--tool=callgrind", `--callgrind-out-file=${out}`, resolve(ROOT, bin)], { cwd: ROOT, env });
+  try {
+    await ready(`http://${addr}/health`, child, 300_000);
+    const base = `http://${addr}`;
+    const cookie = await signIn(base, "/login");
+    const headers = { cookie, origin: base };
+    await postLoad(`${base}/api/widget_token`, "slug=users", 16, headers).done;
+    execFileSync("callgrind_control", ["-z", String(child.pid)], { stdio: "ignore" });
+    const r = await postLoad(`${base}/api/widget_token`, "slug=users", 16, headers).done;
+    execFileSync("callgrind_control", ["-d", String(child.pid)], { stdio: "ignore" });
+    const dump = readdirSync(dir).filter((f) => f.startsWith("callgrind.out.")).sort().pop();
+    if (!dump) throw new Error("callgrind wrote no dump");
+    const text = readFileSync(join(dir, dump), "utf8");
+    const total = Number(/^(?:summary|totals):\s+(\d+)/m.exec(text)?.[1]);
+    const annotated = execFileSync("callgrind_annotate", ["--threshold=100", join(dir, dump)], { encoding: "utf8", maxBuffer: 1 << 28 });
+    const sha = annotated.split("\n").filter((l) => /sha2::sha256::/.test(l)).reduce((t, l) => t + Number(l.trim().split(" ")[0].replace(/,/g, "")), 0);
+    if (!total || !r.requests) throw new Error(`no count (${total} instructions, ${r.requests} calls)`);
+    return { bin, calls: r.requests, perCall: total / r.requests, shaPerCall: sha / r.requests };
+  } finally {
+    await stop(child);
+  }
+}
+
 /** The Next.js example, copied from WIDGETS_EXAMPLES and built; a reason string when it cannot be. */
 function buildNext() {
   const source = process.env.WIDGETS_EXAMPLES;
@@ -411,15 +479,7 @@ async function main() {
   const orgdeckPid = listener(new URL(apps.orgdeck.base).port, orgdeck.pid);
   for (const c of CONNECTIONS) {
     const cookie = await signIn(apps.orgdeck.base, apps.orgdeck.signIn);
-    const via = await withCpu({ emulator: emulatorPid, orgdeck: orgdeckPid }, () =>
-      postLoad(`${apps.orgdeck.base}/api/widget_token`, "slug=users", c, { cookie, origin: apps.orgdeck.base }));
-    const direct = await withCpu({ emulator: emulatorPid }, () => mintTokens(c));
-    const perCall = (cpu, n) => Object.fromEntries(Object.entries(cpu).map(([k, s]) => [k, n ? (s * 1e6) / n : null]));
-    results.token[c] = {
-      orgdeck: { rps: via.result.rate, p50: via.result.p50_ms, p99: via.result.p99_ms, ok: via.result.requests, other: via.result.failed, errors: 0 },
-      sdk: { rps: direct.result.rate, p50: direct.result.p50_ms, p99: direct.result.p99_ms, ok: direct.result.requests, other: 0, errors: 0 },
-      cpu: { via: perCall(via.cpu, via.result.requests), direct: perCall(direct.cpu, direct.result.requests) },
-    };
+    results.token[c] = await tokenCell(c, apps.orgdeck.base, cookie, emulatorPid, orgdeckPid);
     log("token", c, JSON.stringify(results.token[c]));
   }
 
@@ -451,6 +511,8 @@ async function main() {
   }
 
   const memoryAfter = Object.fromEntries(Object.entries(apps).map(([n, a]) => [n, memory(listener(new URL(a.base).port, a.pid))]));
+  const instructions = await instructionsPerCall(join(ROOT, "target", "release", "orgdeck"), 0).catch((e) => ({ failed: e.message.split("\n")[0] }));
+  log("instructions", JSON.stringify(instructions));
   const wire = {};
   for (const [name, app] of Object.entries(apps)) {
     const cookie = await signIn(app.base, app.signIn);
@@ -480,7 +542,7 @@ async function main() {
 
   const sizes = JSON.parse(readFileSync(join(ROOT, "target", "bench", "sizes.json"), "utf8"));
 
-  writeFileSync(join(ROOT, "bench", "RESULTS.md"), report({ results, wire, memoryAfter, coldOrgdeck, coldNext, next, signs, signsAllCores, mint, readsPerView, steadyViews: steady["2xx"], sizes, profile, workosDuringLoad: after.total - before.total, titles: Object.fromEntries(scenarios.map((s) => [s.key, s.title])) }));
+  writeFileSync(join(ROOT, "bench", "RESULTS.md"), report({ results, wire, memoryAfter, coldOrgdeck, coldNext, next, signs, signsAllCores, mint, readsPerView, steadyViews: steady["2xx"], sizes, profile, instructions, workosDuringLoad: after.total - before.total, titles: Object.fromEntries(scenarios.map((s) => [s.key, s.title])) }));
   log("wrote bench/RESULTS.md");
   for (const c of children) await stop(c);
 }
@@ -508,7 +570,7 @@ function report(r) {
     }
   }
   lines.push("", "Answers other than 2xx (Orgdeck/Next.js; Orgdeck's signed-out `/` is a 303 to sign-in, Next.js's a landing page) and connection errors per cell: " + ["home", "dashboard", "widget"].flatMap((k) => CONNECTIONS.map((c) => `${k}@${c} ${r.results[k][c].orgdeck.other}/${r.results[k][c].next?.other ?? "—"} (errors ${r.results[k][c].orgdeck.errors}/${r.results[k][c].next?.errors ?? "—"})`)).join(", ") + ".");
-  lines.push("", "## The widget-token call", "", "Orgdeck's `POST /api/widget_token` (session, Origin check, limits, SDK call) beside the official Rust SDK calling the emulator directly (`emulator/examples/mint_tokens.rs`), a concurrency at a time, each side driven by the same client stack (reqwest on tokio; Orgdeck's by `emulator/examples/post_load.rs`), with each process's CPU per call (/proc). All three share the machine's cores, so Orgdeck's CPU per call is what sets the ratio.", "");
+  lines.push("", "## The widget-token call", "", "Orgdeck's `POST /api/widget_token` (session, Origin check, limits, SDK call) beside the official Rust SDK calling the emulator directly (`emulator/examples/mint_tokens.rs`), a concurrency at a time, the two sides alternated for " + r.results.token[CONNECTIONS[0]].rounds + " rounds of " + SECONDS + " s each (the order flipped each round; rates over all the rounds, latencies their mean), each side driven by the same client stack (reqwest on tokio; Orgdeck's by `emulator/examples/post_load.rs`), with each process's CPU per call (/proc). All three share the machine's cores, so Orgdeck's CPU per call is what sets the ratio.", "");
   lines.push("| conns | Orgdeck req/s | p50 ms | p99 ms | SDK direct req/s | p50 ms | p99 ms | ratio | CPU per call through Orgdeck: emulator / Orgdeck / client | direct: emulator / client |", "|---|---|---|---|---|---|---|---|---|---|");
   const us = (x) => (x == null ? "—" : `${fmt(x, 0)} µs`);
   for (const c of CONNECTIONS) {
@@ -541,6 +603,9 @@ function report(r) {
     lines.push("Before (6ef97c4, the same machine and method):", "", readFileSync(before, "utf8").replace(/^<!--[\s\S]*?-->\n/, "").trim(), "");
   }
   lines.push(r.profile ? `This run:\n\n${table(r.profile)}` : "This run: not profiled (perf cannot record on this machine).");
+  lines.push("", "## Orgdeck's instructions per token call", "");
+  lines.push("Counted by valgrind's callgrind, not timed: the same build gives the same count whatever else the machine does, where its CPU seconds per call drift ±10% from minute to minute here; so a change's effect on Orgdeck's own code reads here exactly. User space only (the kernel's TCP and epoll are not counted). Release binary under callgrind at 16 connections on the same emulator, counters zeroed after a warm-up. SHA-256 (the session cache's hash of the ~2 KB cookie) is given apart: valgrind hides the CPU's SHA instructions, so it runs there in software at ~50× its real cost.", "");
+  lines.push(r.instructions?.failed ? `Not counted: ${r.instructions.failed}` : `${r.instructions.calls} calls: **${fmt(r.instructions.perCall - r.instructions.shaPerCall, 0)} instructions a call** besides SHA-256 (${fmt(r.instructions.perCall, 0)} in all, ${fmt(r.instructions.shaPerCall, 0)} of them SHA-256 in software).`);
   lines.push("", "## The browser's share (release)", "");
   lines.push("| file | raw | gzip -9 | brotli 11 |", "|---|---|---|---|");
   for (const f of r.sizes) lines.push(`| ${f.what} | ${kib(f.raw)} | ${kib(f.gzip)} | ${kib(f.brotli)} |`);
@@ -576,12 +641,11 @@ async function tokenOnly() {
     }
     log("warmed with the page cells");
   }
-  const us = (cpu, n) => Object.entries(cpu).map(([k, s]) => `${k} ${((s * 1e6) / n).toFixed(1)} µs`).join(", ");
+  const us = (perCall) => Object.entries(perCall).map(([k, v]) => `${k} ${v.toFixed(1)} µs`).join(", ");
   for (const c of [16, 64]) {
     const cookie = await signIn(base, "/login");
-    const via = await withCpu({ emulator: emulatorPid, orgdeck: orgdeckPid }, () => postLoad(`${base}/api/widget_token`, "slug=users", c, { cookie, origin: base }));
-    const direct = await withCpu({ emulator: emulatorPid }, () => mintTokens(c));
-    log(`token @${c}: Orgdeck ${via.result.rate.toFixed(1)}/s (failed ${via.result.failed}), SDK ${direct.result.rate.toFixed(1)}/s → ${(via.result.rate / direct.result.rate).toFixed(3)}×; per call via Orgdeck: ${us(via.cpu, via.result.requests)}; direct: ${us(direct.cpu, direct.result.requests)}`);
+    const t = await tokenCell(c, base, cookie, emulatorPid, orgdeckPid);
+    log(`token @${c}: Orgdeck ${t.orgdeck.rps.toFixed(1)}/s (failed ${t.orgdeck.other}), SDK ${t.sdk.rps.toFixed(1)}/s → ${(t.orgdeck.rps / t.sdk.rps).toFixed(3)}× over ${t.rounds} rounds; per call via Orgdeck: ${us(t.cpu.via)}; direct: ${us(t.cpu.direct)}`);
   }
   const rss = memory(orgdeckPid);
   log(`RSS after the load ${rss.rss} KiB (peak ${rss.hwm} KiB)`);
@@ -636,10 +700,29 @@ async function abRun() {
   for (const child of children) await stop(child);
 }
 
+/**
+ * `--instructions <binary>...`: each binary's own instructions per widget
+ * token call (callgrind; see `instructionsPerCall`), one after another on one
+ * emulator: a repeatable A/B of a change to Orgdeck's own code.
+ */
+async function instructionsRun() {
+  const bins = process.argv.slice(process.argv.indexOf("--instructions") + 1).filter((a) => !a.startsWith("--"));
+  if (!bins.length) bins.push(join("target", "release", "orgdeck"));
+  mkdirSync(SCRATCH, { recursive: true });
+  await portsFree();
+  const emulator = start("emulator", join(ROOT, "target", "release", "workos-emulator"), ["--addr", EMULATOR], { cwd: ROOT, env: { ...process.env, RUST_LOG: "error" } });
+  await ready(`http://${EMULATOR}/health`, emulator);
+  for (const [i, bin] of bins.entries()) {
+    const n = await instructionsPerCall(bin, i);
+    log(`${bin}: ${(n.perCall - n.shaPerCall).toFixed(0)} instructions a token call besides SHA-256 (${n.perCall.toFixed(0)} in all) over ${n.calls} calls`);
+  }
+  for (const child of children) await stop(child);
+}
+
 // `--prepare`: only build the Next.js example (so a later run measures at once).
 const run = process.argv.includes("--prepare")
   ? async () => { const n = buildNext(); log(n.missing ?? `Next.js example ready in ${n.app}`); }
-  : process.argv.includes("--token") ? tokenOnly : process.argv.includes("--ab") ? abRun : main;
+  : process.argv.includes("--token") ? tokenOnly : process.argv.includes("--ab") ? abRun : process.argv.includes("--instructions") ? instructionsRun : main;
 run().catch((e) => {
   console.error("bench:", e.stack ?? e);
   process.exit(1);
