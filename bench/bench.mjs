@@ -265,6 +265,16 @@ function mintTokens(concurrency) {
   return rustClient("mint_tokens", [`http://${EMULATOR}`, "sk_test_emulator", "Acme Corp", EMAIL, String(SECONDS), String(concurrency)]);
 }
 
+/**
+ * The widget host's token call as Chromium sends it: the session cookie, its
+ * Origin, and what it accepts (an answer compressed for it costs Orgdeck's
+ * CPU; the direct SDK call accepts nothing, and the emulator compresses
+ * nothing).
+ */
+function tokenHeaders(cookie, origin) {
+  return { cookie, origin, "accept-encoding": "gzip, deflate, br, zstd" };
+}
+
 /** `body` posted to `url` by `concurrency` workers with `headers`. */
 function postLoad(url, body, concurrency, headers) {
   return rustClient("post_load", [url, String(SECONDS), body, String(concurrency), ...Object.entries(headers).flatMap(([k, v]) => ["-H", `${k}: ${v}`])]);
@@ -273,18 +283,19 @@ function postLoad(url, body, concurrency, headers) {
 /**
  * One widget-token cell at `concurrency`: Orgdeck's endpoint at `base` and the
  * SDK calling the emulator directly, alternated for `TOKEN_ROUNDS` rounds
- * (default 3) of `SECONDS` each, the order flipped every round, so the
- * machine's drift from one minute to the next falls on both sides alike.
+ * (default 4) of `SECONDS` each, the order flipped every round (A B, B A,
+ * …: with an even count each side goes first as often, and a steady drift
+ * of the machine's speed cancels out), so it falls on both sides alike.
  * Rates are all calls over all the seconds; latencies the rounds' mean; CPU
  * per call over all the calls.
  */
 async function tokenCell(concurrency, base, cookie, emulatorPid, orgdeckPid) {
   const sides = { orgdeck: [], sdk: [] };
   const run = {
-    orgdeck: () => withCpu({ emulator: emulatorPid, orgdeck: orgdeckPid }, () => postLoad(`${base}/api/widget_token`, "slug=users", concurrency, { cookie, origin: base })),
+    orgdeck: () => withCpu({ emulator: emulatorPid, orgdeck: orgdeckPid }, () => postLoad(`${base}/api/widget_token`, "slug=users", concurrency, tokenHeaders(cookie, base))),
     sdk: () => withCpu({ emulator: emulatorPid }, () => mintTokens(concurrency)),
   };
-  for (let round = 0; round < Number(process.env.TOKEN_ROUNDS ?? 3); round++) {
+  for (let round = 0; round < Number(process.env.TOKEN_ROUNDS ?? 4); round++) {
     for (const side of round % 2 ? ["sdk", "orgdeck"] : ["orgdeck", "sdk"]) sides[side].push(await run[side]());
   }
   const combined = (rounds) => {
@@ -320,7 +331,7 @@ async function instructionsPerCall(bin, i) {
     await ready(`http://${addr}/health`, child, 300_000);
     const base = `http://${addr}`;
     const cookie = await signIn(base, "/login");
-    const headers = { cookie, origin: base };
+    const headers = tokenHeaders(cookie, base);
     await postLoad(`${base}/api/widget_token`, "slug=users", 16, headers).done;
     execFileSync("callgrind_control", ["-z", String(child.pid)], { stdio: "ignore" });
     const r = await postLoad(`${base}/api/widget_token`, "slug=users", 16, headers).done;
@@ -494,7 +505,7 @@ async function main() {
         opts: (cookie) => ({
           url: `${apps.orgdeck.base}/api/widget_token`,
           method: "POST",
-          headers: { cookie, origin: apps.orgdeck.base, "content-type": "application/x-www-form-urlencoded" },
+          headers: { ...tokenHeaders(cookie, apps.orgdeck.base), "content-type": "application/x-www-form-urlencoded" },
           body: "slug=users",
         }),
       },
@@ -570,7 +581,7 @@ function report(r) {
     }
   }
   lines.push("", "Answers other than 2xx (Orgdeck/Next.js; Orgdeck's signed-out `/` is a 303 to sign-in, Next.js's a landing page) and connection errors per cell: " + ["home", "dashboard", "widget"].flatMap((k) => CONNECTIONS.map((c) => `${k}@${c} ${r.results[k][c].orgdeck.other}/${r.results[k][c].next?.other ?? "—"} (errors ${r.results[k][c].orgdeck.errors}/${r.results[k][c].next?.errors ?? "—"})`)).join(", ") + ".");
-  lines.push("", "## The widget-token call", "", "Orgdeck's `POST /api/widget_token` (session, Origin check, limits, SDK call) beside the official Rust SDK calling the emulator directly (`emulator/examples/mint_tokens.rs`), a concurrency at a time, the two sides alternated for " + r.results.token[CONNECTIONS[0]].rounds + " rounds of " + SECONDS + " s each (the order flipped each round; rates over all the rounds, latencies their mean), each side driven by the same client stack (reqwest on tokio; Orgdeck's by `emulator/examples/post_load.rs`), with each process's CPU per call (/proc). All three share the machine's cores, so Orgdeck's CPU per call is what sets the ratio.", "");
+  lines.push("", "## The widget-token call", "", "Orgdeck's `POST /api/widget_token` (session, Origin check, limits, SDK call), sent as Chromium sends the widgets' call (cookie, Origin, `Accept-Encoding: gzip, deflate, br, zstd`), beside the official Rust SDK calling the emulator directly (`emulator/examples/mint_tokens.rs`), a concurrency at a time, the two sides alternated for " + r.results.token[CONNECTIONS[0]].rounds + " rounds of " + SECONDS + " s each (the order flipped each round; rates over all the rounds, latencies their mean), each side driven by the same client stack (reqwest on tokio; Orgdeck's by `emulator/examples/post_load.rs`), with each process's CPU per call (/proc). All three share the machine's cores, so Orgdeck's CPU per call is what sets the ratio.", "");
   lines.push("| conns | Orgdeck req/s | p50 ms | p99 ms | SDK direct req/s | p50 ms | p99 ms | ratio | CPU per call through Orgdeck: emulator / Orgdeck / client | direct: emulator / client |", "|---|---|---|---|---|---|---|---|---|---|");
   const us = (x) => (x == null ? "—" : `${fmt(x, 0)} µs`);
   for (const c of CONNECTIONS) {
@@ -651,7 +662,7 @@ async function tokenOnly() {
   log(`RSS after the load ${rss.rss} KiB (peak ${rss.hwm} KiB)`);
   if (perfWorks()) {
     const cookie = await signIn(base, "/login");
-    const opts = { url: `${base}/api/widget_token`, method: "POST", headers: { cookie, origin: base, "content-type": "application/x-www-form-urlencoded" }, body: "slug=users", connections: 16 };
+    const opts = { url: `${base}/api/widget_token`, method: "POST", headers: { ...tokenHeaders(cookie, base), "content-type": "application/x-www-form-urlencoded" }, body: "slug=users", connections: 16 };
     const { profile, result } = await record(orgdeckPid, SECONDS, join(SCRATCH, "perf.data"), () => load(opts));
     console.log(table([{ title: "token call, 16 conns", requests: result["2xx"], profile }]));
   }
@@ -689,7 +700,7 @@ async function abRun() {
   for (let round = 0; round < Number(process.env.AB_ROUNDS ?? 6); round++) {
     for (const s of round % 2 ? [...servers].reverse() : servers) {
       const before = cpuSeconds(s.pid);
-      const r = await postLoad(`${s.base}/api/widget_token`, "slug=users", 16, { cookie: s.cookie, origin: s.base }).done;
+      const r = await postLoad(`${s.base}/api/widget_token`, "slug=users", 16, tokenHeaders(s.cookie, s.base)).done;
       const used = cpuSeconds(s.pid) - before;
       s.calls += r.requests;
       s.cpu += used;

@@ -11,6 +11,7 @@ use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::{TcpListener, TcpStream};
 use tower::ServiceBuilder;
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 
 use super::state::AppState;
@@ -65,6 +66,15 @@ pub fn nodelay(listener: TcpListener) -> TapIo<TcpListener, fn(&mut TcpStream)> 
 async fn forget_outer_match(mut request: axum::extract::Request) -> axum::extract::Request {
     request.extensions_mut().remove::<axum::extract::MatchedPath>();
     request
+}
+
+/// Answers of a known size under 1 KiB go as they are: with their head they
+/// fit one TCP segment either way, and a widget token (~900 bytes of
+/// base64, which brotli shrinks by a fifth) cost its call more CPU in
+/// brotli than everything else Orgdeck does for it. Otherwise tower-http's
+/// default: no images, gRPC or event streams.
+fn worth_compressing() -> impl Predicate {
+    SizeAbove::new(1024).and(NotForContentType::GRPC).and(NotForContentType::IMAGES).and(NotForContentType::SSE)
 }
 
 pub fn router(state: AppState) -> Router {
@@ -130,7 +140,7 @@ pub fn router(state: AppState) -> Router {
         // So every layer beneath reads bodies as written. Pages, server
         // functions and files not yet precompressed; a level that keeps up
         // with a busy server (the files' own siblings use the best).
-        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)).compress_when(worth_compressing()))
         .layer(security::headers(state.settings.secure_cookies))
         .service(routes);
     Router::new().fallback_service(app)

@@ -49,6 +49,18 @@ async fn text_is_compressed_for_browsers_that_accept_it() {
     assert_eq!(page.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("br"), "a server-rendered page");
     let fn_answer = app.server_fn(&ada, "dashboard", &[], Some(&app.base)).await;
     assert_eq!(fn_answer.status(), StatusCode::OK);
+    // A widget token (under 1 KiB: one packet either way) goes as it is, not through brotli.
+    let token = ada
+        .post(format!("{}/api/widget_token", app.base))
+        .header("origin", &app.base)
+        .header("accept-encoding", "br, gzip")
+        .form(&[("slug", "users")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(token.status(), StatusCode::OK);
+    assert!(token.headers().get("content-encoding").is_none(), "{:?}", token.headers());
+    assert!(token.text().await.unwrap().starts_with("\"eyJ"), "the token, as JSON");
     // Pages link this build's names, and an unhashed name is not there to be served stale.
     let html = ada.get(format!("{}/", app.base)).send().await.unwrap().text().await.unwrap();
     for path in [&wasm, &js, &css] {
