@@ -7,7 +7,7 @@
 //! raced every checkout against a new connection (building the connect
 //! future each call), formatted `Host`, and spawned a task per call to put
 //! the connection back; here a call takes the newest idle connection under
-//! one lock and puts it back when its answer is read (~6% of a token call's
+//! one lock and puts it back when its answer is read (~5% of a token call's
 //! own instructions, bench/RESULTS.md). A connection the server closed
 //! before the call was written is replaced and the call sent again, as
 //! hyper-util does.
