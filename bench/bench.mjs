@@ -280,6 +280,39 @@ function postLoad(url, body, concurrency, headers) {
   return rustClient("post_load", [url, String(SECONDS), body, String(concurrency), ...Object.entries(headers).flatMap(([k, v]) => ["-H", `${k}: ${v}`])]);
 }
 
+/** Users widget tokens asked of the Orgdeck at `base` by `concurrency` workers, signed in with `cookie`. */
+function tokenLoad(base, cookie, concurrency) {
+  return postLoad(`${base}/api/widget_token`, "slug=users", concurrency, tokenHeaders(cookie, base));
+}
+
+/** The release emulator on EMULATOR, once it answers. */
+async function startEmulator() {
+  const emulator = start("emulator", join(ROOT, "target", "release", "workos-emulator"), ["--addr", EMULATOR], { cwd: ROOT, env: { ...process.env, RUST_LOG: "error" } });
+  await ready(`http://${EMULATOR}/health`, emulator);
+  return emulator;
+}
+
+/**
+ * One more Orgdeck beside the bench's own (`command` with `args`, which runs
+ * `bin`), on ORGDECK's port + `offset` with a database of its own in
+ * SCRATCH/`name`; not yet waited for.
+ */
+function extraOrgdeck(name, offset, command, args) {
+  const [host, firstPort] = ORGDECK.split(":");
+  const addr = `${host}:${Number(firstPort) + offset}`;
+  const dir = join(SCRATCH, name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const env = { ...orgdeckEnv(), LEPTOS_SITE_ADDR: addr, WORKOS_REDIRECT_URI: `http://${addr}/auth/callback`, DATABASE_URL: `sqlite://${dir}/orgdeck.db` };
+  const child = start(name, command, args, { cwd: ROOT, env });
+  return { child, addr, base: `http://${addr}`, dir };
+}
+
+/** The binaries named after `flag` on the command line. */
+function binariesAfter(flag) {
+  return process.argv.slice(process.argv.indexOf(flag) + 1).filter((a) => !a.startsWith("--"));
+}
+
 /**
  * One widget-token cell at `concurrency`: Orgdeck's endpoint at `base` and the
  * SDK calling the emulator directly, alternated for `TOKEN_ROUNDS` rounds
@@ -292,7 +325,7 @@ function postLoad(url, body, concurrency, headers) {
 async function tokenCell(concurrency, base, cookie, emulatorPid, orgdeckPid) {
   const sides = { orgdeck: [], sdk: [] };
   const run = {
-    orgdeck: () => withCpu({ emulator: emulatorPid, orgdeck: orgdeckPid }, () => postLoad(`${base}/api/widget_token`, "slug=users", concurrency, tokenHeaders(cookie, base))),
+    orgdeck: () => withCpu({ emulator: emulatorPid, orgdeck: orgdeckPid }, () => tokenLoad(base, cookie, concurrency)),
     sdk: () => withCpu({ emulator: emulatorPid }, () => mintTokens(concurrency)),
   };
   for (let round = 0; round < Number(process.env.TOKEN_ROUNDS ?? 4); round++) {
@@ -319,22 +352,15 @@ async function tokenCell(concurrency, base, cookie, emulatorPid, orgdeckPid) {
  * connections, a dump. SHA-256 given apart (see the report).
  */
 async function instructionsPerCall(bin, i) {
-  const [host, firstPort] = ORGDECK.split(":");
-  const addr = `${host}:${Number(firstPort) + 10 + i}`;
-  const dir = join(SCRATCH, `callgrind-${i}`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const out = join(dir, "callgrind.out");
-  const env = { ...orgdeckEnv(), LEPTOS_SITE_ADDR: addr, WORKOS_REDIRECT_URI: `http://${addr}/auth/callback`, DATABASE_URL: `sqlite://${dir}/orgdeck.db` };
-  const child = start(`callgrind ${i}`, "valgrind", ["--tool=callgrind", `--callgrind-out-file=${out}`, resolve(ROOT, bin)], { cwd: ROOT, env });
+  const name = `callgrind-${i}`;
+  const out = join(SCRATCH, name, "callgrind.out");
+  const { child, base, dir } = extraOrgdeck(name, 10 + i, "valgrind", ["--tool=callgrind", `--callgrind-out-file=${out}`, resolve(ROOT, bin)]);
   try {
-    await ready(`http://${addr}/health`, child, 300_000);
-    const base = `http://${addr}`;
+    await ready(`${base}/health`, child, 300_000);
     const cookie = await signIn(base, "/login");
-    const headers = tokenHeaders(cookie, base);
-    await postLoad(`${base}/api/widget_token`, "slug=users", 16, headers).done;
+    await tokenLoad(base, cookie, 16).done;
     execFileSync("callgrind_control", ["-z", String(child.pid)], { stdio: "ignore" });
-    const r = await postLoad(`${base}/api/widget_token`, "slug=users", 16, headers).done;
+    const r = await tokenLoad(base, cookie, 16).done;
     execFileSync("callgrind_control", ["-d", String(child.pid)], { stdio: "ignore" });
     const dump = readdirSync(dir).filter((f) => f.startsWith("callgrind.out.")).sort().pop();
     if (!dump) throw new Error("callgrind wrote no dump");
@@ -441,8 +467,7 @@ async function main() {
   const next = buildNext();
   if (next.missing) log(`Next.js half skipped: ${next.missing}`);
 
-  const emulator = start("emulator", join(ROOT, "target", "release", "workos-emulator"), ["--addr", EMULATOR], { cwd: ROOT, env: { ...process.env, RUST_LOG: "error" } });
-  await ready(`http://${EMULATOR}/health`, emulator);
+  const emulator = await startEmulator();
 
   rmSync(join(SCRATCH, "orgdeck-data"), { recursive: true, force: true });
   const orgdeck = start("orgdeck", join(ROOT, "target", "release", "orgdeck"), [], { cwd: ROOT, env: orgdeckEnv() });
@@ -633,8 +658,7 @@ function report(r) {
 async function tokenOnly() {
   mkdirSync(SCRATCH, { recursive: true });
   await portsFree();
-  const emulator = start("emulator", join(ROOT, "target", "release", "workos-emulator"), ["--addr", EMULATOR], { cwd: ROOT, env: { ...process.env, RUST_LOG: "error" } });
-  await ready(`http://${EMULATOR}/health`, emulator);
+  const emulator = await startEmulator();
   rmSync(join(SCRATCH, "orgdeck-data"), { recursive: true, force: true });
   const bin = resolve(ROOT, process.env.ORGDECK_BIN ?? join("target", "release", "orgdeck"));
   const orgdeck = start("orgdeck", bin, [], { cwd: ROOT, env: orgdeckEnv() });
@@ -678,29 +702,21 @@ async function tokenOnly() {
  * `--token` runs minutes apart do not.
  */
 async function abRun() {
-  const bins = process.argv.slice(process.argv.indexOf("--ab") + 1).filter((a) => !a.startsWith("--"));
+  const bins = binariesAfter("--ab");
   if (bins.length < 2) throw new Error("--ab needs two binaries or more: node bench/bench.mjs --ab target/release/orgdeck /tmp/orgdeck-before");
   mkdirSync(SCRATCH, { recursive: true });
   await portsFree();
-  const emulator = start("emulator", join(ROOT, "target", "release", "workos-emulator"), ["--addr", EMULATOR], { cwd: ROOT, env: { ...process.env, RUST_LOG: "error" } });
-  await ready(`http://${EMULATOR}/health`, emulator);
-  const [host, firstPort] = ORGDECK.split(":");
+  await startEmulator();
   const servers = [];
   for (const [i, bin] of bins.entries()) {
-    const addr = `${host}:${Number(firstPort) + i}`;
-    const dir = join(SCRATCH, `ab-${i}`);
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    const env = { ...orgdeckEnv(), LEPTOS_SITE_ADDR: addr, WORKOS_REDIRECT_URI: `http://${addr}/auth/callback`, DATABASE_URL: `sqlite://${dir}/orgdeck.db` };
-    const child = start(`orgdeck ${i}`, resolve(ROOT, bin), [], { cwd: ROOT, env });
-    await ready(`http://${addr}/health`, child);
-    const base = `http://${addr}`;
+    const { child, addr, base } = extraOrgdeck(`ab-${i}`, i, resolve(ROOT, bin), []);
+    await ready(`${base}/health`, child);
     servers.push({ bin, base, cookie: await signIn(base, "/login"), pid: listener(addr.split(":")[1], child.pid), calls: 0, cpu: 0, rounds: [] });
   }
   for (let round = 0; round < Number(process.env.AB_ROUNDS ?? 6); round++) {
     for (const s of round % 2 ? [...servers].reverse() : servers) {
       const before = cpuSeconds(s.pid);
-      const r = await postLoad(`${s.base}/api/widget_token`, "slug=users", 16, tokenHeaders(s.cookie, s.base)).done;
+      const r = await tokenLoad(s.base, s.cookie, 16).done;
       const used = cpuSeconds(s.pid) - before;
       s.calls += r.requests;
       s.cpu += used;
@@ -717,12 +733,11 @@ async function abRun() {
  * emulator: a repeatable A/B of a change to Orgdeck's own code.
  */
 async function instructionsRun() {
-  const bins = process.argv.slice(process.argv.indexOf("--instructions") + 1).filter((a) => !a.startsWith("--"));
+  const bins = binariesAfter("--instructions");
   if (!bins.length) bins.push(join("target", "release", "orgdeck"));
   mkdirSync(SCRATCH, { recursive: true });
   await portsFree();
-  const emulator = start("emulator", join(ROOT, "target", "release", "workos-emulator"), ["--addr", EMULATOR], { cwd: ROOT, env: { ...process.env, RUST_LOG: "error" } });
-  await ready(`http://${EMULATOR}/health`, emulator);
+  await startEmulator();
   for (const [i, bin] of bins.entries()) {
     const n = await instructionsPerCall(bin, i);
     log(`${bin}: ${(n.perCall - n.shaPerCall).toFixed(0)} instructions a token call besides SHA-256 (${n.perCall.toFixed(0)} in all) over ${n.calls} calls`);

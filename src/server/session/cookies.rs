@@ -9,26 +9,8 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 
 pub const SESSION: &str = "wos-session";
 pub const SIGN_IN: &str = "orgdeck-sign-in";
-/// A `Cookie` header's `name=value` pairs, each trimmed of spaces; a piece
-/// without `=` or with an empty name is skipped, as the cookie crate does.
-fn pairs(header: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
-    let mut rest = Some(header);
-    std::iter::from_fn(move || {
-        let piece = rest?;
-        let (pair, after) = match memchr::memchr(b';', piece) {
-            Some(at) => (&piece[..at], Some(&piece[at + 1..])),
-            None => (piece, None),
-        };
-        rest = after;
-        Some(pair)
-    })
-    .filter_map(|pair| {
-        let at = memchr::memchr(b'=', pair)?;
-        let name = pair[..at].trim_ascii();
-        (!name.is_empty()).then(|| (name, pair[at + 1..].trim_ascii()))
-    })
-}
-
+/// What a cookie's name starts with behind https (see [`Cookies`]).
+const HOST_PREFIX: &str = "__Host-";
 /// authkit-nextjs's default: the refresh token, not the cookie, bounds a session.
 pub const SESSION_MAX_AGE: i64 = 400 * 24 * 3600;
 pub const SIGN_IN_MAX_AGE: i64 = 600;
@@ -44,7 +26,7 @@ pub struct Cookies {
 impl Cookies {
     pub fn name(self, name: &str) -> String {
         match self.secure {
-            true => format!("__Host-{name}"),
+            true => format!("{HOST_PREFIX}{name}"),
             false => name.to_string(),
         }
     }
@@ -72,7 +54,7 @@ impl Cookies {
     /// Whether a cookie called `sent` is this jar's cookie `name` (`name()`, without building it).
     fn names(self, sent: &[u8], name: &str) -> bool {
         match self.secure {
-            true => sent.strip_prefix(b"__Host-") == Some(name.as_bytes()),
+            true => sent.strip_prefix(HOST_PREFIX.as_bytes()) == Some(name.as_bytes()),
             false => sent == name.as_bytes(),
         }
     }
@@ -102,6 +84,26 @@ impl Cookies {
         let prefix = format!("{}=", self.name(name));
         response.headers().get_all(header::SET_COOKIE).iter().any(|v| v.to_str().is_ok_and(|v| v.starts_with(&prefix)))
     }
+}
+
+/// A `Cookie` header's `name=value` pairs, each trimmed of spaces; a piece
+/// without `=` or with an empty name is skipped, as the cookie crate does.
+fn pairs(header: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
+    let mut rest = Some(header);
+    std::iter::from_fn(move || {
+        let piece = rest?;
+        let (pair, after) = match memchr::memchr(b';', piece) {
+            Some(at) => (&piece[..at], Some(&piece[at + 1..])),
+            None => (piece, None),
+        };
+        rest = after;
+        Some(pair)
+    })
+    .filter_map(|pair| {
+        let at = memchr::memchr(b'=', pair)?;
+        let name = pair[..at].trim_ascii();
+        (!name.is_empty()).then(|| (name, pair[at + 1..].trim_ascii()))
+    })
 }
 
 pub fn with_cookie(mut response: Response, cookie: HeaderValue) -> Response {

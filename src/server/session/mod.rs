@@ -90,6 +90,7 @@ pub async fn session_layer(State(state): State<AppState>, mut request: Request, 
         return next.run(request).await;
     }
     let (signed_in, set_cookie) = from_cookie(&state, request.headers()).await;
+    // Owned, so the request (whose headers the cookie was borrowed from) can take it.
     let signed_in = signed_in.map(|(session, sealed)| (session, sealed.into_owned()));
     let signed_in = signed_in.is_some_and(|(session, sealed)| {
         request.extensions_mut().insert(Arc::unwrap_or_clone(session));
